@@ -1,0 +1,58 @@
+# Copyright (c) The tdmi_mmpose Authors. All rights reserved.
+"""tdmi_mmpose: TDMI (Feng et al., CVPR 2023) as an MMPose 1.x plugin.
+
+Importing this package checks the versions of the OpenMMLab stack, registers
+every module of the package into MMPose's registries (configs load it with
+``custom_imports = dict(imports=['tdmi_mmpose'])``), and lets torch's
+``weights_only`` loading read MMEngine checkpoints.
+"""
+from importlib import metadata
+
+from mmengine.utils import digit_version
+
+from .version import __version__, version_info
+
+# Supported ranges, [minimum, maximum). mmdet 3.3.0 asserts mmcv < 2.2.0.
+SUPPORTED_VERSIONS = {
+    'mmcv': ('2.0.0', '2.2.0'),
+    'mmengine': ('0.10.0', '1.0.0'),
+    'mmpose': ('1.3.0', '1.4.0'),
+    'mmdet': ('3.3.0', '3.4.0'),
+}
+
+
+def check_version(package: str, installed: str, minimum: str,
+                  maximum: str) -> None:
+    """Raise ImportError unless ``minimum <= installed < maximum``."""
+    if not (digit_version(minimum) <= digit_version(installed) <
+            digit_version(maximum)):
+        raise ImportError(
+            f'tdmi_mmpose {__version__} needs {package}>={minimum},'
+            f'<{maximum}, but {package}=={installed} is installed. Install a '
+            f'supported version (python3 run.py setup does).')
+
+
+def _check_installed_versions() -> None:
+    for package, (minimum, maximum) in SUPPORTED_VERSIONS.items():
+        try:
+            installed = metadata.version(package)
+        except metadata.PackageNotFoundError:
+            raise ImportError(
+                f'tdmi_mmpose {__version__} needs {package}>={minimum},'
+                f'<{maximum}, which is not installed') from None
+        check_version(package, installed, minimum, maximum)
+
+
+_check_installed_versions()
+
+from .utils import list_registered, register_checkpoint_safe_globals  # noqa: E402,E501
+
+register_checkpoint_safe_globals()
+
+# Imported for their side effect: registering modules into MMPose.
+from . import apis, datasets, evaluation, models  # noqa: E402,F401
+
+__all__ = [
+    '__version__', 'version_info', 'SUPPORTED_VERSIONS', 'check_version',
+    'list_registered'
+]

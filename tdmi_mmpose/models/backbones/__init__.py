@@ -1,0 +1,3 @@
+# Copyright (c) The tdmi_mmpose Authors. All rights reserved.
+"""Multi-stage feature extraction around MMPose's HRNet (TDMI sec. 1.1)."""
+__all__: list = []

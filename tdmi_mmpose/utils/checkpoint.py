@@ -1,0 +1,54 @@
+# Copyright (c) The tdmi_mmpose Authors. All rights reserved.
+"""Let ``torch.load``'s ``weights_only`` mode read MMEngine checkpoints.
+
+torch >= 2.6 loads with ``weights_only=True`` by default, and mmengine 0.10.7
+does not pass ``weights_only=False``. A Runner checkpoint holds, besides
+tensors, NumPy values (in ``meta``) and the MessageHub's ``HistoryBuffer``
+objects, whose statistics methods are pickled as
+``getattr(HistoryBuffer, 'min')``. Without help, resuming, ``load_from`` and
+``init_cfg=dict(type='Pretrained')`` all fail with ``UnpicklingError``.
+
+Rather than turn ``weights_only`` off (which lets a checkpoint run arbitrary
+code), this allow-lists exactly those types and maps ``builtins.getattr`` to
+a version that only resolves HistoryBuffer's own public methods.
+"""
+import inspect
+from typing import Any, List
+
+import numpy as np
+import torch
+from mmengine.logging.history_buffer import HistoryBuffer
+
+__all__ = ['register_checkpoint_safe_globals', 'history_buffer_getattr']
+
+
+def history_buffer_getattr(obj: Any, name: str) -> Any:
+    """``getattr`` restricted to the public methods of ``HistoryBuffer``.
+
+    Raises:
+        ValueError: for any other object or attribute.
+    """
+    if (obj is HistoryBuffer and not name.startswith('_')
+            and inspect.isfunction(getattr(HistoryBuffer, name, None))):
+        return getattr(HistoryBuffer, name)
+    raise ValueError(
+        f'weights_only checkpoint loading refused getattr({obj!r}, {name!r}):'
+        ' tdmi_mmpose only allows the methods of mmengine HistoryBuffer')
+
+
+def _numpy_globals() -> List[Any]:
+    core = np.core.multiarray
+    found = [np.ndarray, np.dtype, core._reconstruct, core.scalar]
+    dtypes = getattr(np, 'dtypes', None)  # the DType classes, NumPy >= 1.25
+    if dtypes is not None:
+        found += [getattr(dtypes, name) for name in dtypes.__all__]
+    return found
+
+
+def register_checkpoint_safe_globals() -> None:
+    """Allow-list what MMEngine checkpoints contain (idempotent)."""
+    if not hasattr(torch.serialization, 'add_safe_globals'):
+        return  # torch < 2.4 loads without weights_only by default
+    torch.serialization.add_safe_globals(
+        _numpy_globals() + [HistoryBuffer,
+                            (history_buffer_getattr, 'builtins.getattr')])

@@ -1,0 +1,65 @@
+# Copyright (c) The tdmi_mmpose Authors. All rights reserved.
+"""The package imports, checks versions, and lists what it registered."""
+import json
+from importlib import metadata
+
+import pytest
+from mmpose.registry import MODELS
+
+import tdmi_mmpose
+from conftest import ROOT, run_cmd
+
+
+def test_version_check_names_package_and_range():
+    tdmi_mmpose.check_version('mmpose', '1.3.2', '1.3.0', '1.4.0')
+    with pytest.raises(ImportError, match=r'mmpose>=1\.3\.0,<1\.4\.0.*'
+                       r'mmpose==1\.4\.0 is installed'):
+        tdmi_mmpose.check_version('mmpose', '1.4.0', '1.3.0', '1.4.0')
+    with pytest.raises(ImportError, match=r'mmcv>=2\.0\.0,<2\.2\.0'):
+        tdmi_mmpose.check_version('mmcv', '1.7.2', '2.0.0', '2.2.0')
+
+
+def test_import_fails_on_unsupported_installed_version(monkeypatch):
+    real = metadata.version
+    monkeypatch.setattr(
+        metadata, 'version',
+        lambda name: '0.9.0' if name == 'mmengine' else real(name))
+    with pytest.raises(ImportError, match='mmengine>=0.10.0,<1.0.0'):
+        tdmi_mmpose._check_installed_versions()
+
+
+def test_installed_stack_is_supported():
+    for package, (low, high) in tdmi_mmpose.SUPPORTED_VERSIONS.items():
+        tdmi_mmpose.check_version(package, metadata.version(package), low,
+                                  high)
+
+
+def test_list_registered_finds_only_this_package():
+    # A module of this package registered into MMPose's MODELS is listed;
+    # MMPose's own modules never are.
+    class _Probe:
+        pass
+
+    _Probe.__module__ = 'tdmi_mmpose.models.probe'
+    MODELS.register_module(name='TdmiRegistryProbe', module=_Probe)
+    try:
+        listed = tdmi_mmpose.list_registered()
+        assert listed['MODELS']['TdmiRegistryProbe'] == (
+            'tdmi_mmpose.models.probe.'
+            'test_list_registered_finds_only_this_package.<locals>._Probe')
+        assert 'HRNet' not in listed['MODELS']
+        assert all(where.startswith('tdmi_mmpose.')
+                   for entries in listed.values()
+                   for where in entries.values())
+    finally:
+        MODELS._module_dict.pop('TdmiRegistryProbe')
+
+
+def test_cli_reports_versions_and_self_check(python):
+    out = run_cmd([python, '-m', 'tdmi_mmpose', '--json'], cwd=ROOT).stdout
+    report = json.loads(out[out.index('{'):])
+    assert report['versions']['tdmi_mmpose'] == tdmi_mmpose.__version__
+    assert report['versions']['mmcv'] == metadata.version('mmcv')
+    assert report['self_check']['mmcv.ops'] == 'ok'
+    assert report['self_check']['weights_only checkpoint loading'] == 'ok'
+    assert isinstance(report['registered'], dict)

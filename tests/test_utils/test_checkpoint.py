@@ -1,0 +1,66 @@
+# Copyright (c) The tdmi_mmpose Authors. All rights reserved.
+"""torch's default weights_only loading reads MMEngine checkpoints, and
+nothing more than it needs to."""
+import pickle
+
+import numpy as np
+import pytest
+import torch
+from mmengine.logging import HistoryBuffer, MessageHub
+from mmengine.runner.checkpoint import _load_checkpoint
+
+import tdmi_mmpose  # noqa: F401  (registers the safe globals)
+from tdmi_mmpose.utils import history_buffer_getattr
+
+
+def _runner_like_checkpoint(path):
+    hub = MessageHub.get_instance('test_checkpoint')
+    hub.update_scalar('train/loss', 0.5)
+    hub.update_info('iter', 3)
+    torch.save(
+        dict(
+            meta=dict(seed=np.int64(7), epoch=1, iter=3,
+                      mean=np.array([1.5, 2.5]), dtype=np.dtype('float32')),
+            state_dict={'w': torch.arange(3.)},
+            message_hub=hub.state_dict()), path)
+
+
+def test_weights_only_load_of_runner_checkpoint(tmp_path):
+    path = tmp_path / 'ckpt.pth'
+    _runner_like_checkpoint(path)
+    ckpt = _load_checkpoint(str(path), map_location='cpu')
+    assert ckpt['meta']['seed'] == 7
+    np.testing.assert_array_equal(ckpt['meta']['mean'], [1.5, 2.5])
+    buffer = ckpt['message_hub']['log_scalars']['train/loss']
+    assert isinstance(buffer, HistoryBuffer)
+    assert buffer.current() == 0.5
+    # The default weights_only path is what ran: without the allow-list the
+    # same file is refused.
+    saved = torch.serialization.get_safe_globals()
+    torch.serialization.clear_safe_globals()
+    try:
+        with pytest.raises(pickle.UnpicklingError):
+            torch.load(path)
+    finally:
+        torch.serialization.add_safe_globals(saved)
+
+
+def test_restricted_getattr_refuses_other_attributes():
+    assert history_buffer_getattr(HistoryBuffer, 'mean') is HistoryBuffer.mean
+    for obj, name in [(HistoryBuffer, '__init_subclass__'),
+                      (HistoryBuffer, '_set_default_statistics'),
+                      (np, 'load'), (torch, 'load')]:
+        with pytest.raises(ValueError, match='refused getattr'):
+            history_buffer_getattr(obj, name)
+
+
+def test_hostile_getattr_in_checkpoint_is_refused(tmp_path):
+    class Hostile:
+
+        def __reduce__(self):
+            return getattr, (HistoryBuffer, '__init_subclass__')
+
+    path = tmp_path / 'hostile.pth'
+    torch.save({'x': Hostile()}, path)
+    with pytest.raises(Exception, match='refused getattr'):
+        torch.load(path)
