@@ -1,0 +1,14 @@
+# Copyright (c) The tdmi_mmpose Authors. All rights reserved.
+from .posetrack_eval import (GROUPS, MOTAccumulator, evaluate_posetrack,
+                             evaluate_posetrack_folders, format_table,
+                             group_means, summarize, voc_ap)
+from .posetrack_io import (MISSING_SCORE, NUM_JOINTS, POSEVAL_JOINTS,
+                           FrameData, SequenceData, load_sequence,
+                           parse_sequence, sequence_names)
+
+__all__ = [
+    'GROUPS', 'MOTAccumulator', 'evaluate_posetrack',
+    'evaluate_posetrack_folders', 'format_table', 'group_means', 'summarize',
+    'voc_ap', 'MISSING_SCORE', 'NUM_JOINTS', 'POSEVAL_JOINTS', 'FrameData',
+    'SequenceData', 'load_sequence', 'parse_sequence', 'sequence_names'
+]

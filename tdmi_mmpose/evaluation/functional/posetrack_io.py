@@ -1,0 +1,323 @@
+# Copyright (c) The tdmi_mmpose Authors. All rights reserved.
+"""Read PoseTrack ground-truth and prediction files into arrays.
+
+Both on-disk formats are read into one structure, in the official tool's
+(poseval's) joint order J = 15:
+
+    0 right_ankle  1 right_knee  2 right_hip  3 left_hip  4 left_knee
+    5 left_ankle   6 right_wrist 7 right_elbow 8 right_shoulder
+    9 left_shoulder 10 left_elbow 11 left_wrist 12 neck (head_bottom)
+    13 nose 14 head_top
+
+- PoseTrack18/21 (COCO-like ``images`` / ``annotations`` / ``categories``):
+  keypoints are mapped **by name** from the category's keypoint list
+  (``left_ear`` / ``right_ear`` have no poseval id and are dropped). A
+  keypoint is absent only when ``x == y == v == 0``. Person order within a
+  frame is the order of ``annotations``; annotations whose ``image_id`` names
+  no image are skipped with a warning, as the official tool skips them.
+- PoseTrack17 (``annolist``): points carry their poseval ``id``; there is no
+  zero test (a point at (0, 0) is a point). A rect without ``annopoints``
+  (or with an empty list, or without ``point``) is a *point-less rect*: it
+  still makes its frame count as labelled (see ``posetrack_eval``) but is no
+  person.
+
+Shape legend: P people in a frame, J = 15 joints.
+"""
+import json
+import logging
+import os.path as osp
+from dataclasses import dataclass, field
+from typing import Dict, List, Optional, Sequence
+
+import numpy as np
+from mmengine.logging import print_log
+
+__all__ = [
+    'POSEVAL_JOINTS', 'NUM_JOINTS', 'MAX_TRACK_ID', 'MISSING_SCORE',
+    'FrameData', 'SequenceData', 'load_sequence', 'parse_sequence'
+]
+
+# poseval's joint names, in poseval id order.
+POSEVAL_JOINTS = ('right_ankle', 'right_knee', 'right_hip', 'left_hip',
+                  'left_knee', 'left_ankle', 'right_wrist', 'right_elbow',
+                  'right_shoulder', 'left_shoulder', 'left_elbow',
+                  'left_wrist', 'neck', 'nose', 'head_top')
+NUM_JOINTS = len(POSEVAL_JOINTS)
+# PoseTrack18 keypoint names -> poseval ids (the official conversion table;
+# 'head_bottom' is poseval's 'neck'; the ears have no id).
+_PT18_NAME_TO_ID = {
+    name: i
+    for i, name in enumerate(POSEVAL_JOINTS) if name != 'neck'
+}
+_PT18_NAME_TO_ID['head_bottom'] = POSEVAL_JOINTS.index('neck')
+_PT18_UNMAPPED = {'left_ear', 'right_ear'}
+# The official tool asserts track ids below this (it offsets each
+# sequence's ids by index * MAX_TRACK_ID).
+MAX_TRACK_ID = 10000
+# Score of a predicted joint that comes without one (poseval's fallback).
+MISSING_SCORE = -9999.0
+
+
+@dataclass
+class FrameData:
+    """One frame of one sequence, normalised.
+
+    Attributes:
+        name (str): the image name as the file gives it.
+        num_rects (int): person entries of any kind, point-less PoseTrack17
+            rects included (the official tool drops a frame only when this
+            is 0).
+        xy (np.ndarray): (P, J, 2) joint coordinates.
+        has (np.ndarray): (P, J) bool, the joint is present.
+        scores (np.ndarray): (P, J) joint scores; MISSING_SCORE where the
+            file gives none.
+        track_ids (np.ndarray): (P, ) int, -1 where the file gives none.
+        head_boxes (np.ndarray): (P, 4) x1, y1, x2, y2; NaN where missing.
+        ignore_regions (list[np.ndarray]): polygons, each (N, 2).
+    """
+    name: str
+    num_rects: int
+    xy: np.ndarray
+    has: np.ndarray
+    scores: np.ndarray
+    track_ids: np.ndarray
+    head_boxes: np.ndarray
+    ignore_regions: List[np.ndarray] = field(default_factory=list)
+
+    @property
+    def num_people(self) -> int:
+        return self.xy.shape[0]
+
+
+@dataclass
+class SequenceData:
+    """All frames of one sequence file, in file order."""
+    name: str
+    path: str
+    frames: List[FrameData]
+
+
+class _FrameBuilder:
+    """Collects people of one frame, then stacks them into a FrameData."""
+
+    def __init__(self, name: str, ignore_regions: List[np.ndarray]):
+        self.name = name
+        self.ignore_regions = ignore_regions
+        self.num_rects = 0
+        self.people: List[tuple] = []
+
+    def add(self, xy, has, scores, track_id, head_box) -> None:
+        self.people.append((xy, has, scores, track_id, head_box))
+
+    def build(self) -> FrameData:
+        p = len(self.people)
+        if p:
+            xy, has, scores, tids, boxes = map(np.asarray, zip(*self.people))
+        else:
+            xy = np.zeros((0, NUM_JOINTS, 2))
+            has = np.zeros((0, NUM_JOINTS), dtype=bool)
+            scores = np.zeros((0, NUM_JOINTS))
+            tids = np.zeros((0, ), dtype=np.int64)
+            boxes = np.zeros((0, 4))
+        return FrameData(
+            name=self.name,
+            num_rects=self.num_rects,
+            xy=xy.astype(np.float64).reshape(p, NUM_JOINTS, 2),
+            has=has.astype(bool).reshape(p, NUM_JOINTS),
+            scores=scores.astype(np.float64).reshape(p, NUM_JOINTS),
+            track_ids=tids.astype(np.int64).reshape(p),
+            head_boxes=boxes.astype(np.float64).reshape(p, 4),
+            ignore_regions=self.ignore_regions)
+
+
+def _error(path: str, where: str, msg: str) -> ValueError:
+    return ValueError(f'{path}: {where}: {msg}')
+
+
+def _polygon(xs, ys, path: str, where: str) -> np.ndarray:
+    xs, ys = np.asarray(xs, dtype=np.float64), np.asarray(ys, dtype=np.float64)
+    if xs.shape != ys.shape or xs.ndim != 1:
+        raise _error(path, where, 'ignore region x and y lists differ in '
+                     f'length ({xs.size} vs {ys.size})')
+    return np.stack([xs, ys], axis=1)
+
+
+def _unwrap(value, path: str, where: str, key: str):
+    """PoseTrack17 wraps every value in a one-element list."""
+    if isinstance(value, list):
+        if len(value) != 1:
+            raise _error(path, where,
+                         f'"{key}" should be a one-element list, got {value!r}')
+        return value[0]
+    return value
+
+
+def _parse_pt18(data: dict, path: str) -> List[FrameData]:
+    for key in ('images', 'annotations', 'categories'):
+        if key not in data:
+            raise _error(path, 'top level', f'missing "{key}" (a PoseTrack18 '
+                         'file has images, annotations and categories)')
+    if not data['categories'] or 'keypoints' not in data['categories'][0]:
+        raise _error(path, 'categories[0]', 'missing the "keypoints" names')
+    names = list(data['categories'][0]['keypoints'])
+    unknown = [n for n in names if n not in _PT18_NAME_TO_ID and
+               n not in _PT18_UNMAPPED]
+    if unknown:
+        print_log(
+            f'{path}: keypoints {unknown} have no PoseTrack joint and are '
+            'ignored, as the official tool ignores them',
+            logger='current', level=logging.WARNING)
+    # file keypoint index -> poseval id (-1: not evaluated)
+    to_id = np.array([_PT18_NAME_TO_ID.get(n, -1) for n in names])
+    used = to_id >= 0
+
+    frames: Dict[object, _FrameBuilder] = {}
+    order = []
+    for i, image in enumerate(data['images']):
+        where = f'images[{i}]'
+        if 'id' not in image:
+            raise _error(path, where, 'missing "id"')
+        regions = []
+        xs_all = image.get('ignore_regions_x') or []
+        ys_all = image.get('ignore_regions_y') or []
+        if len(xs_all) != len(ys_all):
+            raise _error(path, where, 'ignore_regions_x and ignore_regions_y '
+                         f'hold {len(xs_all)} and {len(ys_all)} polygons')
+        for xs, ys in zip(xs_all, ys_all):
+            regions.append(_polygon(xs, ys, path, where))
+        if image['id'] in frames:
+            raise _error(path, where, f'duplicate image id {image["id"]}')
+        frames[image['id']] = _FrameBuilder(
+            image.get('file_name', str(image['id'])), regions)
+        order.append(image['id'])
+
+    stray = []
+    for i, ann in enumerate(data['annotations']):
+        where = f'annotations[{i}] (image_id {ann.get("image_id")})'
+        builder = frames.get(ann.get('image_id'))
+        if builder is None:
+            stray.append(ann.get('image_id'))
+            continue
+        where = f'frame {builder.name}, annotations[{i}]'
+        builder.num_rects += 1
+        kpts = np.asarray(ann.get('keypoints', []), dtype=np.float64)
+        if kpts.size != 3 * len(names):
+            raise _error(path, where, f'"keypoints" has {kpts.size} values, '
+                         f'expected 3 x {len(names)} for the category\'s '
+                         'keypoint names')
+        kpts = kpts.reshape(len(names), 3)
+        present = ~((kpts[:, 0] == 0) & (kpts[:, 1] == 0) & (kpts[:, 2] == 0))
+        xy = np.zeros((NUM_JOINTS, 2))
+        has = np.zeros(NUM_JOINTS, dtype=bool)
+        scores = np.full(NUM_JOINTS, MISSING_SCORE)
+        xy[to_id[used]] = kpts[used, :2]
+        has[to_id[used]] = present[used]
+        raw_scores = ann.get('scores') or []
+        if len(raw_scores):
+            raw_scores = np.asarray(raw_scores, dtype=np.float64)
+            if raw_scores.size != len(names):
+                raise _error(path, where, f'"scores" has {raw_scores.size} '
+                             f'values, expected {len(names)}')
+            scores[to_id[used]] = raw_scores[used]
+        box = np.full(4, np.nan)
+        if ann.get('bbox_head') is not None:
+            x, y, w, h = ann['bbox_head']
+            box = np.array([x, y, x + w, y + h], dtype=np.float64)
+        track_id = ann.get('track_id', -1)
+        builder.add(xy, has, scores, -1 if track_id is None else track_id,
+                    box)
+    if stray:
+        print_log(
+            f'{path}: {len(stray)} annotations name image ids that are not '
+            f'in "images" (e.g. {stray[0]}); they are skipped, as the '
+            'official tool skips them', logger='current',
+            level=logging.WARNING)
+    return [frames[key].build() for key in order]
+
+
+def _parse_pt17_points(rect: dict, path: str, where: str):
+    xy = np.zeros((NUM_JOINTS, 2))
+    has = np.zeros(NUM_JOINTS, dtype=bool)
+    scores = np.full(NUM_JOINTS, MISSING_SCORE)
+    for point in rect['annopoints'][0]['point']:
+        if point.get('id') is None:
+            continue
+        joint = int(_unwrap(point['id'], path, where, 'id'))
+        if not 0 <= joint < NUM_JOINTS:
+            raise _error(path, where, f'point id {joint} is not a PoseTrack '
+                         f'joint id (0..{NUM_JOINTS - 1})')
+        if has[joint]:
+            continue  # the official tool reads the first point of an id
+        xy[joint] = (_unwrap(point['x'], path, where, 'x'),
+                     _unwrap(point['y'], path, where, 'y'))
+        has[joint] = True
+        if 'score' in point:
+            scores[joint] = _unwrap(point['score'], path, where, 'score')
+    return xy, has, scores
+
+
+def _parse_pt17(data: dict, path: str) -> List[FrameData]:
+    frames = []
+    for i, item in enumerate(data['annolist']):
+        where = f'annolist[{i}]'
+        try:
+            name = item['image'][0]['name']
+        except (KeyError, IndexError, TypeError):
+            raise _error(path, where, 'missing image[0].name') from None
+        where = f'frame {name}'
+        regions = []
+        for region in item.get('ignore_regions') or []:
+            points = region.get('point') or []
+            regions.append(_polygon(
+                [_unwrap(p['x'], path, where, 'x') for p in points],
+                [_unwrap(p['y'], path, where, 'y') for p in points], path,
+                where))
+        builder = _FrameBuilder(name, regions)
+        for j, rect in enumerate(item.get('annorect') or []):
+            builder.num_rects += 1
+            annopoints = rect.get('annopoints')
+            if not (annopoints and len(annopoints[0]) > 0
+                    and 'point' in annopoints[0]):
+                continue  # a point-less rect: counted, but no person
+            xy, has, scores = _parse_pt17_points(rect, path,
+                                                 f'{where}, annorect[{j}]')
+            box = np.full(4, np.nan)
+            if all(k in rect for k in ('x1', 'y1', 'x2', 'y2')):
+                box = np.array([
+                    _unwrap(rect[k], path, where, k)
+                    for k in ('x1', 'y1', 'x2', 'y2')
+                ], dtype=np.float64)
+            track_id = _unwrap(rect.get('track_id', [-1]), path, where,
+                               'track_id')
+            builder.add(xy, has, scores, track_id, box)
+        frames.append(builder.build())
+    return frames
+
+
+def parse_sequence(data: dict, path: str,
+                   name: Optional[str] = None) -> SequenceData:
+    """Normalise one loaded sequence file (either format)."""
+    if name is None:
+        name = osp.splitext(osp.basename(path))[0]
+    if not isinstance(data, dict):
+        raise _error(path, 'top level', 'expected a JSON object')
+    frames = _parse_pt17(data, path) if 'annolist' in data else \
+        _parse_pt18(data, path)
+    return SequenceData(name=name, path=path, frames=frames)
+
+
+def load_sequence(path: str) -> SequenceData:
+    """Read a PoseTrack17 or PoseTrack18/21 sequence file."""
+    try:
+        with open(path) as f:
+            data = json.load(f)
+    except json.JSONDecodeError as e:
+        raise ValueError(f'{path}: not valid JSON ({e})') from None
+    return parse_sequence(data, path)
+
+
+def sequence_names(folder: str) -> Sequence[str]:
+    """Sequence file names (``*.json``) of a folder, sorted."""
+    import glob
+    return sorted(osp.basename(p) for p in glob.glob(osp.join(folder,
+                                                              '*.json')))
