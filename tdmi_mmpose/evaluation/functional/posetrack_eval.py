@@ -274,29 +274,40 @@ class MOTAccumulator:
                dists: np.ndarray) -> None:
         """Args: (No, ) object ids, (Nh, ) hypothesis ids, (No, Nh)
         distances with NaN for pairs that cannot match."""
-        oids, hids = np.asarray(oids), np.asarray(hids)
-        dists = np.asarray(dists, dtype=np.float64).reshape(
-            len(oids), len(hids)).copy()
+        oids = [int(o) for o in oids]
+        hids = [int(h) for h in hids]
         self.objects += len(oids)
+        if not (oids and hids):
+            self.misses += len(oids)
+            self.false_positives += len(hids)
+            return
+        dists = np.asarray(dists, dtype=np.float64).reshape(
+            len(oids), len(hids))
+        finite = np.isfinite(dists)
+        self.dist_sum += float(dists[finite].sum())  # raw events
         o_done = np.zeros(len(oids), dtype=bool)
         h_done = np.zeros(len(hids), dtype=bool)
-        if len(oids) and len(hids):
-            self.dist_sum += float(np.nansum(dists))  # raw events
-            # 1. re-establish last frame's correspondences
-            for i, o in enumerate(oids.tolist()):
-                if o not in self._last_hyp:
-                    continue
-                js = np.nonzero(~h_done & (hids == self._last_hyp[o]))[0]
-                if len(js) and np.isfinite(dists[i, js[0]]):
-                    j = js[0]
-                    o_done[i] = h_done[j] = True
-                    self._record(o, int(hids[j]), dists[i, j], switch=False)
-            # 2. Hungarian on what is left
-            rest = dists.copy()
-            rest[o_done, :] = np.nan
-            rest[:, h_done] = np.nan
-            for i, j in zip(*_lsa_with_missing_edges(rest)):
-                o, h, d = int(oids[i]), int(hids[j]), rest[i, j]
+        # 1. re-establish last frame's correspondences
+        for i, o in enumerate(oids):
+            last = self._last_hyp.get(o)
+            if last is None:
+                continue
+            j = next((j for j, h in enumerate(hids)
+                      if h == last and not h_done[j]), None)
+            if j is not None and finite[i, j]:
+                o_done[i] = h_done[j] = True
+                self._record(o, last, dists[i, j], switch=False)
+        # 2. Hungarian on what is left
+        rest = finite & ~o_done[:, None] & ~h_done[None, :]
+        if rest.any():
+            if (rest.sum(0) <= 1).all() and (rest.sum(1) <= 1).all():
+                # disjoint candidate pairs: the assignment takes them all
+                rows, cols = np.nonzero(rest)
+            else:
+                rows, cols = _lsa_with_missing_edges(
+                    np.where(rest, dists, np.nan))
+            for i, j in zip(rows.tolist(), cols.tolist()):
+                o, h, d = oids[i], hids[j], dists[i, j]
                 switch = o in self._last_hyp and self._last_hyp[o] != h
                 if switch and h not in self._seen_hyps:
                     self.dist_sum += d  # ASCEND event
@@ -319,18 +330,25 @@ class MOTAccumulator:
         self._seen_hyps.add(h)
 
 
-def _frame_mot_inputs(gt: FrameData, pred: FrameData, match: _FrameMatch,
-                      joint: int):
-    """Object ids, hypothesis ids and distances of one joint in one frame;
-    the official tool's stand-in (one object, one hypothesis, no match)
-    when either side is empty."""
+def _frame_mot_inputs(gt: FrameData, pred: FrameData,
+                      match: _FrameMatch) -> list:
+    """Per joint: object ids, hypothesis ids and (No, Nh) distances (NaN
+    where not within the threshold) of one frame; the official tool's
+    stand-in (one object, one hypothesis, no match) when either side is
+    empty."""
     if gt.num_people == 0 or pred.num_people == 0:
-        return [0], [0], np.full((1, 1), np.nan)
-    gi = np.nonzero(gt.has[:, joint])[0]
-    pi = np.nonzero(pred.has[:, joint])[0]
-    d = match.dist[np.ix_(pi, gi, [joint])][..., 0].T  # (No, Nh)
-    ok = match.correct[np.ix_(pi, gi, [joint])][..., 0].T
-    return gt.track_ids[gi], pred.track_ids[pi], np.where(ok, d, np.nan)
+        dummy = ([0], [0], np.full((1, 1), np.nan))
+        return [dummy] * NUM_JOINTS
+    # (Pp, Pg, J) -> (J, Pg, Pp)
+    reachable = np.where(match.correct, match.dist,
+                         np.nan).transpose(2, 1, 0)
+    inputs = []
+    for j in range(NUM_JOINTS):
+        gi = np.nonzero(gt.has[:, j])[0]
+        pi = np.nonzero(pred.has[:, j])[0]
+        inputs.append((gt.track_ids[gi], pred.track_ids[pi],
+                       reachable[j][gi][:, pi]))
+    return inputs
 
 
 # --------------------------------------------------------------------------
@@ -409,8 +427,8 @@ def _track_sequence(gt: SequenceData, pairs, matches,
     per_joint = [MOTAccumulator() for _ in range(NUM_JOINTS)]
     # the last evaluated frame is not tracked (as in the official tool)
     for (g, p), m in zip(pairs[:-1], matches[:-1]):
-        for j, acc in enumerate(per_joint):
-            acc.update(*_frame_mot_inputs(g, p, m, j))
+        for acc, inputs in zip(per_joint, _frame_mot_inputs(g, p, m)):
+            acc.update(*inputs)
     for total, acc in zip(trackers, per_joint):
         total.misses += acc.misses
         total.switches += acc.switches

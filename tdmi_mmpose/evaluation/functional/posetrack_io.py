@@ -33,7 +33,7 @@ import numpy as np
 from mmengine.logging import print_log
 
 __all__ = [
-    'POSEVAL_JOINTS', 'NUM_JOINTS', 'MAX_TRACK_ID', 'MISSING_SCORE',
+    'PT18_KEYPOINTS', 'pt18_name_to_joint', 'POSEVAL_JOINTS', 'NUM_JOINTS', 'MAX_TRACK_ID', 'MISSING_SCORE',
     'FrameData', 'SequenceData', 'load_sequence', 'parse_sequence'
 ]
 
@@ -51,6 +51,20 @@ _PT18_NAME_TO_ID = {
 }
 _PT18_NAME_TO_ID['head_bottom'] = POSEVAL_JOINTS.index('neck')
 _PT18_UNMAPPED = {'left_ear', 'right_ear'}
+# The PoseTrack18 keypoint list (MMPose's posetrack18 metainfo order).
+PT18_KEYPOINTS = ('nose', 'head_bottom', 'head_top', 'left_ear', 'right_ear',
+                  'left_shoulder', 'right_shoulder', 'left_elbow',
+                  'right_elbow', 'left_wrist', 'right_wrist', 'left_hip',
+                  'right_hip', 'left_knee', 'right_knee', 'left_ankle',
+                  'right_ankle')
+
+
+def pt18_name_to_joint(name: str) -> int:
+    """poseval joint id of a PoseTrack18 keypoint name; -1 for the ears;
+    KeyError for a name PoseTrack does not know."""
+    if name in _PT18_UNMAPPED:
+        return -1
+    return _PT18_NAME_TO_ID[name]
 # The official tool asserts track ids below this (it offsets each
 # sequence's ids by index * MAX_TRACK_ID).
 MAX_TRACK_ID = 10000
@@ -74,6 +88,7 @@ class FrameData:
         track_ids (np.ndarray): (P, ) int, -1 where the file gives none.
         head_boxes (np.ndarray): (P, 4) x1, y1, x2, y2; NaN where missing.
         ignore_regions (list[np.ndarray]): polygons, each (N, 2).
+        image_id: the PoseTrack18 image id (None in PoseTrack17 files).
     """
     name: str
     num_rects: int
@@ -83,6 +98,7 @@ class FrameData:
     track_ids: np.ndarray
     head_boxes: np.ndarray
     ignore_regions: List[np.ndarray] = field(default_factory=list)
+    image_id: object = None
 
     @property
     def num_people(self) -> int:
@@ -100,8 +116,10 @@ class SequenceData:
 class _FrameBuilder:
     """Collects people of one frame, then stacks them into a FrameData."""
 
-    def __init__(self, name: str, ignore_regions: List[np.ndarray]):
+    def __init__(self, name: str, ignore_regions: List[np.ndarray],
+                 image_id: object = None):
         self.name = name
+        self.image_id = image_id
         self.ignore_regions = ignore_regions
         self.num_rects = 0
         self.people: List[tuple] = []
@@ -127,7 +145,8 @@ class _FrameBuilder:
             scores=scores.astype(np.float64).reshape(p, NUM_JOINTS),
             track_ids=tids.astype(np.int64).reshape(p),
             head_boxes=boxes.astype(np.float64).reshape(p, 4),
-            ignore_regions=self.ignore_regions)
+            ignore_regions=self.ignore_regions,
+            image_id=self.image_id)
 
 
 def _error(path: str, where: str, msg: str) -> ValueError:
@@ -188,51 +207,69 @@ def _parse_pt18(data: dict, path: str) -> List[FrameData]:
         if image['id'] in frames:
             raise _error(path, where, f'duplicate image id {image["id"]}')
         frames[image['id']] = _FrameBuilder(
-            image.get('file_name', str(image['id'])), regions)
+            image.get('file_name', str(image['id'])), regions, image['id'])
         order.append(image['id'])
 
-    stray = []
-    for i, ann in enumerate(data['annotations']):
-        where = f'annotations[{i}] (image_id {ann.get("image_id")})'
-        builder = frames.get(ann.get('image_id'))
-        if builder is None:
-            stray.append(ann.get('image_id'))
-            continue
-        where = f'frame {builder.name}, annotations[{i}]'
-        builder.num_rects += 1
-        kpts = np.asarray(ann.get('keypoints', []), dtype=np.float64)
-        if kpts.size != 3 * len(names):
-            raise _error(path, where, f'"keypoints" has {kpts.size} values, '
-                         f'expected 3 x {len(names)} for the category\'s '
-                         'keypoint names')
-        kpts = kpts.reshape(len(names), 3)
-        present = ~((kpts[:, 0] == 0) & (kpts[:, 1] == 0) & (kpts[:, 2] == 0))
-        xy = np.zeros((NUM_JOINTS, 2))
-        has = np.zeros(NUM_JOINTS, dtype=bool)
-        scores = np.full(NUM_JOINTS, MISSING_SCORE)
-        xy[to_id[used]] = kpts[used, :2]
-        has[to_id[used]] = present[used]
-        raw_scores = ann.get('scores') or []
-        if len(raw_scores):
-            raw_scores = np.asarray(raw_scores, dtype=np.float64)
-            if raw_scores.size != len(names):
-                raise _error(path, where, f'"scores" has {raw_scores.size} '
-                             f'values, expected {len(names)}')
-            scores[to_id[used]] = raw_scores[used]
-        box = np.full(4, np.nan)
-        if ann.get('bbox_head') is not None:
-            x, y, w, h = ann['bbox_head']
-            box = np.array([x, y, x + w, y + h], dtype=np.float64)
-        track_id = ann.get('track_id', -1)
-        builder.add(xy, has, scores, -1 if track_id is None else track_id,
-                    box)
+    # all annotations of the file at once: (A, K, 3) keypoints
+    anns = data['annotations']
+    slot = {key: i for i, key in enumerate(order)}
+    frame_of = np.array([slot.get(a.get('image_id'), -1) for a in anns],
+                        dtype=np.int64)
+    stray = [a.get('image_id') for a, f in zip(anns, frame_of) if f < 0]
     if stray:
         print_log(
             f'{path}: {len(stray)} annotations name image ids that are not '
             f'in "images" (e.g. {stray[0]}); they are skipped, as the '
             'official tool skips them', logger='current',
             level=logging.WARNING)
-    return [frames[key].build() for key in order]
+    num_kpts = len(names)
+    for i, a in enumerate(anns):
+        if frame_of[i] >= 0 and len(a.get('keypoints') or []) != 3 * num_kpts:
+            raise _error(
+                path, f'frame {frames[order[frame_of[i]]].name}, '
+                f'annotations[{i}]', f'"keypoints" has '
+                f'{len(a.get("keypoints") or [])} values, expected 3 x '
+                f'{num_kpts} for the category\'s keypoint names')
+        scores_i = a.get('scores') or []
+        if frame_of[i] >= 0 and len(scores_i) not in (0, num_kpts):
+            raise _error(
+                path, f'frame {frames[order[frame_of[i]]].name}, '
+                f'annotations[{i}]', f'"scores" has {len(scores_i)} values, '
+                f'expected {num_kpts}')
+    kept = [a for a, f in zip(anns, frame_of) if f >= 0]
+    frame_of = frame_of[frame_of >= 0]
+    kpts = np.array([a['keypoints'] for a in kept],
+                    dtype=np.float64).reshape(len(kept), num_kpts, 3)
+    present = ~((kpts[..., 0] == 0) & (kpts[..., 1] == 0) &
+                (kpts[..., 2] == 0))
+    xy = np.zeros((len(kept), NUM_JOINTS, 2))
+    has = np.zeros((len(kept), NUM_JOINTS), dtype=bool)
+    scores = np.full((len(kept), NUM_JOINTS), MISSING_SCORE)
+    xy[:, to_id[used]] = kpts[:, used, :2]
+    has[:, to_id[used]] = present[:, used]
+    for i, a in enumerate(kept):
+        if a.get('scores'):
+            scores[i, to_id[used]] = np.asarray(a['scores'],
+                                                dtype=np.float64)[used]
+    boxes = np.full((len(kept), 4), np.nan)
+    for i, a in enumerate(kept):
+        if a.get('bbox_head') is not None:
+            x, y, w, h = a['bbox_head']
+            boxes[i] = (x, y, x + w, y + h)
+    track_ids = np.array([
+        -1 if a.get('track_id') is None else a['track_id'] for a in kept
+    ], dtype=np.int64)
+
+    out = []
+    for f, key in enumerate(order):
+        builder = frames[key]
+        idx = np.nonzero(frame_of == f)[0]
+        out.append(FrameData(
+            name=builder.name, num_rects=len(idx), xy=xy[idx],
+            has=has[idx], scores=scores[idx], track_ids=track_ids[idx],
+            head_boxes=boxes[idx], ignore_regions=builder.ignore_regions,
+            image_id=key))
+    return out
 
 
 def _parse_pt17_points(rect: dict, path: str, where: str):

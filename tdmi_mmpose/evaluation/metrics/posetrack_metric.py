@@ -1,0 +1,275 @@
+# Copyright (c) The tdmi_mmpose Authors. All rights reserved.
+"""PoseTrackMetric: PoseTrack per-joint AP (and MOTA) without poseval.
+
+MMPose's ``PoseTrack18Metric`` exports files and then calls poseval, which
+is not on PyPI, and its configs save the best checkpoint by a key it never
+emits. This metric writes the same PoseTrack18 prediction files (one per
+sequence, for the test server or the official tool), and evaluates exactly
+those files with ``tdmi_mmpose.evaluation.functional``, whose numbers equal
+poseval's.
+
+Predictions are matched to ground-truth frames by the last two components
+of ``img_path`` (``<sequence>/<frame file>``), against the frame names of
+the ground-truth files in ``gt_dir``.
+
+Two scoring protocols:
+
+- ``'tdmi'`` (TDMI / DCPose / PoseWarper lineage): every instance is kept
+  (no pose NMS); the joint score written and ranked is the keypoint score
+  times the person box score.
+- ``'mmpose'`` (MMPose's PoseTrack18Metric): the instance score is the box
+  score times the mean keypoint score above ``keypoint_score_thr``;
+  OKS-NMS at ``nms_thr`` per frame (MMPose's ``oks_nms``); the joint score
+  is the raw keypoint score.
+"""
+import json
+import os
+import os.path as osp
+from collections import defaultdict
+from typing import Dict, List, Optional, Sequence
+
+import numpy as np
+from mmengine.evaluator import BaseMetric
+from mmengine.logging import MMLogger
+from mmpose.evaluation.functional import oks_nms
+from mmpose.registry import METRICS
+
+from ..functional import (PT18_KEYPOINTS, SequenceData, evaluate_posetrack,
+                          format_table, load_sequence, parse_sequence,
+                          pt18_name_to_joint, sequence_names, summarize)
+
+__all__ = ['PoseTrackMetric']
+
+_PROTOCOLS = ('tdmi', 'mmpose')
+
+
+def _frame_key(path: str) -> str:
+    """``.../<sequence>/<frame file>`` -> ``'<sequence>/<frame file>'``."""
+    parts = path.replace('\\', '/').split('/')
+    return '/'.join(parts[-2:])
+
+
+@METRICS.register_module()
+class PoseTrackMetric(BaseMetric):
+    """PoseTrack AP / MOTA, equal to the official tool.
+
+    Args:
+        gt_dir (str): folder of ground-truth sequence files (PoseTrack17
+            ``annolist`` or PoseTrack18/21 format), e.g.
+            ``data/posetrack18/annotations/val``.
+        protocol (str): ``'tdmi'`` or ``'mmpose'`` (see the module
+            docstring). Defaults to ``'tdmi'``.
+        keypoint_score_thr (float): keypoints above it count in the
+            ``'mmpose'`` rescoring. Defaults to 0.2.
+        nms_thr (float): OKS threshold of the ``'mmpose'`` protocol's NMS.
+            Defaults to 0.9.
+        track (bool): also compute MOTA; needs ``pred_instances.track_ids``.
+            Defaults to False.
+        outfile_prefix (str, optional): folder to write the per-sequence
+            prediction files to. Defaults to None (not kept).
+        format_only (bool): only write the files (test-set submission);
+            needs ``outfile_prefix``. Defaults to False.
+        collect_device (str): ``'cpu'`` or ``'gpu'``. Defaults to ``'cpu'``.
+        prefix (str, optional): key prefix. Defaults to ``'posetrack'``, so
+            ``save_best='posetrack/Total AP'``.
+    """
+    default_prefix: Optional[str] = 'posetrack'
+
+    def __init__(self,
+                 gt_dir: str,
+                 protocol: str = 'tdmi',
+                 keypoint_score_thr: float = 0.2,
+                 nms_thr: float = 0.9,
+                 track: bool = False,
+                 outfile_prefix: Optional[str] = None,
+                 format_only: bool = False,
+                 collect_device: str = 'cpu',
+                 prefix: Optional[str] = None) -> None:
+        super().__init__(collect_device=collect_device, prefix=prefix)
+        if protocol not in _PROTOCOLS:
+            raise ValueError(f'protocol must be one of {_PROTOCOLS}, got '
+                             f'{protocol!r}')
+        if not 0 <= nms_thr <= 1:
+            raise ValueError(f'nms_thr must be in [0, 1], got {nms_thr}')
+        if format_only and not outfile_prefix:
+            raise ValueError('format_only=True needs outfile_prefix (the '
+                             'folder to write the prediction files to)')
+        self.gt_dir = gt_dir
+        self.protocol = protocol
+        self.keypoint_score_thr = keypoint_score_thr
+        self.nms_thr = nms_thr
+        self.track = track
+        self.outfile_prefix = outfile_prefix
+        self.format_only = format_only
+
+    def process(self, data_batch: Sequence[dict],
+                data_samples: Sequence[dict]) -> None:
+        """Keep each sample's predicted instances, keyed by its frame."""
+        for sample in data_samples:
+            pred = sample['pred_instances']
+            keypoints = np.asarray(pred['keypoints'])  # (N, K, 2)
+            scores = np.asarray(pred['keypoint_scores'])  # (N, K)
+            if scores.shape != keypoints.shape[:2]:
+                raise ValueError(
+                    f'{sample.get("img_path")}: keypoint_scores '
+                    f'{scores.shape} do not match keypoints '
+                    f'{keypoints.shape}')
+            bbox_scores = self._bbox_scores(sample, len(keypoints))
+            gt = sample.get('gt_instances', {})
+            if 'bbox_scales' in gt and len(gt['bbox_scales']) == len(
+                    keypoints):
+                areas = np.prod(np.asarray(gt['bbox_scales']), axis=1)
+            else:
+                extent = keypoints.max(axis=1) - keypoints.min(axis=1)
+                areas = np.prod(extent, axis=1)
+            track_ids = None
+            if self.track:
+                if 'track_ids' not in pred:
+                    raise ValueError(
+                        f'{sample.get("img_path")}: track=True needs '
+                        'pred_instances.track_ids')
+                track_ids = np.asarray(pred['track_ids'])
+            self.results.append(
+                dict(
+                    key=_frame_key(sample['img_path']),
+                    img_path=sample['img_path'],
+                    id=sample.get('id'),
+                    keypoints=keypoints,
+                    keypoint_scores=scores,
+                    bbox_scores=bbox_scores,
+                    areas=areas,
+                    track_ids=track_ids))
+
+    @staticmethod
+    def _bbox_scores(sample: dict, num: int) -> np.ndarray:
+        # as MMPose's CocoMetric: the model's box scores, else the person
+        # detector's (top-down), else 1
+        pred, gt = sample['pred_instances'], sample.get('gt_instances', {})
+        if 'bbox_scores' in pred:
+            return np.asarray(pred['bbox_scores'], dtype=np.float64)
+        if 'bbox_scores' in gt and len(gt['bbox_scores']) == num:
+            return np.asarray(gt['bbox_scores'], dtype=np.float64)
+        return np.ones(num)
+
+    # ------------------------------------------------------------------
+    def compute_metrics(self, results: list) -> Dict[str, float]:
+        logger = MMLogger.get_current_instance()
+        names = self._keypoint_names()
+        gt_seqs = self._load_gt()
+        per_frame = self._group_by_frame(results, gt_seqs)
+        files = {
+            seq.name: self._prediction_file(seq, per_frame, names)
+            for seq in gt_seqs
+        }
+        if self.outfile_prefix:
+            os.makedirs(self.outfile_prefix, exist_ok=True)
+            for name, content in files.items():
+                with open(osp.join(self.outfile_prefix, f'{name}.json'),
+                          'w') as f:
+                    json.dump(content, f)
+            logger.info(f'PoseTrack prediction files written to '
+                        f'{self.outfile_prefix}')
+        if self.format_only:
+            return {}
+        preds = [
+            parse_sequence(files[seq.name], f'<predictions for {seq.name}>',
+                           seq.name) for seq in gt_seqs
+        ]
+        result = evaluate_posetrack(gt_seqs, preds, track=self.track)
+        logger.info(f'PoseTrack evaluation ({self.protocol} protocol, '
+                    f'{len(gt_seqs)} sequences):\n' + format_table(result))
+        return summarize(result)
+
+    def _keypoint_names(self) -> List[str]:
+        meta = self.dataset_meta or {}
+        if 'keypoint_id2name' in meta:
+            id2name = meta['keypoint_id2name']
+            names = [id2name[i] for i in range(len(id2name))]
+        else:
+            names = list(PT18_KEYPOINTS)
+        try:
+            [pt18_name_to_joint(n) for n in names]
+        except KeyError as e:
+            raise ValueError(
+                f'PoseTrackMetric needs PoseTrack keypoint names; the '
+                f'dataset has {e.args[0]!r} (all: {names})') from None
+        return names
+
+    def _load_gt(self) -> List[SequenceData]:
+        names = sequence_names(self.gt_dir)
+        if not names:
+            raise ValueError(f'gt_dir {self.gt_dir}: no *.json ground-truth '
+                             'sequence files')
+        return [load_sequence(osp.join(self.gt_dir, n)) for n in names]
+
+    def _group_by_frame(self, results: list,
+                        gt_seqs: List[SequenceData]) -> Dict[str, list]:
+        known = {_frame_key(f.name) for seq in gt_seqs for f in seq.frames}
+        per_frame: Dict[str, list] = defaultdict(list)
+        seen = set()
+        for res in results:
+            if res['key'] not in known:
+                raise ValueError(
+                    f'prediction for {res["img_path"]}: no frame '
+                    f'{res["key"]!r} in the ground truth of {self.gt_dir} '
+                    f'(frames are matched by "<sequence>/<file>", e.g. '
+                    f'{next(iter(known))!r})')
+            # distributed samplers may repeat samples: keep the first
+            if res['id'] is not None:
+                if (res['key'], res['id']) in seen:
+                    continue
+                seen.add((res['key'], res['id']))
+            per_frame[res['key']].append(res)
+        return per_frame
+
+    def _score_instances(self, entries: list) -> tuple:
+        """Return (N, K, 2) keypoints, (N, K) joint scores, (N, ) person
+        scores and (N, ) track ids of one frame, after the protocol."""
+        kpts = np.concatenate([e['keypoints'] for e in entries])
+        kpt_scores = np.concatenate([e['keypoint_scores'] for e in entries])
+        box = np.concatenate([e['bbox_scores'] for e in entries])
+        areas = np.concatenate([e['areas'] for e in entries])
+        tids = (np.concatenate([e['track_ids'] for e in entries])
+                if self.track else np.arange(len(kpts)))
+        if self.protocol == 'tdmi':
+            return kpts, kpt_scores * box[:, None], box, tids
+        valid = kpt_scores > self.keypoint_score_thr
+        mean_valid = np.where(valid.any(1), (kpt_scores * valid).sum(1) /
+                              np.maximum(valid.sum(1), 1), 0.0)
+        person = box * mean_valid
+        instances = [
+            dict(keypoints=np.concatenate([k, s[:, None]], axis=1),
+                 score=p, area=a)
+            for k, s, p, a in zip(kpts, kpt_scores, person, areas)
+        ]
+        sigmas = (self.dataset_meta or {}).get('sigmas')
+        keep = np.asarray(oks_nms(instances, self.nms_thr, sigmas=sigmas),
+                          dtype=int)
+        return kpts[keep], kpt_scores[keep], person[keep], tids[keep]
+
+    def _prediction_file(self, seq: SequenceData, per_frame: dict,
+                         names: List[str]) -> dict:
+        """One sequence's predictions in PoseTrack18 format, with the
+        ground truth's images in its order."""
+        images, annotations = [], []
+        for idx, frame in enumerate(seq.frames):
+            image_id = frame.image_id if frame.image_id is not None else idx
+            images.append(dict(id=image_id, file_name=frame.name))
+            entries = per_frame.get(_frame_key(frame.name))
+            if not entries:
+                continue
+            kpts, scores, person, tids = self._score_instances(entries)
+            for k, s, p, t in zip(kpts, scores, person, tids):
+                annotations.append(
+                    dict(image_id=image_id,
+                         keypoints=np.concatenate([k, s[:, None]],
+                                                  axis=1).ravel().tolist(),
+                         scores=s.tolist(),
+                         score=float(p),
+                         track_id=int(t)))
+        categories = [
+            dict(id=1, name='person', supercategory='person',
+                 keypoints=list(names))
+        ]
+        return dict(images=images, annotations=annotations,
+                    categories=categories)
