@@ -1,3 +1,5 @@
 # Copyright (c) The tdmi_mmpose Authors. All rights reserved.
-"""Video inference: run a model on a clip or a whole video."""
-__all__: list = []
+"""Video inference: run a model on a clip."""
+from .inference import inference_clip
+
+__all__ = ['inference_clip']

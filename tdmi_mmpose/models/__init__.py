@@ -1,6 +1,6 @@
 # Copyright (c) The tdmi_mmpose Authors. All rights reserved.
-"""Models, laid out as MMPose's: backbones, necks, losses, pose estimators and
-data preprocessors. Each subpackage registers into ``mmpose.registry.MODELS``
-when imported."""
-from . import (backbones, data_preprocessors, losses, necks,  # noqa: F401
-               pose_estimators)
+"""Models, laid out as MMPose's: backbones, necks, heads, losses, pose
+estimators and data preprocessors. Importing registers them into
+``mmpose.registry.MODELS``."""
+from . import (backbones, data_preprocessors, heads, losses,  # noqa: F401
+               necks, pose_estimators)

@@ -1,3 +1,5 @@
 # Copyright (c) The tdmi_mmpose Authors. All rights reserved.
 """Multi-stage feature extraction around MMPose's HRNet (TDMI sec. 1.1)."""
-__all__: list = []
+from .multi_stage_hrnet import MultiStageHRNet
+
+__all__ = ['MultiStageHRNet']

@@ -1,3 +1,6 @@
 # Copyright (c) The tdmi_mmpose Authors. All rights reserved.
 """Mutual-information estimators and the TDMI loss terms (TDMI sec. 2)."""
-__all__: list = []
+from .mi_estimators import CLUBMI, KLSoftmaxMI
+from .tdmi_mi_loss import MI_TERMS, TDMIMutualInformationLoss
+
+__all__ = ['CLUBMI', 'KLSoftmaxMI', 'MI_TERMS', 'TDMIMutualInformationLoss']

@@ -1,3 +1,5 @@
 # Copyright (c) The tdmi_mmpose Authors. All rights reserved.
 """VideoTopdownPoseEstimator: multi-frame top-down estimation."""
-__all__: list = []
+from .video_topdown import VideoTopdownPoseEstimator
+
+__all__ = ['VideoTopdownPoseEstimator']

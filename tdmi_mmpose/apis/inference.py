@@ -1,0 +1,101 @@
+# Copyright (c) The tdmi_mmpose Authors. All rights reserved.
+"""Run a video pose model on one clip, as ``mmpose.apis.inference_topdown``
+runs an image model on one image.
+
+The frames are cropped with the key frame's person boxes and one shared
+affine per person, by MMPose's own ``GetBBoxCenterScale``,
+``TopdownAffine`` (which warps a list of frames alike) and
+``PackPoseInputs`` (which stacks them to (T, 3, H, W)).
+"""
+from typing import List, Optional, Sequence, Union
+
+import mmcv
+import numpy as np
+import torch
+from mmcv.transforms import Compose
+from mmengine.dataset import pseudo_collate
+from mmengine.registry import init_default_scope
+from mmpose.structures import PoseDataSample
+from mmpose.structures.bbox import bbox_xywh2xyxy
+from torch import nn
+
+__all__ = ['inference_clip']
+
+# MMPose's top-down box padding
+BBOX_PADDING = 1.25
+
+
+def _load_frames(frames: Sequence[Union[np.ndarray, str]]) -> List[np.ndarray]:
+    loaded = []
+    for i, frame in enumerate(frames):
+        if isinstance(frame, str):
+            image = mmcv.imread(frame)
+            if image is None:
+                raise FileNotFoundError(f'frame {i}: cannot read {frame}')
+            frame = image
+        if not isinstance(frame, np.ndarray) or frame.ndim != 3:
+            raise ValueError(f'frame {i}: expected an (H, W, 3) BGR image or'
+                             f' a path, got {type(frame).__name__}')
+        loaded.append(frame)
+    shapes = {f.shape for f in loaded}
+    if len(shapes) != 1:
+        raise ValueError(f'frames of one clip must have one size, got '
+                         f'{sorted(shapes)}')
+    return loaded
+
+
+def inference_clip(model: nn.Module,
+                   frames: Sequence[Union[np.ndarray, str]],
+                   bboxes: Optional[np.ndarray] = None,
+                   bbox_format: str = 'xyxy') -> List[PoseDataSample]:
+    """Estimate the poses of the people of a clip's key frame.
+
+    Args:
+        model: a ``VideoTopdownPoseEstimator`` (e.g. from
+            ``mmpose.apis.init_model``).
+        frames: ``model.num_frames`` frames (BGR arrays or paths) in
+            temporal order; the key frame is ``frames[model.key_frame_index]``
+            (so for offsets -2..2, frames t-2..t+2).
+        bboxes: (N, 4) person boxes of the key frame, or (N, 5) with a
+            score; None or empty: the whole frame.
+        bbox_format: ``'xyxy'`` or ``'xywh'``.
+
+    Returns:
+        list[PoseDataSample]: one per box, ``pred_instances.keypoints``
+        (1, K, 2) in key-frame image coordinates and ``keypoint_scores``.
+    """
+    if len(frames) != model.num_frames:
+        raise ValueError(f'the model takes {model.num_frames} frames, got '
+                         f'{len(frames)}')
+    if bbox_format not in ('xyxy', 'xywh'):
+        raise ValueError(f'bbox_format must be xyxy or xywh, got '
+                         f'{bbox_format!r}')
+    scope = getattr(model, 'cfg', {}).get('default_scope', 'mmpose')
+    init_default_scope(scope or 'mmpose')
+    images = _load_frames(frames)
+    h, w = images[0].shape[:2]
+    if bboxes is None or len(bboxes) == 0:
+        bboxes = np.array([[0, 0, w, h]], dtype=np.float32)
+    bboxes = np.asarray(bboxes, dtype=np.float32)
+    if bboxes.ndim != 2 or bboxes.shape[1] not in (4, 5):
+        raise ValueError(f'bboxes must be (N, 4) or (N, 5), got '
+                         f'{bboxes.shape}')
+    scores = bboxes[:, 4] if bboxes.shape[1] == 5 else np.ones(len(bboxes))
+    boxes = bboxes[:, :4]
+    if bbox_format == 'xywh':
+        boxes = bbox_xywh2xyxy(boxes)
+
+    pipeline = Compose([
+        dict(type='GetBBoxCenterScale', padding=BBOX_PADDING),
+        dict(type='TopdownAffine', input_size=model.head.decoder.input_size),
+        dict(type='PackPoseInputs'),
+    ])
+    data_list = []
+    for box, score in zip(boxes, scores):
+        info = dict(img=list(images), bbox=box[None],
+                    bbox_score=np.array([score], dtype=np.float32),
+                    img_shape=(h, w), ori_shape=(h, w))
+        info.update(model.dataset_meta or {})
+        data_list.append(pipeline(info))
+    with torch.no_grad():
+        return model.test_step(pseudo_collate(data_list))

@@ -1,0 +1,133 @@
+# Copyright (c) The tdmi_mmpose Authors. All rights reserved.
+"""TDMIHead: fusion of useful motion and appearance into heatmaps, and the
+TDMI losses (TDMI sec. 1.4 and 2 of the method notes).
+
+``Ftilde = BasicBlocks(cat(M_u, F_a))`` (2C -> C, 3 blocks), ``H =
+conv3x3(Ftilde)`` (C -> K). Convs are initialised N(0, 0.001), biases 0,
+BatchNorm weight 1 / bias 0 (MMPose's HeatmapHead initialisation).
+
+The class is MMPose's ``HeatmapHead`` with this fusion in front: codec,
+keypoint loss, decoding and the flip test (``predict`` flips, averages and
+shifts as MMPose does) are HeatmapHead's. Its input is the dict of features
+that ``VideoTopdownPoseEstimator.extract_feat`` returns. ``loss`` adds the
+mutual-information terms; they need ``y_projector``, a frozen 1x1 conv
+C -> K standing for the pretrained single-frame model's final layer (load it
+with ``projector_init_cfg=dict(type='Pretrained', checkpoint=...,
+prefix='head.final_layer.')``).
+
+Shape legend: B instances, C channels, K keypoints, h x w heatmap size.
+"""
+from typing import Dict, Optional, Tuple
+
+import torch
+import torch.nn as nn
+from mmengine.model import BaseModule
+from mmpose.evaluation.functional import pose_pck_accuracy
+from mmpose.models.heads import HeatmapHead
+from mmpose.registry import MODELS
+from mmpose.utils.tensor_utils import to_numpy
+from torch import Tensor
+
+from ..utils import basic_blocks
+
+__all__ = ['TDMIHead']
+
+
+class _FrozenProjector(BaseModule):
+    """A frozen 1x1 conv C -> K (weights from a checkpoint via init_cfg)."""
+
+    def __init__(self, in_channels: int, out_channels: int,
+                 init_cfg: Optional[dict] = None):
+        super().__init__(init_cfg=init_cfg)
+        self.conv = nn.Conv2d(in_channels, out_channels, 1)
+        self.requires_grad_(False)
+
+    def forward(self, x: Tensor) -> Tensor:
+        return self.conv(x)
+
+
+@MODELS.register_module()
+class TDMIHead(HeatmapHead):
+    """Heatmap head over fused useful motion and appearance.
+
+    Args:
+        in_channels (int): C of M_u and F_a. Defaults to 48.
+        out_channels (int): K keypoints. Defaults to 17.
+        fusion_blocks (int): BasicBlocks of the fusion. Defaults to 3.
+        mi_loss (dict, optional): config of the mutual-information loss;
+            None trains with the keypoint loss alone.
+        projector_init_cfg (dict, optional): init_cfg of the frozen
+            projector used by the ``mi_y`` terms.
+        loss (dict): keypoint loss. Defaults to
+            ``dict(type='KeypointMSELoss', use_target_weight=True)``.
+        decoder (dict, optional): the heatmap codec.
+        init_cfg (dict, optional): defaults to HeatmapHead's.
+    """
+
+    def __init__(self,
+                 in_channels: int = 48,
+                 out_channels: int = 17,
+                 fusion_blocks: int = 3,
+                 mi_loss: Optional[dict] = dict(
+                     type='TDMIMutualInformationLoss'),
+                 projector_init_cfg: Optional[dict] = None,
+                 loss: dict = dict(type='KeypointMSELoss',
+                                   use_target_weight=True),
+                 decoder: Optional[dict] = None,
+                 init_cfg: Optional[dict] = None):
+        kwargs = {} if init_cfg is None else dict(init_cfg=init_cfg)
+        super().__init__(
+            in_channels=in_channels,
+            out_channels=out_channels,
+            deconv_out_channels=None,
+            conv_out_channels=None,
+            final_layer=dict(kernel_size=3, padding=1),
+            loss=loss,
+            decoder=decoder,
+            **kwargs)
+        self.fusion = basic_blocks(2 * in_channels, in_channels,
+                                   fusion_blocks)
+        self.y_projector = _FrozenProjector(in_channels, out_channels,
+                                            projector_init_cfg)
+        self.mi_loss = None
+        if mi_loss is not None:
+            mi_loss = dict(mi_loss)
+            mi_loss.setdefault('channels', in_channels)
+            mi_loss.setdefault('num_keypoints', out_channels)
+            self.mi_loss = MODELS.build(mi_loss)
+
+    def _fuse(self, feats: Dict[str, Tensor]) -> Tuple[Tensor, Tensor]:
+        fused = self.fusion(
+            torch.cat([feats['useful'], feats['appearance']], dim=1))
+        return fused, self.final_layer(fused)  # (B, C, h, w), (B, K, h, w)
+
+    def forward(self, feats: Dict[str, Tensor]) -> Tensor:
+        """Features of ``extract_feat`` -> heatmaps (B, K, h, w)."""
+        return self._fuse(feats)[1]
+
+    def loss(self,
+             feats: Dict[str, Tensor],
+             batch_data_samples,
+             train_cfg: dict = {}) -> dict:
+        """Keypoint MSE (``loss_kpt``), ``acc_pose`` and the MI groups."""
+        fused, heatmaps = self._fuse(feats)
+        gt_heatmaps = torch.stack(
+            [d.gt_fields.heatmaps for d in batch_data_samples])
+        keypoint_weights = torch.cat([
+            d.gt_instance_labels.keypoint_weights for d in batch_data_samples
+        ])
+        losses = dict(
+            loss_kpt=self.loss_module(heatmaps, gt_heatmaps,
+                                      keypoint_weights))
+        if train_cfg.get('compute_acc', True):
+            _, avg_acc, _ = pose_pck_accuracy(
+                output=to_numpy(heatmaps),
+                target=to_numpy(gt_heatmaps),
+                mask=to_numpy(keypoint_weights) > 0)
+            losses['acc_pose'] = torch.tensor(avg_acc,
+                                              device=gt_heatmaps.device)
+        if self.mi_loss is not None:
+            losses.update(
+                self.mi_loss(dict(feats, fused=fused, heatmaps=heatmaps),
+                             projector=self.y_projector))
+        return losses

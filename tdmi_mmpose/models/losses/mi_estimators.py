@@ -1,0 +1,131 @@
+# Copyright (c) The tdmi_mmpose Authors. All rights reserved.
+"""Mutual-information estimators between two feature maps (TDMI sec. 2 of
+the method notes).
+
+Interface: ``estimator(a, b)`` returns a scalar estimate of I(a; b) that a
+loss adds with a sign; ``estimator.learning_loss(a, b)`` returns the loss
+that trains the estimator's own parameters (None for estimators without
+any). Both run in fp32 with autocast off, whatever the model's precision.
+
+- ``KLSoftmaxMI``: the surrogate of the authors' lineage code (FAMI-Pose,
+  TDMI), reproduced exactly. **It is not a mutual-information bound.** Per
+  (instance, channel) row, ``p = softmax_hw(a / 0.05)`` and
+  ``q = softmax_hw(b / 0.05)``, and the value is
+  ``torch.nn.functional.kl_div(p, q, reduction='mean')`` with ``p`` passed
+  where kl_div expects log-probabilities, i.e. ``mean(q * (log q - p))``.
+  The same value is computed from ``log_softmax`` so that its gradient stays
+  finite where ``q`` underflows to 0 (kl_div's own gradient is NaN there).
+- ``CLUBMI``: the sampled variational upper bound vCLUB (Cheng et al., ICML
+  2020) on globally pooled features: a Gaussian ``q(y|x)`` whose mean and
+  log-variance come from two MLPs; the bound is
+  ``E[log q(y_i|x_i)] - E[log q(y_perm(i)|x_i)]`` over a random permutation
+  of the batch, computed with the MLPs' parameters detached so that only
+  ``learning_loss`` (the negative log-likelihood on detached inputs) trains
+  them. With one instance in the batch the bound is 0.
+
+Shape legend: B instances, C channels, h x w feature size.
+"""
+from typing import Optional
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+from mmpose.registry import MODELS
+from torch import Tensor
+
+__all__ = ['KLSoftmaxMI', 'CLUBMI']
+
+
+@MODELS.register_module()
+class KLSoftmaxMI(nn.Module):
+    """The lineage code's softmax-KL surrogate (not a proper MI bound).
+
+    Args:
+        temperature (float): softmax temperature. Defaults to 0.05.
+    """
+    needs_channels = False
+
+    def __init__(self, temperature: float = 0.05):
+        super().__init__()
+        if temperature <= 0:
+            raise ValueError(f'temperature must be > 0, got {temperature}')
+        self.temperature = temperature
+
+    def forward(self, a: Tensor, b: Tensor) -> Tensor:
+        """Two (B, C, h, w) maps of equal shape -> scalar."""
+        if a.shape != b.shape:
+            raise ValueError(f'KLSoftmaxMI needs equal shapes, got '
+                             f'{tuple(a.shape)} and {tuple(b.shape)}')
+        with torch.autocast(a.device.type, enabled=False):
+            # softmax over the h*w positions of each (instance, channel) row
+            p = F.softmax(a.float().flatten(2) / self.temperature, dim=-1)
+            log_q = F.log_softmax(b.float().flatten(2) / self.temperature,
+                                  dim=-1)
+            # The lineage value kl_div(p, q, reduction='mean') with p given
+            # where kl_div expects log-probabilities: mean(q * (log q - p)),
+            # 0 where q = 0. Written with log_softmax, because at a
+            # temperature of 0.05 q underflows to exact zeros, where
+            # kl_div's gradient log(q) is -inf and the loss turns NaN.
+            return (log_q.exp() * (log_q - p)).mean()
+
+    def learning_loss(self, a: Tensor, b: Tensor) -> Optional[Tensor]:
+        return None
+
+
+@MODELS.register_module()
+class CLUBMI(nn.Module):
+    """Sampled vCLUB upper bound on pooled features.
+
+    Args:
+        x_channels (int): channels of the first argument.
+        y_channels (int): channels of the second argument.
+        hidden_channels (int): width of the two MLPs. Defaults to 64.
+    """
+    needs_channels = True
+
+    def __init__(self, x_channels: int, y_channels: int,
+                 hidden_channels: int = 64):
+        super().__init__()
+        if min(x_channels, y_channels, hidden_channels) < 1:
+            raise ValueError('channels must be >= 1')
+        self.mean_mlp = nn.Sequential(
+            nn.Linear(x_channels, hidden_channels), nn.ReLU(),
+            nn.Linear(hidden_channels, y_channels))
+        self.logvar_mlp = nn.Sequential(
+            nn.Linear(x_channels, hidden_channels), nn.ReLU(),
+            nn.Linear(hidden_channels, y_channels), nn.Tanh())
+
+    @staticmethod
+    def _pool(t: Tensor) -> Tensor:
+        return t.float().mean(dim=(2, 3)) if t.dim() == 4 else t.float()
+
+    @staticmethod
+    def _apply(mlp: nn.Sequential, x: Tensor, detach: bool) -> Tensor:
+        for layer in mlp:
+            if isinstance(layer, nn.Linear) and detach:
+                x = F.linear(x, layer.weight.detach(), layer.bias.detach())
+            else:
+                x = layer(x)
+        return x
+
+    def _gaussian(self, x: Tensor, detach: bool):
+        return (self._apply(self.mean_mlp, x, detach),
+                self._apply(self.logvar_mlp, x, detach))
+
+    def forward(self, a: Tensor, b: Tensor) -> Tensor:
+        """(B, Cx, h, w) and (B, Cy, h', w') -> scalar upper bound."""
+        with torch.autocast(a.device.type, enabled=False):
+            x, y = self._pool(a), self._pool(b)  # (B, Cx), (B, Cy)
+            mean, logvar = self._gaussian(x, detach=True)
+            perm = torch.randperm(len(y), device=y.device)
+            positive = -((mean - y)**2 / logvar.exp()).sum(-1) / 2
+            negative = -((mean - y[perm])**2 / logvar.exp()).sum(-1) / 2
+            return (positive - negative).mean()
+
+    def learning_loss(self, a: Tensor, b: Tensor) -> Tensor:
+        """Negative log-likelihood of q(y|x) on detached inputs."""
+        with torch.autocast(a.device.type, enabled=False):
+            x, y = self._pool(a).detach(), self._pool(b).detach()
+            mean, logvar = self._gaussian(x, detach=False)
+            return (((mean - y)**2 / logvar.exp() + logvar).sum(-1) /
+                    2).mean()

@@ -1,0 +1,108 @@
+# Copyright (c) The tdmi_mmpose Authors. All rights reserved.
+"""AppearanceEncoder: the appearance feature F_a fused with useful motion
+(TDMI sec. 1.5 of the method notes; an [OPEN] point, both variants here).
+
+- ``mode='keyframe'`` (the paper's figure): ``F_a = F^4_key``.
+- ``mode='aligned'`` (the authors' lineage code, FAMI-Pose design, default):
+  the support frames' F^4 are concatenated and fused by 2 BasicBlocks into
+  S; a guidance from ``cat(S, F^4_key)`` is refined by two deformable convs;
+  two more deformable convs, steered by the refined guidance, align S to the
+  key frame; ``F_a = 3 BasicBlocks(cat(F^4_key, aligned S))``.
+
+Frame layout: (B, T, C, h, w), frames in temporal order, the key frame at
+``key_frame_index``.
+
+Shape legend: B instances, T frames, C channels, h x w feature size.
+"""
+import torch
+import torch.nn as nn
+from mmengine.model import BaseModule
+from mmpose.registry import MODELS
+from torch import Tensor
+
+from ..utils import ModulatedDeformAlign, basic_blocks
+
+__all__ = ['AppearanceEncoder']
+
+_MODES = ('aligned', 'keyframe')
+
+
+@MODELS.register_module()
+class AppearanceEncoder(BaseModule):
+    """Appearance feature of the key frame.
+
+    Args:
+        in_channels (int): C. Defaults to 48.
+        num_frames (int): T (>= 2 for ``'aligned'``). Defaults to 5.
+        key_frame_index (int): defaults to ``num_frames // 2``.
+        mode (str): ``'aligned'`` (default) or ``'keyframe'``.
+        deform_groups (int): G of the deformable convs. Defaults to 12.
+        dilation (int): dilation of their offset / mask convs. Defaults to 3.
+        mask_activation (str): ``'none'`` (lineage) or ``'sigmoid'``.
+        init_cfg (dict, optional): initialisation config.
+    """
+
+    def __init__(self,
+                 in_channels: int = 48,
+                 num_frames: int = 5,
+                 key_frame_index: int = None,
+                 mode: str = 'aligned',
+                 deform_groups: int = 12,
+                 dilation: int = 3,
+                 mask_activation: str = 'none',
+                 init_cfg=None):
+        super().__init__(init_cfg=init_cfg)
+        if mode not in _MODES:
+            raise ValueError(f'mode must be one of {_MODES}, got {mode!r}')
+        if key_frame_index is None:
+            key_frame_index = num_frames // 2
+        if not 0 <= key_frame_index < num_frames:
+            raise ValueError(f'key_frame_index must be in [0, {num_frames}),'
+                             f' got {key_frame_index}')
+        if mode == 'aligned' and num_frames < 2:
+            raise ValueError("mode='aligned' needs support frames "
+                             f'(num_frames >= 2), got {num_frames}')
+        self.in_channels = in_channels
+        self.num_frames = num_frames
+        self.key_frame_index = key_frame_index
+        self.mode = mode
+        if mode == 'keyframe':
+            return
+        c = in_channels
+
+        def align() -> ModulatedDeformAlign:
+            return ModulatedDeformAlign(c, deform_groups, dilation,
+                                        mask_activation)
+
+        self.support_fusion = basic_blocks((num_frames - 1) * c, c, 2)
+        self.guide = basic_blocks(2 * c, c, 1)
+        self.guide_refine = nn.ModuleList([align(), align()])
+        self.support_align = nn.ModuleList([align(), align()])
+        self.output_fusion = basic_blocks(2 * c, c, 3)
+
+    @property
+    def out_channels(self) -> int:
+        return self.in_channels
+
+    def forward(self, feats: Tensor) -> Tensor:
+        """(B, T, C, h, w) last-stage features -> F_a, (B, C, h, w)."""
+        if feats.dim() != 5 or feats.shape[1] != self.num_frames or \
+                feats.shape[2] != self.in_channels:
+            raise ValueError(
+                f'expected (B, T={self.num_frames}, C={self.in_channels}, '
+                f'h, w) features, got {tuple(feats.shape)}')
+        key = feats[:, self.key_frame_index]  # (B, C, h, w)
+        if self.mode == 'keyframe':
+            return key
+        support_idx = [
+            t for t in range(self.num_frames) if t != self.key_frame_index
+        ]
+        support = self.support_fusion(
+            feats[:, support_idx].flatten(1, 2))  # (B, C, h, w)
+        guide = self.guide(torch.cat([support, key], dim=1))
+        for refine in self.guide_refine:
+            guide = refine(guide, guide)
+        aligned = support
+        for align in self.support_align:
+            aligned = align(aligned, guide)
+        return self.output_fusion(torch.cat([key, aligned], dim=1))

@@ -1,0 +1,86 @@
+# Copyright (c) The tdmi_mmpose Authors. All rights reserved.
+"""RepresentationDisentanglementModule (RDM): split raw motion into useful
+and noisy constituents (TDMI sec. 1.3 of the method notes).
+
+``z = GAP(M)``; two separate MLPs C -> hidden -> C (ReLU between, sigmoid at
+the end) give channel weights ``a_u`` and ``a_n``; ``M_u = a_u * M`` and
+``M_n = a_n * M``. Only ``M_u`` feeds the prediction; ``M_n`` exists for the
+mutual-information loss, which is what trains the noisy MLP.
+
+``mode='split'`` is the paper's channel-split ablation: the first half of
+the channels is the useful part and the second half the noisy part (the
+other half zeroed, so both keep C channels and every loss term keeps its
+shape).
+
+Shape legend: B instances, C channels, h x w feature size.
+"""
+from typing import Tuple
+
+import torch
+import torch.nn as nn
+from mmengine.model import BaseModule
+from mmpose.registry import MODELS
+from torch import Tensor
+
+__all__ = ['RepresentationDisentanglementModule']
+
+_MODES = ('attention', 'split')
+
+
+@MODELS.register_module()
+class RepresentationDisentanglementModule(BaseModule):
+    """Channel-attention disentanglement of motion features.
+
+    Args:
+        in_channels (int): C. Defaults to 48.
+        hidden_channels (int): width of the MLPs. Defaults to 128.
+        mode (str): ``'attention'`` (default) or ``'split'``.
+        init_cfg (dict, optional): initialisation config.
+    """
+
+    def __init__(self,
+                 in_channels: int = 48,
+                 hidden_channels: int = 128,
+                 mode: str = 'attention',
+                 init_cfg=None):
+        super().__init__(init_cfg=init_cfg)
+        if mode not in _MODES:
+            raise ValueError(f'mode must be one of {_MODES}, got {mode!r}')
+        if mode == 'split' and in_channels % 2:
+            raise ValueError(f"mode='split' needs an even number of "
+                             f'channels, got {in_channels}')
+        if in_channels < 1 or hidden_channels < 1:
+            raise ValueError('in_channels and hidden_channels must be >= 1')
+        self.in_channels = in_channels
+        self.mode = mode
+        if mode == 'attention':
+            self.useful_mlp = self._mlp(in_channels, hidden_channels)
+            self.noisy_mlp = self._mlp(in_channels, hidden_channels)
+        else:
+            half = torch.arange(in_channels) < in_channels // 2
+            self.register_buffer('useful_mask', half.float(),
+                                 persistent=False)
+
+    @staticmethod
+    def _mlp(channels: int, hidden: int) -> nn.Sequential:
+        return nn.Sequential(
+            nn.Linear(channels, hidden), nn.ReLU(inplace=True),
+            nn.Linear(hidden, channels), nn.Sigmoid())
+
+    @property
+    def out_channels(self) -> int:
+        return self.in_channels
+
+    def forward(self, motion: Tensor) -> Tuple[Tensor, Tensor]:
+        """(B, C, h, w) raw motion M -> useful M_u and noisy M_n, each
+        (B, C, h, w)."""
+        if motion.dim() != 4 or motion.shape[1] != self.in_channels:
+            raise ValueError(f'expected (B, {self.in_channels}, h, w) motion,'
+                             f' got {tuple(motion.shape)}')
+        if self.mode == 'split':
+            w_u = self.useful_mask.view(1, -1, 1, 1)
+            return motion * w_u, motion * (1 - w_u)
+        z = motion.mean(dim=(2, 3))  # (B, C)
+        a_u = self.useful_mlp(z)[..., None, None]  # (B, C, 1, 1)
+        a_n = self.noisy_mlp(z)[..., None, None]
+        return a_u * motion, a_n * motion

@@ -1,0 +1,86 @@
+# Copyright (c) The tdmi_mmpose Authors. All rights reserved.
+"""MultiStageHRNet: four high-resolution stage features, stock HRNet keys,
+frozen without autograd."""
+import copy
+
+import pytest
+import torch
+from mmpose.models.backbones import HRNet
+
+import tdmi_mmpose  # noqa: F401
+from tdmi_mmpose.models.backbones import MultiStageHRNet
+
+EXTRA = dict(
+    stage1=dict(num_modules=1, num_branches=1, block='BOTTLENECK',
+                num_blocks=(1, ), num_channels=(8, )),
+    stage2=dict(num_modules=1, num_branches=2, block='BASIC',
+                num_blocks=(1, 1), num_channels=(8, 16)),
+    stage3=dict(num_modules=1, num_branches=3, block='BASIC',
+                num_blocks=(1, 1, 1), num_channels=(8, 16, 32)),
+    stage4=dict(num_modules=1, num_branches=4, block='BASIC',
+                num_blocks=(1, 1, 1, 1), num_channels=(8, 16, 32, 64)))
+
+
+def test_four_stage_features_at_quarter_resolution():
+    net = MultiStageHRNet(extra=copy.deepcopy(EXTRA)).eval()
+    feats = net(torch.randn(2, 3, 64, 96))
+    assert len(feats) == 4
+    for f in feats:
+        assert f.shape == (2, 8, 16, 24)
+    # F^4 is stock HRNet's output, and F^1 is the first transition's output
+    stock = HRNet(extra=copy.deepcopy(EXTRA))
+    stock.eval()  # MMPose's HRNet.train returns None: no chaining
+    stock.load_state_dict(net.state_dict())
+    x = torch.randn(1, 3, 64, 64)
+    assert torch.allclose(net(x)[3], stock(x)[0])
+    f1 = stock.transition1[0](stock.layer1(stock.relu(stock.norm2(
+        stock.conv2(stock.relu(stock.norm1(stock.conv1(x))))))))
+    assert torch.allclose(net(x)[0], f1)
+    # the four features differ (no stage returned twice)
+    out = net(x)
+    assert not any(torch.equal(out[i], out[j]) for i in range(4)
+                   for j in range(i + 1, 4))
+
+
+def test_stock_hrnet_checkpoint_loads_strictly(tmp_path):
+    stock = HRNet(extra=copy.deepcopy(EXTRA))
+    torch.save(stock.state_dict(), tmp_path / 'hrnet.pth')
+    net = MultiStageHRNet(extra=copy.deepcopy(EXTRA))
+    assert set(net.state_dict()) == set(stock.state_dict())
+    net.load_state_dict(torch.load(tmp_path / 'hrnet.pth'), strict=True)
+    for key, value in stock.state_dict().items():
+        assert torch.equal(net.state_dict()[key], value)
+
+
+def test_frozen_backbone_has_no_graph_and_eval_batchnorm():
+    net = MultiStageHRNet(extra=copy.deepcopy(EXTRA), frozen=True)
+    net.train()
+    assert not any(p.requires_grad for p in net.parameters())
+    assert all(not m.training for m in net.modules()
+               if isinstance(m, torch.nn.BatchNorm2d))
+    x = torch.randn(2, 3, 64, 64, requires_grad=True)
+    assert not any(f.requires_grad for f in net(x))
+    stats = net.stage4[0].branches[0][0].bn1.running_mean.clone()
+    net(x)
+    assert torch.equal(stats, net.stage4[0].branches[0][0].bn1.running_mean)
+
+
+def test_lineage_batchnorm_and_trainable_options():
+    # norm_eval=False: frozen weights, but BatchNorm statistics update
+    net = MultiStageHRNet(extra=copy.deepcopy(EXTRA), frozen=True,
+                          norm_eval=False).train()
+    bn = net.stage4[0].branches[0][0].bn1
+    stats = bn.running_mean.clone()
+    net(torch.randn(2, 3, 64, 64))
+    assert not torch.equal(stats, bn.running_mean)
+    # frozen=False trains like a normal backbone
+    net = MultiStageHRNet(extra=copy.deepcopy(EXTRA), frozen=False)
+    net(torch.randn(1, 3, 64, 64))[0].sum().backward()
+    assert net.conv1.weight.grad is not None
+
+
+def test_rejects_missing_stages():
+    extra = copy.deepcopy(EXTRA)
+    extra['stage4']['num_branches'] = 0
+    with pytest.raises(Exception):
+        MultiStageHRNet(extra=extra)

@@ -1,0 +1,210 @@
+# Copyright (c) The tdmi_mmpose Authors. All rights reserved.
+"""VideoTopdownPoseEstimator with the tiny TDMI config: modes, gradients,
+determinism, batch consistency, frame layout, flip test, init_model and the
+clip API."""
+import copy
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+from mmengine.config import Config
+from mmengine.registry import init_default_scope
+from mmengine.structures import InstanceData, PixelData
+from mmpose.models.utils.tta import flip_heatmaps
+from mmpose.registry import MODELS
+from mmpose.structures import PoseDataSample
+
+import tdmi_mmpose  # noqa: F401
+from conftest import ROOT
+from tdmi_mmpose.apis import inference_clip
+
+CONFIG = ROOT / 'configs' / 'smoke' / 'tdmi_hrnet_tiny.py'
+CLIP = Path(__file__).resolve().parents[1] / 'data' / 'posetrack18_clip'
+FLIP = [0, 2, 1, 4, 3, 6, 5, 8, 7, 10, 9, 12, 11, 14, 13, 16, 15]
+
+
+def build(num_frames=3, **changes):
+    init_default_scope('mmpose')
+    cfg = copy.deepcopy(Config.fromfile(str(CONFIG)).model)
+    cfg.num_frames = num_frames
+    cfg.data_preprocessor.num_frames = num_frames
+    for key, value in changes.items():
+        cfg[key].update(value)
+    torch.manual_seed(0)
+    model = MODELS.build(cfg)
+    model.init_weights()
+    return model
+
+
+def samples(b, seed=0):
+    rng = np.random.RandomState(seed)
+    out = []
+    for _ in range(b):
+        s = PoseDataSample(metainfo=dict(
+            input_size=(64, 64), input_center=np.array([32., 32.]),
+            input_scale=np.array([64., 64.]), flip_indices=FLIP))
+        s.gt_fields = PixelData(heatmaps=torch.from_numpy(
+            rng.uniform(size=(17, 16, 16)).astype(np.float32)))
+        s.gt_instance_labels = InstanceData(keypoint_weights=torch.ones(1,
+                                                                        17))
+        s.gt_instances = InstanceData(bboxes=np.zeros((1, 4)),
+                                      bbox_scores=np.ones(1))
+        out.append(s)
+    return out
+
+
+@pytest.mark.parametrize('b', [1, 2])
+@pytest.mark.parametrize('t', [2, 3, 5])
+def test_tensor_mode_shapes(b, t):
+    model = build(t).eval()
+    heatmaps = model(torch.randn(b, t, 3, 64, 64), None, mode='tensor')
+    assert heatmaps.shape == (b, 17, 16, 16)
+
+
+def test_loss_mode_and_gradients():
+    model = build().train()
+    losses = model(torch.randn(2, 3, 3, 64, 64), samples(2), mode='loss')
+    assert {'loss_kpt', 'acc_pose', 'loss_mi_motion', 'loss_mi_modal',
+            'loss_mi_reg'} <= set(losses)
+    total = sum(v for k, v in losses.items() if k.startswith('loss'))
+    total.backward()
+    missing = [
+        n for n, p in model.named_parameters()
+        if p.requires_grad and (p.grad is None or not p.grad.abs().sum() > 0)
+    ]
+    assert missing == []
+    assert all(torch.isfinite(p.grad).all() for p in model.parameters()
+               if p.grad is not None)
+    # the noisy branch learns only through the MI loss, and it does
+    assert model.disentangler.noisy_mlp[0].weight.grad.abs().sum() > 0
+    # frozen parts get nothing
+    assert all(p.grad is None for p in model.backbone.parameters())
+    assert all(p.grad is None for p in model.head.y_projector.parameters())
+
+
+def test_noisy_branch_gets_no_gradient_without_the_motion_mi_group():
+    model = build(head=dict(mi_loss=dict(
+        type='TDMIMutualInformationLoss', group_weights=dict(motion=0.))))
+    losses = model(torch.randn(2, 3, 3, 64, 64), samples(2), mode='loss')
+    assert 'loss_mi_motion' not in losses
+    sum(v for k, v in losses.items() if k.startswith('loss')).backward()
+    assert model.disentangler.noisy_mlp[0].weight.grad is None
+
+
+def test_eval_determinism_and_batch_consistency():
+    model = build().eval()
+    x = torch.randn(3, 3, 3, 64, 64)
+    with torch.no_grad():
+        a = model(x, None, mode='tensor')
+        b = model(x, None, mode='tensor')
+        alone = model(x[1:2], None, mode='tensor')
+    assert torch.equal(a, b)
+    assert torch.allclose(alone[0], a[1], atol=1e-5)
+
+
+def test_predict_mode_and_flip_test():
+    model = build()
+    model.test_cfg['output_heatmaps'] = True
+    model.eval()
+    x = torch.randn(2, 3, 3, 64, 64)
+    with torch.no_grad():
+        results = model(x, samples(2), mode='predict')
+        plain = model(x, None, mode='tensor')
+        flipped = model(x.flip(-1), None, mode='tensor')
+    expected = (plain + flip_heatmaps(flipped, flip_mode='heatmap',
+                                      flip_indices=FLIP,
+                                      shift_heatmap=True)) / 2
+    got = torch.stack([r.pred_fields.heatmaps for r in results])
+    assert torch.allclose(got, expected, atol=1e-6)
+    for r in results:
+        assert isinstance(r, PoseDataSample)
+        assert r.pred_instances.keypoints.shape == (1, 17, 2)
+        assert r.pred_instances.keypoint_scores.shape == (1, 17)
+
+
+def test_frame_layout_with_three_frames_and_three_channels():
+    """(B, T, C, H, W): frames on dim 1, colour on dim 2; the backbone sees
+    flatten(0, 1), i.e. clip-major."""
+    model = build()
+    pre = model.data_preprocessor
+    # frame t, BGR channel c has the value 10 * t + c
+    clip = torch.stack([
+        torch.stack([torch.full((64, 64), 10. * t + c) for c in range(3)])
+        for t in range(3)
+    ]).to(torch.uint8)
+    batch = pre(dict(inputs=[clip, clip + 100], data_samples=None))['inputs']
+    assert batch.shape == (2, 3, 3, 64, 64)
+    raw = batch * pre.std + pre.mean  # undo the normalisation
+    for t in range(3):
+        for c in range(3):  # RGB now: channel c holds BGR channel 2 - c
+            assert torch.allclose(raw[0, t, c], torch.tensor(10. * t + 2 - c))
+            assert torch.allclose(raw[1, t, c],
+                                  torch.tensor(100 + 10. * t + 2 - c))
+    seen = []
+    hook = model.backbone.register_forward_pre_hook(
+        lambda m, args: seen.append(args[0]))
+    model.eval()
+    with torch.no_grad():
+        model(batch, None, mode='tensor')
+    hook.remove()
+    assert torch.equal(seen[0], batch.flatten(0, 1))
+    assert torch.equal(seen[0][4], batch[1, 1])  # clip 1, frame 1
+
+
+def test_invalid_configurations():
+    with pytest.raises(ValueError, match='key_frame_index must be in'):
+        build(key_frame_index=7) if False else MODELS.build(
+            dict(Config.fromfile(str(CONFIG)).model, key_frame_index=7))
+    with pytest.raises(ValueError, match='temporal_encoder is configured '
+                       'for 5 frames'):
+        build(temporal_encoder=dict(num_frames=5))
+    model = build().eval()
+    with pytest.raises(ValueError, match='expected clips'):
+        model(torch.randn(1, 5, 3, 64, 64), None, mode='tensor')
+    bad = samples(1)
+    bad[0].set_metainfo(dict(frame_offsets=[-1, 1, 0]))
+    with pytest.raises(ValueError, match='offset 0 at index 1'):
+        model(torch.randn(1, 3, 3, 64, 64), bad, mode='predict')
+    with pytest.raises(ValueError, match='expected a clip'):
+        model.data_preprocessor(dict(inputs=[torch.zeros(3, 64, 64)]))
+
+
+def test_state_dict_keys_are_pinned():
+    keys = set(build().state_dict())
+    assert {k.split('.')[0] for k in keys} == {
+        'backbone', 'temporal_encoder', 'disentangler', 'appearance', 'head'
+    }
+    for key in ('backbone.conv1.weight',
+                'backbone.stage4.0.branches.0.0.conv1.weight',
+                'temporal_encoder.fusions.0.0.conv1.weight',
+                'temporal_encoder.aligns.3.deform_conv.weight',
+                'temporal_encoder.aligns.0.offset_conv.weight',
+                'temporal_encoder.accumulators.2.0.conv2.weight',
+                'disentangler.useful_mlp.0.weight',
+                'disentangler.noisy_mlp.2.bias',
+                'appearance.support_align.1.mask_conv.weight',
+                'appearance.output_fusion.2.bn2.running_var',
+                'head.fusion.0.downsample.0.weight',
+                'head.final_layer.weight',
+                'head.y_projector.conv.weight'):
+        assert key in keys, key
+    assert len(keys) == 660
+
+
+def test_init_model_and_clip_api_on_real_frames():
+    from mmpose.apis import init_model
+    model = init_model(str(CONFIG), None, device='cpu')
+    assert type(model).__name__ == 'VideoTopdownPoseEstimator'
+    frames = [str(p) for p in sorted(CLIP.glob('*.jpg'))][1:4]
+    results = inference_clip(model, frames,
+                             np.array([[300, 100, 700, 700, 0.9]]))
+    assert len(results) == 1
+    assert results[0].pred_instances.keypoints.shape == (1, 17, 2)
+    np.testing.assert_allclose(results[0].pred_instances.bbox_scores, [0.9])
+    # the whole frame when no box is given; errors name what is wrong
+    assert len(inference_clip(model, frames)) == 1
+    with pytest.raises(ValueError, match='takes 3 frames, got 5'):
+        inference_clip(model, [str(p) for p in sorted(CLIP.glob('*.jpg'))])
+    with pytest.raises(FileNotFoundError, match='missing.jpg'):
+        inference_clip(model, frames[:2] + ['missing.jpg'])
