@@ -3,7 +3,7 @@
 
 MMPose's own ``PoseTrack18Metric`` calls poseval, which is not on PyPI. This
 is an independent NumPy implementation of what poseval computes (see
-``docs/POSETRACK_EVAL.md`` of the project), checked against numbers that
+``docs/posetrack_eval.md``), checked against numbers that
 poseval printed. It reproduces poseval's documented behaviours on purpose,
 because published PoseTrack numbers come from them:
 
