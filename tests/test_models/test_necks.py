@@ -122,7 +122,7 @@ def test_appearance(b, t, mode):
 def test_appearance_invalid():
     with pytest.raises(ValueError, match='mode must be one of'):
         AppearanceEncoder(mode='flow')
-    with pytest.raises(ValueError, match='needs support frames'):
+    with pytest.raises(ValueError, match='num_frames must be >= 2'):
         AppearanceEncoder(num_frames=1, key_frame_index=0)
     with pytest.raises(ValueError, match='T=5'):
         AppearanceEncoder(in_channels=C, deform_groups=G)(

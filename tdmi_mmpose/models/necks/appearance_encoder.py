@@ -20,7 +20,8 @@ from mmengine.model import BaseModule
 from mmpose.registry import MODELS
 from torch import Tensor
 
-from ..utils import ModulatedDeformAlign, basic_blocks
+from ..utils import (ModulatedDeformAlign, basic_blocks,
+                     resolve_key_frame_index)
 
 __all__ = ['AppearanceEncoder']
 
@@ -54,14 +55,10 @@ class AppearanceEncoder(BaseModule):
         super().__init__(init_cfg=init_cfg)
         if mode not in _MODES:
             raise ValueError(f'mode must be one of {_MODES}, got {mode!r}')
-        if key_frame_index is None:
-            key_frame_index = num_frames // 2
-        if not 0 <= key_frame_index < num_frames:
-            raise ValueError(f'key_frame_index must be in [0, {num_frames}),'
-                             f' got {key_frame_index}')
-        if mode == 'aligned' and num_frames < 2:
-            raise ValueError("mode='aligned' needs support frames "
-                             f'(num_frames >= 2), got {num_frames}')
+        # the aligned mode needs support frames
+        key_frame_index = resolve_key_frame_index(
+            num_frames, key_frame_index,
+            min_frames=2 if mode == 'aligned' else 1)
         self.in_channels = in_channels
         self.num_frames = num_frames
         self.key_frame_index = key_frame_index

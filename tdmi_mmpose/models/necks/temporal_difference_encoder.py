@@ -33,7 +33,8 @@ from mmengine.model import BaseModule
 from mmpose.registry import MODELS
 from torch import Tensor
 
-from ..utils import ModulatedDeformAlign, basic_blocks
+from ..utils import (ModulatedDeformAlign, basic_blocks,
+                     resolve_key_frame_index)
 
 __all__ = ['TemporalDifferenceEncoder']
 
@@ -80,14 +81,10 @@ class TemporalDifferenceEncoder(BaseModule):
                  mask_activation: str = 'none',
                  init_cfg=None):
         super().__init__(init_cfg=init_cfg)
-        if num_frames < 2:
-            raise ValueError(f'num_frames must be >= 2 for temporal '
-                             f'differences, got {num_frames}')
-        if key_frame_index is None:
-            key_frame_index = num_frames // 2
-        if not 0 <= key_frame_index < num_frames:
-            raise ValueError(f'key_frame_index must be in [0, {num_frames}),'
-                             f' got {key_frame_index}')
+        # temporal differences need at least two frames
+        key_frame_index = resolve_key_frame_index(num_frames,
+                                                  key_frame_index,
+                                                  min_frames=2)
         stages = tuple(stages)
         if not stages or any(not 0 <= s < num_backbone_stages
                              for s in stages):

@@ -28,6 +28,8 @@ from mmpose.models.pose_estimators import TopdownPoseEstimator
 from mmpose.registry import MODELS
 from torch import Tensor
 
+from ..utils import resolve_key_frame_index
+
 __all__ = ['VideoTopdownPoseEstimator']
 
 
@@ -61,13 +63,8 @@ class VideoTopdownPoseEstimator(TopdownPoseEstimator):
                  data_preprocessor: Optional[dict] = None,
                  init_cfg: Optional[dict] = None,
                  metainfo: Optional[dict] = None):
-        if num_frames < 1:
-            raise ValueError(f'num_frames must be >= 1, got {num_frames}')
-        if key_frame_index is None:
-            key_frame_index = num_frames // 2
-        if not 0 <= key_frame_index < num_frames:
-            raise ValueError(f'key_frame_index must be in [0, {num_frames}),'
-                             f' got {key_frame_index}')
+        key_frame_index = resolve_key_frame_index(num_frames,
+                                                  key_frame_index)
         super().__init__(
             backbone=backbone,
             head=head,

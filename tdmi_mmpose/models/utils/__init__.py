@@ -1,4 +1,8 @@
 # Copyright (c) The tdmi_mmpose Authors. All rights reserved.
 from .blocks import MASK_ACTIVATIONS, ModulatedDeformAlign, basic_blocks
+from .frames import resolve_key_frame_index
 
-__all__ = ['MASK_ACTIVATIONS', 'ModulatedDeformAlign', 'basic_blocks']
+__all__ = [
+    'MASK_ACTIVATIONS', 'ModulatedDeformAlign', 'basic_blocks',
+    'resolve_key_frame_index'
+]
