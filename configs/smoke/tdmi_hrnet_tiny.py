@@ -77,3 +77,79 @@ model = dict(
         loss=dict(type='KeypointMSELoss', use_target_weight=True),
         decoder=codec),
     test_cfg=dict(flip_test=True, flip_mode='heatmap', shift_heatmap=True))
+
+# runtime: a few iterations on CPU
+train_cfg = dict(by_epoch=False, max_iters=4, val_interval=4)
+optim_wrapper = dict(optimizer=dict(type='AdamW', lr=1e-3))
+param_scheduler = []
+default_hooks = dict(
+    logger=dict(type='LoggerHook', interval=1),
+    checkpoint=dict(
+        type='CheckpointHook',
+        interval=4,
+        by_epoch=False,
+        save_best='posetrack/Total AP',
+        rule='greater'))
+log_processor = dict(by_epoch=False)
+randomness = dict(seed=0)
+
+# data: the synthetic PoseTrack set (tools/generate_synthetic_posetrack.py)
+data_root = 'data/synthetic_posetrack/'
+frame_offsets = (-1, 0, 1)
+train_pipeline = [
+    dict(type='SampleClipFrames', offsets=frame_offsets, edge='key'),
+    dict(type='LoadClip', cache_size=64),
+    dict(type='GetBBoxCenterScale'),
+    dict(type='RandomFlip', direction='horizontal'),
+    dict(type='RandomHalfBody'),
+    dict(type='RandomBBoxTransform'),
+    dict(type='TopdownAffine', input_size=input_size),
+    dict(type='GenerateTarget', encoder=codec),
+    dict(
+        type='PackPoseInputs',
+        meta_keys=('id', 'img_id', 'img_path', 'category_id', 'ori_shape',
+                   'img_shape', 'input_size', 'input_center', 'input_scale',
+                   'flip', 'flip_direction', 'flip_indices',
+                   'frame_offsets'))
+]
+val_pipeline = [
+    dict(type='SampleClipFrames', offsets=frame_offsets, edge='key'),
+    dict(type='LoadClip', cache_size=64),
+    dict(type='GetBBoxCenterScale'),
+    dict(type='TopdownAffine', input_size=input_size),
+    dict(
+        type='PackPoseInputs',
+        meta_keys=('id', 'img_id', 'img_path', 'category_id', 'ori_shape',
+                   'img_shape', 'input_size', 'input_center', 'input_scale',
+                   'flip', 'flip_direction', 'flip_indices',
+                   'frame_offsets'))
+]
+train_dataloader = dict(
+    batch_size=4,
+    num_workers=0,
+    sampler=dict(type='DefaultSampler', shuffle=True),
+    dataset=dict(
+        type='PoseTrackVideoDataset',
+        data_root=data_root,
+        ann_file='annotations/posetrack18_train.json',
+        data_prefix=dict(img=''),
+        pipeline=train_pipeline))
+val_dataloader = dict(
+    batch_size=4,
+    num_workers=0,
+    drop_last=False,
+    sampler=dict(type='DefaultSampler', shuffle=False, round_up=False),
+    dataset=dict(
+        type='PoseTrackVideoDataset',
+        data_root=data_root,
+        ann_file='annotations/posetrack18_val.json',
+        bbox_file=data_root + 'detections/posetrack18_val_detections.json',
+        data_prefix=dict(img=''),
+        test_mode=True,
+        pipeline=val_pipeline))
+test_dataloader = val_dataloader
+val_evaluator = dict(
+    type='PoseTrackMetric',
+    gt_dir=data_root + 'annotations/val',
+    protocol='tdmi')
+test_evaluator = val_evaluator

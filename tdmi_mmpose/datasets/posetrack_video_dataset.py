@@ -1,0 +1,329 @@
+# Copyright (c) The tdmi_mmpose Authors. All rights reserved.
+"""PoseTrackVideoDataset: multi-frame top-down samples from PoseTrack17, 18
+and 21 files as they are found on disk.
+
+One sample per person instance of a key frame. The dataset gives the key
+frame and where its video's frames are; ``SampleClipFrames`` (in the
+pipeline, so random offsets are drawn anew every epoch) picks the support
+frames and ``LoadClip`` decodes them.
+
+Annotation files (``ann_file``, a file or a folder of per-sequence files):
+
+- PoseTrack18 / PoseTrack21 (``images``, ``annotations``, ``categories``),
+  merged or one file per sequence; frames are ``<seq>/<6 digits>.jpg``,
+  0-based; ``nframes`` per image (else counted from the file);
+- PoseTrack17, official per-sequence ``annolist`` files (points carry
+  poseval joint ids, mapped to the 17 PoseTrack18 keypoints by name; ears
+  stay absent; a person box is derived from the keypoints, as the
+  PoseWarper/DCPose tools do); ``nframes`` is the annolist length;
+- PoseTrack17 merged COCO-style files of the PoseWarper/DCPose tools (read
+  like PoseTrack18), whose frames are renamed 8-digit and 1-based.
+
+The first frame's number is 1 for 8-digit names and 0 otherwise, unless
+``frame_index_base`` says otherwise.
+
+Person boxes at test time (``bbox_file``): MMPose's detection format (a list
+of ``{image_id, bbox: [x, y, w, h], score}``) or the PoseWarper/DCPose
+``val_boxes.json`` form (``{image_name, bbox: [x, y, w, h], score}``),
+filtered by ``bbox_score_thr``. Every frame with boxes is predicted; a frame
+whose boxes are all below the threshold yields no sample (a documented
+skip, counted in the log). Without ``bbox_file``, ground-truth boxes.
+
+In training only labelled frames are key frames, and only people with at
+least one keypoint and a box.
+"""
+import glob
+import json
+import logging
+import os.path as osp
+import re
+from collections import defaultdict
+from typing import Dict, List, Optional
+
+import numpy as np
+from mmengine.logging import print_log
+from mmpose.datasets.datasets.base import BaseCocoStyleDataset
+from mmpose.registry import DATASETS
+
+from ..evaluation.functional import PT18_KEYPOINTS, pt18_name_to_joint
+
+__all__ = ['PoseTrackVideoDataset']
+
+# poseval joint id -> PoseTrack18 keypoint index
+_POSEVAL_TO_PT18 = {
+    pt18_name_to_joint(name): i
+    for i, name in enumerate(PT18_KEYPOINTS) if pt18_name_to_joint(name) >= 0
+}
+# box around PoseTrack17 keypoints, as the PoseWarper/DCPose tools pad them
+_PT17_BOX_PADDING = 0.15
+
+
+def _load_json(path: str):
+    try:
+        with open(path) as f:
+            return json.load(f)
+    except FileNotFoundError:
+        raise FileNotFoundError(f'annotation file {path} does not exist')
+    except json.JSONDecodeError as e:
+        raise ValueError(f'{path}: not valid JSON ({e})') from None
+
+
+def _frame_number(name: str, path: str) -> tuple:
+    """``.../000012.jpg`` -> (12, 6): the frame number and its digits."""
+    match = re.fullmatch(r'(\d+)\.\w+', osp.basename(name))
+    if match is None:
+        raise ValueError(f'{path}: image {name!r} is not named by its frame '
+                         'number (e.g. 000012.jpg)')
+    return int(match.group(1)), len(match.group(1))
+
+
+@DATASETS.register_module()
+class PoseTrackVideoDataset(BaseCocoStyleDataset):
+    """Multi-frame PoseTrack dataset (top-down).
+
+    Args:
+        ann_file (str): annotation file or folder (see the module docstring).
+        bbox_file (str, optional): person detections for testing.
+        bbox_score_thr (float): detections below are dropped. Defaults to
+            0.2 (the TDMI / DCPose protocol).
+        frame_index_base (int, optional): number of a video's first frame;
+            None: 1 for 8-digit frame names, else 0.
+        check_files (bool): check at load time that every key frame's image
+            exists. Defaults to True.
+        **kwargs: as MMPose's datasets (``data_root``, ``data_prefix``,
+            ``pipeline``, ``test_mode``, ``metainfo``, ...).
+    """
+    METAINFO: dict = dict(from_file='configs/_base_/datasets/posetrack18.py')
+
+    def __init__(self,
+                 ann_file: str = '',
+                 bbox_file: Optional[str] = None,
+                 bbox_score_thr: float = 0.2,
+                 frame_index_base: Optional[int] = None,
+                 check_files: bool = True,
+                 **kwargs):
+        if frame_index_base not in (None, 0, 1):
+            raise ValueError(f'frame_index_base must be None, 0 or 1, got '
+                             f'{frame_index_base}')
+        self.bbox_score_thr = bbox_score_thr
+        self.frame_index_base = frame_index_base
+        self.check_files = check_files
+        super().__init__(ann_file=ann_file, bbox_file=bbox_file, **kwargs)
+
+    # ------------------------------------------------------------------
+    # reading
+    # ------------------------------------------------------------------
+    def load_data_list(self) -> List[dict]:
+        files = self._annotation_files()
+        frames: List[dict] = []
+        for path in files:
+            frames += self._read_file(path)
+        if self.bbox_file:
+            data_list = self._detection_samples(frames)
+        else:
+            data_list = self._gt_samples(frames)
+        if not data_list:
+            raise ValueError(f'{self.ann_file}: no samples (no labelled '
+                             'person with keypoints, or no detection above '
+                             f'{self.bbox_score_thr})')
+        return data_list
+
+    def _annotation_files(self) -> List[str]:
+        if osp.isdir(self.ann_file):
+            files = sorted(glob.glob(osp.join(self.ann_file, '*.json')))
+            if not files:
+                raise ValueError(f'{self.ann_file}: no *.json files')
+            return files
+        return [self.ann_file]
+
+    def _read_file(self, path: str) -> List[dict]:
+        data = _load_json(path)
+        if isinstance(data, dict) and 'annolist' in data:
+            frames = self._read_annolist(data['annolist'], path)
+        elif isinstance(data, dict) and 'images' in data:
+            frames = self._read_coco_like(data, path)
+        else:
+            raise ValueError(f'{path}: neither a PoseTrack17 annolist nor a '
+                             'COCO-like file (images / annotations)')
+        for frame in frames:
+            self._place_frame(frame, path)
+        return frames
+
+    def _read_coco_like(self, data: dict, path: str) -> List[dict]:
+        if 'annotations' not in data:
+            raise ValueError(f'{path}: missing "annotations"')
+        names = (data.get('categories') or [{}])[0].get('keypoints')
+        if names is not None and list(names) != list(PT18_KEYPOINTS):
+            raise ValueError(f'{path}: categories[0].keypoints {names} are '
+                             'not the 17 PoseTrack18 keypoints')
+        frames: Dict[object, dict] = {}
+        per_video = defaultdict(int)
+        for i, image in enumerate(data['images']):
+            for key in ('id', 'file_name'):
+                if key not in image:
+                    raise ValueError(f'{path}: images[{i}] has no "{key}"')
+            frames[image['id']] = dict(
+                file_name=image['file_name'], img_id=image['id'],
+                nframes=image.get('nframes'),
+                is_labeled=image.get('is_labeled', True), people=[])
+            per_video[osp.dirname(image['file_name'])] += 1
+        for i, ann in enumerate(data['annotations']):
+            frame = frames.get(ann.get('image_id'))
+            if frame is None:
+                raise ValueError(f'{path}: annotations[{i}] names image_id '
+                                 f'{ann.get("image_id")}, which is not in '
+                                 '"images"')
+            kpts = np.asarray(ann.get('keypoints', []), dtype=np.float32)
+            if kpts.size != 17 * 3:
+                raise ValueError(f'{path}: annotations[{i}] (image '
+                                 f'{frame["file_name"]}) has {kpts.size} '
+                                 'keypoint values, expected 51')
+            frame['people'].append(dict(
+                keypoints=kpts.reshape(17, 3), bbox=ann.get('bbox'),
+                id=ann.get('id', i), track_id=ann.get('track_id', -1)))
+        for frame in frames.values():
+            if frame['nframes'] is None:
+                frame['nframes'] = per_video[osp.dirname(frame['file_name'])]
+        return list(frames.values())
+
+    def _read_annolist(self, annolist: list, path: str) -> List[dict]:
+        frames = []
+        for i, item in enumerate(annolist):
+            try:
+                name = item['image'][0]['name']
+            except (KeyError, IndexError, TypeError):
+                raise ValueError(f'{path}: annolist[{i}] has no '
+                                 'image[0].name') from None
+            people = []
+            for j, rect in enumerate(item.get('annorect') or []):
+                points = (rect.get('annopoints') or [{}])[0].get('point')
+                kpts = np.zeros((17, 3), np.float32)
+                for point in points or []:
+                    joint = point['id'][0] if isinstance(point['id'],
+                                                         list) else point['id']
+                    if joint not in _POSEVAL_TO_PT18:
+                        raise ValueError(f'{path}: {name}, annorect[{j}]: '
+                                         f'point id {joint} is not a '
+                                         'PoseTrack joint id (0..14)')
+                    x = point['x'][0] if isinstance(point['x'],
+                                                    list) else point['x']
+                    y = point['y'][0] if isinstance(point['y'],
+                                                    list) else point['y']
+                    kpts[_POSEVAL_TO_PT18[joint]] = (x, y, 1)
+                track = rect.get('track_id', [-1])
+                people.append(dict(
+                    keypoints=kpts, bbox=None, id=i * 1000 + j,
+                    track_id=track[0] if isinstance(track, list) else track))
+            labeled = item.get('is_labeled', [1])
+            frames.append(dict(
+                file_name=name, img_id=f'{path}#{i}', nframes=len(annolist),
+                is_labeled=bool(labeled[0] if isinstance(labeled, list) else
+                                labeled), people=people))
+        return frames
+
+    def _place_frame(self, frame: dict, path: str) -> None:
+        """Add the frame's number, digits, video folder; check them."""
+        number, digits = _frame_number(frame['file_name'], path)
+        base = self.frame_index_base
+        if base is None:
+            base = 1 if digits == 8 else 0
+        if not base <= number < base + int(frame['nframes']):
+            raise ValueError(
+                f'{path}: frame {frame["file_name"]} is number {number}, '
+                f'outside its video of {frame["nframes"]} frames numbered '
+                f'from {base}')
+        img_path = osp.join(self.data_prefix['img'], frame['file_name'])
+        frame.update(img_path=img_path, frame_number=number,
+                     frame_digits=digits, first_frame=base)
+
+    # ------------------------------------------------------------------
+    # samples
+    # ------------------------------------------------------------------
+    def _sample(self, frame: dict, bbox_xywh, score: float, person=None,
+                sample_id=None) -> dict:
+        x, y, w, h = bbox_xywh
+        info = dict(
+            img_id=frame['img_id'], img_path=frame['img_path'],
+            frame_number=frame['frame_number'],
+            frame_digits=frame['frame_digits'],
+            first_frame=frame['first_frame'], nframes=int(frame['nframes']),
+            bbox=np.array([[x, y, x + w, y + h]], dtype=np.float32),
+            bbox_score=np.array([score], dtype=np.float32),
+            id=sample_id, category_id=1)
+        if person is not None:
+            kpts = person['keypoints']
+            info.update(
+                keypoints=kpts[None, :, :2].copy(),
+                keypoints_visible=np.minimum(1, kpts[None, :, 2]),
+                num_keypoints=int((kpts[:, 2] > 0).sum()),
+                track_id=person['track_id'])
+        return info
+
+    def _check_file(self, frame: dict) -> None:
+        if self.check_files and not osp.isfile(frame['img_path']):
+            raise FileNotFoundError(
+                f'{self.ann_file}: image {frame["img_path"]} of frame '
+                f'{frame["file_name"]} does not exist')
+
+    def _gt_samples(self, frames: List[dict]) -> List[dict]:
+        samples = []
+        for frame in frames:
+            if not self.test_mode and not frame['is_labeled']:
+                continue  # unlabelled frames are never training keys
+            for person in frame['people']:
+                kpts = person['keypoints']
+                present = kpts[:, 2] > 0
+                if not present.any():
+                    continue
+                bbox = person['bbox']
+                if bbox is None:  # PoseTrack17: from the keypoints
+                    lo, hi = kpts[present, :2].min(0), kpts[present, :2].max(0)
+                    pad = _PT17_BOX_PADDING * (hi - lo)
+                    lo, hi = lo - pad, hi + pad
+                    bbox = [lo[0], lo[1], hi[0] - lo[0], hi[1] - lo[1]]
+                if bbox[2] <= 0 or bbox[3] <= 0:
+                    continue
+                self._check_file(frame)
+                samples.append(self._sample(frame, bbox, 1.0, person,
+                                            person['id']))
+        return samples
+
+    def _detection_samples(self, frames: List[dict]) -> List[dict]:
+        dets = _load_json(self.bbox_file)
+        if not isinstance(dets, list):
+            raise ValueError(f'{self.bbox_file}: expected a list of '
+                             'detections')
+        by_id = {f['img_id']: f for f in frames}
+        by_name = {'/'.join(f['file_name'].split('/')[-2:]): f
+                   for f in frames}
+        samples, below = [], 0
+        for i, det in enumerate(dets):
+            if 'bbox' not in det or 'score' not in det or len(
+                    det['bbox']) != 4:
+                raise ValueError(f'{self.bbox_file}: detection {i} needs '
+                                 '"bbox" [x, y, w, h] and "score"')
+            if 'image_id' in det:
+                frame = by_id.get(det['image_id'])
+                ref = f'image_id {det["image_id"]}'
+            elif 'image_name' in det:
+                key = '/'.join(det['image_name'].split('/')[-2:])
+                frame = by_name.get(key)
+                ref = f'image_name {det["image_name"]}'
+            else:
+                raise ValueError(f'{self.bbox_file}: detection {i} has '
+                                 'neither "image_id" nor "image_name"')
+            if frame is None:
+                raise ValueError(f'{self.bbox_file}: detection {i} names '
+                                 f'{ref}, which is not in {self.ann_file}')
+            if det['score'] < self.bbox_score_thr or det['bbox'][2] <= 0 \
+                    or det['bbox'][3] <= 0:
+                below += 1
+                continue
+            self._check_file(frame)
+            samples.append(self._sample(frame, det['bbox'], det['score'],
+                                        sample_id=i))
+        if below:
+            print_log(f'{self.bbox_file}: {below} of {len(dets)} boxes below'
+                      f' score {self.bbox_score_thr} or empty were skipped',
+                      logger='current', level=logging.INFO)
+        return samples

@@ -1,0 +1,172 @@
+# Copyright (c) The tdmi_mmpose Authors. All rights reserved.
+"""Multi-frame loading: choose a clip's frames, then decode them.
+
+The rest of a clip pipeline is MMPose's own transforms, which already treat
+``results['img']`` as a list of frames: ``RandomFlip`` flips every frame,
+``RandomHalfBody`` / ``RandomBBoxTransform`` change the one person box, and
+``TopdownAffine`` warps every frame with that one matrix, so every frame of
+a clip gets the same augmentation; ``PackPoseInputs`` stacks the frames to
+(T, 3, H, W) (list ``'frame_offsets'`` in its ``meta_keys`` to hand them to
+the model).
+
+``results['img_path']`` stays the key frame's path (the metric matches
+frames by it); the clip's paths are ``results['frame_paths']``.
+"""
+import os.path as osp
+from collections import OrderedDict
+from typing import Optional, Sequence, Tuple
+
+import mmcv
+import numpy as np
+from mmcv.transforms import BaseTransform
+from mmpose.registry import TRANSFORMS
+
+__all__ = ['SampleClipFrames', 'LoadClip']
+
+_EDGE_MODES = ('key', 'clip')
+
+
+@TRANSFORMS.register_module()
+class SampleClipFrames(BaseTransform):
+    """Pick the frames of a clip around the key frame.
+
+    Required keys: ``img_path``, ``frame_number``, ``frame_digits``,
+    ``first_frame``, ``nframes`` (from ``PoseTrackVideoDataset``).
+    Added keys: ``frame_paths`` (T paths in temporal order),
+    ``frame_offsets`` (the T offsets asked for), ``frame_numbers``.
+
+    Args:
+        offsets (Sequence[int]): offsets of the frames, in temporal order,
+            one of them 0 (the key frame). Defaults to (-2, -1, 0, 1, 2).
+        edge (str): a neighbour outside the video is replaced by ``'key'``,
+            the key frame itself (the authors' lineage), or ``'clip'``ped to
+            the first / last frame (MMPose's PoseTrack18VideoDataset).
+        random_range (tuple[int, int], optional): if given, every call draws
+            new offsets: on each side of the key frame, as many distinct
+            distances from ``[low, high]`` as ``offsets`` has there, sorted
+            (the clip stays in temporal order). For training.
+    """
+
+    def __init__(self,
+                 offsets: Sequence[int] = (-2, -1, 0, 1, 2),
+                 edge: str = 'key',
+                 random_range: Optional[Tuple[int, int]] = None):
+        offsets = [int(o) for o in offsets]
+        if offsets.count(0) != 1 or offsets != sorted(offsets) or \
+                len(set(offsets)) != len(offsets):
+            raise ValueError(f'offsets must be increasing, distinct, with '
+                             f'exactly one 0 (the key frame), got {offsets}')
+        if edge not in _EDGE_MODES:
+            raise ValueError(f'edge must be one of {_EDGE_MODES}, got '
+                             f'{edge!r}')
+        if random_range is not None:
+            low, high = random_range
+            most = max(sum(o < 0 for o in offsets), sum(o > 0 for o in
+                                                         offsets))
+            if not 1 <= low <= high or high - low + 1 < most:
+                raise ValueError(
+                    f'random_range {random_range} must satisfy 1 <= low <= '
+                    f'high and hold {most} distinct distances')
+        self.offsets = offsets
+        self.edge = edge
+        self.random_range = random_range
+
+    def _draw_offsets(self):
+        if self.random_range is None:
+            return list(self.offsets)
+        low, high = self.random_range
+        before = sum(o < 0 for o in self.offsets)
+        after = sum(o > 0 for o in self.offsets)
+        pool = np.arange(low, high + 1)
+        neg = -np.sort(np.random.choice(pool, before, replace=False))[::-1]
+        pos = np.sort(np.random.choice(pool, after, replace=False))
+        return [int(o) for o in neg] + [0] + [int(o) for o in pos]
+
+    def transform(self, results: dict) -> dict:
+        key, digits = results['frame_number'], results['frame_digits']
+        first = results['first_frame']
+        last = first + results['nframes'] - 1
+        offsets = self._draw_offsets()
+        numbers = []
+        for offset in offsets:
+            number = key + offset
+            if not first <= number <= last:
+                number = key if self.edge == 'key' else min(
+                    max(number, first), last)
+            numbers.append(number)
+        folder, ext = osp.dirname(results['img_path']), osp.splitext(
+            results['img_path'])[1]
+        results['frame_paths'] = [
+            osp.join(folder, f'{n:0{digits}d}{ext}') for n in numbers
+        ]
+        results['frame_offsets'] = offsets
+        results['frame_numbers'] = numbers
+        return results
+
+    def __repr__(self) -> str:
+        return (f'{self.__class__.__name__}(offsets={self.offsets}, '
+                f'edge={self.edge!r}, random_range={self.random_range})')
+
+
+@TRANSFORMS.register_module()
+class LoadClip(BaseTransform):
+    """Decode ``results['frame_paths']`` into ``results['img']`` (a list).
+
+    Samples of one video share frames (up to T x people per frame), so
+    decoded frames are kept in a bounded LRU cache per worker process. The
+    cached arrays are read-only: the transforms after this one make new
+    arrays (flip, warp), and an in-place change would corrupt the cache, so
+    it raises instead.
+
+    Args:
+        cache_size (int): decoded frames kept; 0 disables the cache.
+            Defaults to 64 (a 1920x1080 frame is about 6 MB).
+        color_type (str): as ``mmcv.imread``. Defaults to ``'color'``.
+        imdecode_backend (str): as ``mmcv.imread``. Defaults to ``'cv2'``.
+    """
+
+    def __init__(self,
+                 cache_size: int = 64,
+                 color_type: str = 'color',
+                 imdecode_backend: str = 'cv2'):
+        if cache_size < 0:
+            raise ValueError(f'cache_size must be >= 0, got {cache_size}')
+        self.cache_size = cache_size
+        self.color_type = color_type
+        self.imdecode_backend = imdecode_backend
+        self._cache: 'OrderedDict[str, np.ndarray]' = OrderedDict()
+        self.hits = self.misses = 0
+
+    def _read(self, path: str) -> np.ndarray:
+        if path in self._cache:
+            self._cache.move_to_end(path)
+            self.hits += 1
+            return self._cache[path]
+        self.misses += 1
+        image = mmcv.imread(path, flag=self.color_type,
+                            backend=self.imdecode_backend)
+        if image is None:
+            raise FileNotFoundError(f'cannot read frame {path}')
+        if self.cache_size:
+            image.setflags(write=False)
+            self._cache[path] = image
+            if len(self._cache) > self.cache_size:
+                self._cache.popitem(last=False)
+        return image
+
+    def transform(self, results: dict) -> dict:
+        if 'frame_paths' not in results:
+            raise KeyError('LoadClip needs results["frame_paths"]: put '
+                           'SampleClipFrames before it')
+        frames = [self._read(p) for p in results['frame_paths']]
+        shapes = {f.shape for f in frames}
+        if len(shapes) != 1:
+            raise ValueError(f'frames of the clip of {results["img_path"]} '
+                             f'differ in size: {sorted(shapes)}')
+        results['img'] = frames
+        results['img_shape'] = frames[0].shape[:2]
+        results['ori_shape'] = frames[0].shape[:2]
+        return results
+
+    def __repr__(self) -> str:
+        return f'{self.__class__.__name__}(cache_size={self.cache_size})'

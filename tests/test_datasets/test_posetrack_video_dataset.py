@@ -1,0 +1,354 @@
+# Copyright (c) The tdmi_mmpose Authors. All rights reserved.
+"""PoseTrackVideoDataset, the clip transforms and the synthetic generator."""
+import hashlib
+import json
+import os
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+from mmcv.transforms import Compose
+from mmengine.registry import init_default_scope
+
+import tdmi_mmpose  # noqa: F401
+from tdmi_mmpose.datasets import (PoseTrackVideoDataset,
+                                  generate_synthetic_posetrack)
+from tdmi_mmpose.datasets.transforms import LoadClip, SampleClipFrames
+from tdmi_mmpose.evaluation.functional import evaluate_posetrack_folders
+
+SAMPLE = Path(__file__).resolve().parents[1] / 'data' / 'posetrack18_sample'
+
+
+@pytest.fixture(scope='module')
+def synthetic(tmp_path_factory):
+    root = tmp_path_factory.mktemp('synthetic')
+    generate_synthetic_posetrack(str(root), splits=dict(train=2, val=2),
+                                 num_frames=8, seed=3)
+    return root
+
+
+def _dataset(**kwargs):
+    init_default_scope('mmpose')
+    return PoseTrackVideoDataset(**kwargs)
+
+
+# --------------------------------------------------------------------------
+# real PoseTrack18 files
+# --------------------------------------------------------------------------
+def test_real_posetrack18_merged_and_per_sequence_agree():
+    merged = _dataset(data_root=str(SAMPLE),
+                      ann_file='annotations/test_posetrack18_val.json')
+    per_seq = _dataset(data_root=str(SAMPLE), ann_file='annotations/val')
+    assert len(merged) == len(per_seq) > 0
+
+    def by_id(ds):
+        return {ds[i]['id']: ds[i] for i in range(len(ds))}
+
+    merged, per_seq = by_id(merged), by_id(per_seq)
+    assert set(merged) == set(per_seq)
+    a, b = merged[1012834000000], per_seq[1012834000000]
+    assert a['img_path'] == b['img_path']
+    assert a['img_path'].endswith('images/val/012834_mpii_test/000000.jpg')
+    assert (a['frame_number'], a['frame_digits'], a['first_frame'],
+            a['nframes']) == (0, 6, 0, 140)
+    np.testing.assert_array_equal(a['keypoints'], b['keypoints'])
+    # MMPose's PoseTrack18 metainfo reaches the pipeline
+    assert a['flip_indices'][1:3] == [1, 2]
+
+
+def test_real_detections_in_mmpose_format():
+    dets = json.loads(
+        (SAMPLE / 'annotations/test_posetrack18_human_detections.json')
+        .read_text())
+    ds = _dataset(data_root=str(SAMPLE),
+                  ann_file='annotations/test_posetrack18_val.json',
+                  bbox_file=str(SAMPLE / 'annotations/'
+                                'test_posetrack18_human_detections.json'),
+                  test_mode=True)
+    assert len(ds) == sum(d['score'] >= 0.2 for d in dets)
+    assert min(ds[i]['bbox_score'][0] for i in range(len(ds))) >= 0.2
+
+
+def test_missing_support_frame_is_a_clear_error():
+    """The sample ships only frame 0: frame 1 is missing on disk."""
+    ds = _dataset(data_root=str(SAMPLE), ann_file='annotations/val',
+                  pipeline=[dict(type='SampleClipFrames', offsets=(-1, 0, 1)),
+                            dict(type='LoadClip')])
+    with pytest.raises(FileNotFoundError, match='000001.jpg'):
+        ds[0]
+
+
+# --------------------------------------------------------------------------
+# formats on the synthetic set
+# --------------------------------------------------------------------------
+def test_pt18_pt17_and_renamed_pt17_read_alike(synthetic, tmp_path):
+    pt18 = _dataset(data_root=str(synthetic), ann_file='annotations/train')
+    merged = _dataset(data_root=str(synthetic),
+                      ann_file='annotations/posetrack18_train.json')
+    pt17 = _dataset(data_root=str(synthetic),
+                    ann_file='annotations_pt17/train')
+    assert len(pt18) == len(merged) == len(pt17)
+    ears = [3, 4]
+    for i in range(len(pt18)):
+        a, c = pt18[i], pt17[i]
+        assert a['img_path'] == c['img_path']
+        kept = np.setdiff1d(np.arange(17), ears)
+        np.testing.assert_allclose(a['keypoints'][0, kept],
+                                   c['keypoints'][0, kept], atol=0.01)
+        assert (c['keypoints_visible'][0, ears] == 0).all()
+
+    # PoseWarper/DCPose renaming: 8 digits, 1-based
+    data = json.loads(
+        (synthetic / 'annotations/posetrack18_train.json').read_text())
+    seq_dir = synthetic / 'images' / 'train'
+    for video in seq_dir.iterdir():
+        out = tmp_path / 'images' / 'train' / video.name
+        out.mkdir(parents=True)
+        for f in video.iterdir():
+            shutil.copy(f, out / f'{int(f.stem) + 1:08d}.jpg')
+    for image in data['images']:
+        stem = Path(image['file_name']).stem
+        image['file_name'] = image['file_name'].replace(
+            f'{stem}.jpg', f'{int(stem) + 1:08d}.jpg')
+    (tmp_path / 'renamed.json').write_text(json.dumps(data))
+    renamed = _dataset(data_root=str(tmp_path), ann_file='renamed.json',
+                       pipeline=[dict(type='SampleClipFrames'),
+                                 dict(type='LoadClip')])
+    sample = renamed[0]
+    assert renamed.get_data_info(0)['first_frame'] == 1
+    assert all(Path(p).is_file() for p in sample['frame_paths'])
+    assert len(sample['img']) == 5
+
+
+def test_unlabeled_frames_are_never_training_keys(synthetic):
+    train = _dataset(data_root=str(synthetic),
+                     ann_file='annotations/posetrack18_train.json')
+    data = json.loads(
+        (synthetic / 'annotations/posetrack18_train.json').read_text())
+    unlabeled = {im['file_name'] for im in data['images']
+                 if not im['is_labeled']}
+    assert unlabeled
+    keys = {train.get_data_info(i)['img_path'] for i in range(len(train))}
+    assert not any(k.endswith(u) for k in keys for u in unlabeled)
+    # at test time every frame with a detection is predicted
+    test = _dataset(data_root=str(synthetic),
+                    ann_file='annotations/posetrack18_train.json',
+                    bbox_file=str(synthetic / 'detections' /
+                                  'posetrack18_train_detections.json'),
+                    test_mode=True)
+    tested = {test.get_data_info(i)['img_path'] for i in range(len(test))}
+    assert any(k.endswith(u) for k in tested for u in unlabeled)
+
+
+def test_val_boxes_json_form(synthetic, tmp_path):
+    dets = json.loads((synthetic / 'detections' /
+                       'posetrack18_val_detections.json').read_text())
+    data = json.loads(
+        (synthetic / 'annotations/posetrack18_val.json').read_text())
+    name_of = {im['id']: im['file_name'] for im in data['images']}
+    boxes = [dict(image_name=name_of[d['image_id']], bbox=d['bbox'],
+                  score=d['score']) for d in dets]
+    (tmp_path / 'val_boxes.json').write_text(json.dumps(boxes))
+    kwargs = dict(data_root=str(synthetic),
+                  ann_file='annotations/posetrack18_val.json',
+                  test_mode=True)
+    a = _dataset(bbox_file=str(tmp_path / 'val_boxes.json'), **kwargs)
+    b = _dataset(bbox_file=str(synthetic / 'detections' /
+                               'posetrack18_val_detections.json'), **kwargs)
+    assert len(a) == len(b) > 0
+    assert a[3]['img_path'] == b[3]['img_path']
+
+
+# --------------------------------------------------------------------------
+# bad input
+# --------------------------------------------------------------------------
+def _write(tmp_path, name, data):
+    path = tmp_path / name
+    path.write_text(data if isinstance(data, str) else json.dumps(data))
+    return str(path)
+
+
+def _pt18(synthetic):
+    return json.loads(
+        (synthetic / 'annotations/posetrack18_val.json').read_text())
+
+
+def test_bad_annotation_files(synthetic, tmp_path):
+    kw = dict(data_root=str(synthetic))
+    with pytest.raises(ValueError, match='bad.json: not valid JSON'):
+        _dataset(ann_file=_write(tmp_path, 'bad.json', '{"images": ['), **kw)
+    data = _pt18(synthetic)
+    data['annotations'][0]['image_id'] = 42
+    with pytest.raises(ValueError, match=r'annotations\[0\] names image_id '
+                       '42'):
+        _dataset(ann_file=_write(tmp_path, 'a.json', data), **kw)
+    data = _pt18(synthetic)
+    data['annotations'][2]['keypoints'] = [1, 2, 3]
+    with pytest.raises(ValueError, match=r'annotations\[2\].*3 keypoint '
+                       'values, expected 51'):
+        _dataset(ann_file=_write(tmp_path, 'b.json', data), **kw)
+    data = _pt18(synthetic)
+    data['images'][5]['nframes'] = 3
+    with pytest.raises(ValueError, match='000005.jpg is number 5, outside '
+                       'its video of 3 frames'):
+        _dataset(ann_file=_write(tmp_path, 'c.json', data), **kw)
+    with pytest.raises(ValueError, match='neither a PoseTrack17'):
+        _dataset(ann_file=_write(tmp_path, 'd.json', {'x': 1}), **kw)
+
+
+def test_missing_key_image_and_unknown_detections(synthetic, tmp_path):
+    data = _pt18(synthetic)
+    data['images'][1]['file_name'] = 'images/val/nowhere/000001.jpg'
+    with pytest.raises(FileNotFoundError,
+                       match='images/val/nowhere/000001.jpg'):
+        _dataset(data_root=str(synthetic),
+                 ann_file=_write(tmp_path, 'e.json', data))
+    ann = str(synthetic / 'annotations/posetrack18_val.json')
+    with pytest.raises(ValueError, match='names image_id 7, which is not'):
+        _dataset(data_root=str(synthetic), ann_file=ann, test_mode=True,
+                 bbox_file=_write(tmp_path, 'f.json', [
+                     dict(image_id=7, bbox=[0, 0, 9, 9], score=0.9)]))
+    # boxes all below the threshold: skipped, counted; none left: an error
+    with pytest.raises(ValueError, match='no samples'):
+        _dataset(data_root=str(synthetic), ann_file=ann, test_mode=True,
+                 bbox_file=_write(tmp_path, 'g.json', [
+                     dict(image_id=data['images'][0]['id'],
+                          bbox=[0, 0, 9, 9], score=0.1)]))
+
+
+# --------------------------------------------------------------------------
+# transforms
+# --------------------------------------------------------------------------
+def _key(number, nframes=10, first=0):
+    return dict(img_path=f'/v/seq/{number:06d}.jpg', frame_number=number,
+                frame_digits=6, first_frame=first, nframes=nframes)
+
+
+def test_edges_key_frame_or_clip():
+    out = SampleClipFrames(edge='key')(_key(0))
+    assert out['frame_numbers'] == [0, 0, 0, 1, 2]
+    assert out['frame_offsets'] == [-2, -1, 0, 1, 2]
+    assert out['frame_paths'][3] == '/v/seq/000001.jpg'
+    assert SampleClipFrames(edge='clip')(_key(9))['frame_numbers'] == [
+        7, 8, 9, 9, 9]
+    assert SampleClipFrames(edge='key')(_key(8))['frame_numbers'] == [
+        6, 7, 8, 9, 8]
+
+
+def test_random_offsets_drawn_per_call():
+    sampler = SampleClipFrames(random_range=(1, 4))
+    drawn = {tuple(sampler(_key(50, 100))['frame_offsets'])
+             for _ in range(30)}
+    assert len(drawn) > 5  # anew on every call, i.e. every epoch
+    for offsets in drawn:
+        assert list(offsets) == sorted(offsets) and offsets[2] == 0
+        assert all(1 <= abs(o) <= 4 for o in offsets if o)
+
+
+@pytest.mark.parametrize('kwargs, message', [
+    (dict(offsets=(-1, 1)), 'exactly one 0'),
+    (dict(offsets=(1, 0, -1)), 'increasing'),
+    (dict(edge='wrap'), 'edge must be one of'),
+    (dict(random_range=(1, 1)), 'hold 2 distinct'),
+])
+def test_sampler_arguments(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        SampleClipFrames(**kwargs)
+
+
+def test_clip_pipeline_shares_one_affine(synthetic, tmp_path):
+    """A clip of one frame repeated stays identical frame for frame through
+    random flip, half-body, scale and rotation: one affine for all."""
+    init_default_scope('mmpose')
+    info = _dataset(data_root=str(synthetic),
+                    ann_file='annotations/posetrack18_train.json'
+                    ).get_data_info(4)
+    pipeline = Compose([
+        dict(type='SampleClipFrames', offsets=(-2, -1, 0, 1, 2)),
+        dict(type='LoadClip'),
+        dict(type='GetBBoxCenterScale'),
+        dict(type='RandomFlip', direction='horizontal', prob=1.0),
+        dict(type='RandomBBoxTransform', rotate_prob=1.0),
+        dict(type='TopdownAffine', input_size=(64, 64)),
+        dict(type='PackPoseInputs', meta_keys=('img_path', 'frame_offsets',
+                                               'flip')),
+    ])
+    # all five paths point at the key frame
+    info['nframes'], info['first_frame'] = 1, info['frame_number']
+    packed = pipeline(info)
+    clip = packed['inputs']
+    assert clip.shape == (5, 3, 64, 64)
+    for t in range(1, 5):
+        assert clip[t].equal(clip[0])
+    assert packed['data_samples'].metainfo['frame_offsets'] == [
+        -2, -1, 0, 1, 2]
+    assert packed['data_samples'].metainfo['flip']
+
+
+def test_frame_cache_hits_and_is_read_only(synthetic):
+    paths = sorted(str(p) for p in (synthetic / 'images/val').rglob('*.jpg'))
+    loader = LoadClip(cache_size=4)
+    first = loader(dict(frame_paths=paths[:3], img_path=paths[1]))
+    loader(dict(frame_paths=paths[1:4], img_path=paths[2]))
+    assert (loader.hits, loader.misses) == (2, 4)
+    with pytest.raises(ValueError):
+        first['img'][0][0, 0, 0] = 1  # cached frames are read-only
+    loader(dict(frame_paths=paths[4:9], img_path=paths[5]))
+    assert len(loader._cache) == 4  # bounded
+    uncached = LoadClip(cache_size=0)
+    for _ in range(2):
+        uncached(dict(frame_paths=paths[:3], img_path=paths[1]))
+    assert uncached.hits == 0 and uncached.misses == 6
+
+
+# --------------------------------------------------------------------------
+# the generator
+# --------------------------------------------------------------------------
+def _digest(root: Path) -> str:
+    h = hashlib.sha256()
+    for p in sorted(root.rglob('*')):
+        if p.is_file():
+            h.update(str(p.relative_to(root)).encode())
+            h.update(p.read_bytes())
+    return h.hexdigest()
+
+
+def test_generator_is_deterministic_and_complete(tmp_path):
+    kwargs = dict(splits=dict(val=2), num_frames=6, image_size=(96, 64))
+    generate_synthetic_posetrack(str(tmp_path / 'a'), seed=1, **kwargs)
+    generate_synthetic_posetrack(str(tmp_path / 'b'), seed=1, **kwargs)
+    generate_synthetic_posetrack(str(tmp_path / 'c'), seed=2, **kwargs)
+    assert _digest(tmp_path / 'a') == _digest(tmp_path / 'b')
+    assert _digest(tmp_path / 'a') != _digest(tmp_path / 'c')
+    root = tmp_path / 'a'
+    assert len(list((root / 'images/val').rglob('*.jpg'))) == 12
+    for folder in ('annotations/val', 'annotations_pt17/val'):
+        assert len(os.listdir(root / folder)) == 2
+
+
+def test_generated_pt17_and_pt18_ground_truth_agree(synthetic):
+    """Each form of the ground truth, evaluated against the other as a
+    prediction, is perfect: the two files describe the same people."""
+    r = evaluate_posetrack_folders(str(synthetic / 'annotations/val'),
+                                   str(synthetic / 'annotations_pt17/val'),
+                                   track=True)
+    assert r['ap_groups']['Total'] == pytest.approx(100.0)
+    assert r['mota_groups']['Total'] == pytest.approx(100.0)
+
+
+def test_generated_content(synthetic):
+    data = json.loads(
+        (synthetic / 'annotations/posetrack18_val.json').read_text())
+    dets = json.loads((synthetic / 'detections' /
+                       'posetrack18_val_detections.json').read_text())
+    labelled = [im for im in data['images'] if im['is_labeled']]
+    assert 0 < len(labelled) < len(data['images'])
+    assert any('degraded' in im for im in data['images'])
+    assert all(im['ignore_regions_x'] for im in data['images'])
+    tracks = {(a['image_id'], a['track_id']) for a in data['annotations']}
+    assert len({t for _, t in tracks}) >= 2  # several people
+    # noisy detections: misses, false positives (low scores)
+    assert any(d['score'] < 0.45 for d in dets)
+    gt_boxes = {a['image_id']: a['bbox'] for a in data['annotations']}
+    assert len(gt_boxes) > 0
