@@ -187,9 +187,24 @@ def test_state_dict_keys_are_pinned():
                 'appearance.output_fusion.2.bn2.running_var',
                 'head.fusion.0.downsample.0.weight',
                 'head.final_layer.weight',
-                'head.y_projector.conv.weight'):
+                'head.y_projector.weight'):
         assert key in keys, key
     assert len(keys) == 660
+
+
+def test_projector_loads_a_pretrained_final_layer(tmp_path):
+    """The MI projector takes a single-frame model's final layer by
+    prefix, as the recipe's init_cfg does."""
+    stock = {'head.final_layer.weight': torch.randn(17, 8, 1, 1),
+             'head.final_layer.bias': torch.randn(17),
+             'backbone.conv1.weight': torch.randn(64, 3, 3, 3)}
+    torch.save(dict(state_dict=stock), tmp_path / 'single_frame.pth')
+    model = build(head=dict(projector_init_cfg=dict(
+        type='Pretrained', checkpoint=str(tmp_path / 'single_frame.pth'),
+        prefix='head.final_layer.')))
+    assert torch.equal(model.head.y_projector.weight,
+                       stock['head.final_layer.weight'])
+    assert not model.head.y_projector.weight.requires_grad
 
 
 def test_init_model_and_clip_api_on_real_frames():

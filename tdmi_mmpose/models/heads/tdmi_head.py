@@ -21,6 +21,7 @@ from typing import Dict, Optional, Tuple
 
 import torch
 import torch.nn as nn
+import torch.nn.functional as F
 from mmengine.model import BaseModule
 from mmpose.evaluation.functional import pose_pck_accuracy
 from mmpose.models.heads import HeatmapHead
@@ -34,16 +35,20 @@ __all__ = ['TDMIHead']
 
 
 class _FrozenProjector(BaseModule):
-    """A frozen 1x1 conv C -> K (weights from a checkpoint via init_cfg)."""
+    """A frozen 1x1 conv C -> K. Its parameters are ``weight`` and ``bias``
+    like a pretrained head's ``final_layer``, so ``init_cfg=dict(
+    type='Pretrained', checkpoint=..., prefix='head.final_layer.')`` loads
+    them."""
 
     def __init__(self, in_channels: int, out_channels: int,
                  init_cfg: Optional[dict] = None):
         super().__init__(init_cfg=init_cfg)
-        self.conv = nn.Conv2d(in_channels, out_channels, 1)
-        self.requires_grad_(False)
+        conv = nn.Conv2d(in_channels, out_channels, 1)
+        self.weight = nn.Parameter(conv.weight.detach(), requires_grad=False)
+        self.bias = nn.Parameter(conv.bias.detach(), requires_grad=False)
 
     def forward(self, x: Tensor) -> Tensor:
-        return self.conv(x)
+        return F.conv2d(x, self.weight, self.bias)
 
 
 @MODELS.register_module()

@@ -1,0 +1,52 @@
+# What does temporal context add over the single-frame HRNet-W48 top-down
+# model trained the same way on the same key frames? (paper baseline)
+_base_ = ['../tdmi_hrnet_w48_posetrack17.py']
+
+model = dict(
+    _delete_=True,
+    type='TopdownPoseEstimator',
+    data_preprocessor=dict(
+        type='PoseDataPreprocessor',
+        mean=[123.675, 116.28, 103.53],
+        std=[58.395, 57.12, 57.375],
+        bgr_to_rgb=True),
+    backbone=dict(
+        type='HRNet',
+        in_channels=3,
+        extra={{_base_.model.backbone.extra}},
+        init_cfg=dict(
+            type='Pretrained',
+            checkpoint={{_base_.hrnet_w48_coco}},
+            prefix='backbone.')),
+    head=dict(
+        type='HeatmapHead',
+        in_channels=48,
+        out_channels=17,
+        deconv_out_channels=None,
+        loss=dict(type='KeypointMSELoss', use_target_weight=True),
+        decoder={{_base_.codec}}),
+    test_cfg=dict(flip_test=True, flip_mode='heatmap', shift_heatmap=True))
+train_dataloader = dict(
+    dataset=dict(pipeline=[
+        dict(type='LoadImage'),
+        dict(type='GetBBoxCenterScale'),
+        dict(type='RandomFlip', direction='horizontal', prob=0.5),
+        dict(type='RandomHalfBody', prob=0.3),
+        dict(
+            type='RandomBBoxTransform',
+            shift_prob=0.,
+            scale_factor=(0.65, 1.35),
+            rotate_factor=45.,
+            rotate_prob=0.6),
+        dict(type='TopdownAffine', input_size={{_base_.input_size}}),
+        dict(type='GenerateTarget', encoder={{_base_.codec}}),
+        dict(type='PackPoseInputs')
+    ]))
+val_dataloader = dict(
+    dataset=dict(pipeline=[
+        dict(type='LoadImage'),
+        dict(type='GetBBoxCenterScale'),
+        dict(type='TopdownAffine', input_size={{_base_.input_size}}),
+        dict(type='PackPoseInputs')
+    ]))
+test_dataloader = val_dataloader

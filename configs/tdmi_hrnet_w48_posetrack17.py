@@ -1,0 +1,224 @@
+# TDMI (Feng et al., CVPR 2023) with HRNet-W48 on PoseTrack2017.
+# The main recipe: self-contained, the paper's settings as the method notes
+# give them (docs/tdmi_method.md, section 3): frozen HRNet-W48 initialised
+# from MMPose's COCO checkpoint, T = 5 frames at offsets -2..2, 384x288
+# input, AdamW lr 1e-3 x0.1 at epochs 6, 12, 18 of 20, test with the
+# PoseWarper/DCPose precomputed boxes (score >= 0.2), flip test, DARK
+# decoding, and the metric in the TDMI protocol (joint score x box score, no
+# pose NMS). Data layout: README, "Data preparation".
+
+# ----------------------------------------------------------------- knobs
+num_frames = 5
+frame_offsets = (-2, -1, 0, 1, 2)
+input_size = (288, 384)  # (w, h)
+heatmap_size = (72, 96)
+channels = 48  # HRNet-W48 high-resolution width
+deform_groups = 12
+base_lr = 1e-3
+max_epochs = 20
+batch_size = 32  # per GPU; the authors used about 30 on each of 2 GPUs
+data_root = 'data/posetrack17/'
+hrnet_w48_coco = ('https://download.openmmlab.com/mmpose/top_down/hrnet/'
+                  'hrnet_w48_coco_384x288-314c8528_20200708.pth')
+
+default_scope = 'mmpose'
+custom_imports = dict(imports=['tdmi_mmpose'], allow_failed_imports=False)
+
+# --------------------------------------------------------------- runtime
+default_hooks = dict(
+    timer=dict(type='IterTimerHook'),
+    logger=dict(type='LoggerHook', interval=50),
+    param_scheduler=dict(type='ParamSchedulerHook'),
+    checkpoint=dict(
+        type='CheckpointHook',
+        interval=1,
+        save_best='posetrack/Total AP',
+        rule='greater',
+        max_keep_ckpts=3),
+    sampler_seed=dict(type='DistSamplerSeedHook'),
+    visualization=dict(type='PoseVisualizationHook', enable=False))
+env_cfg = dict(
+    cudnn_benchmark=False,
+    mp_cfg=dict(mp_start_method='fork', opencv_num_threads=0),
+    dist_cfg=dict(backend='nccl'))
+vis_backends = [dict(type='LocalVisBackend')]
+visualizer = dict(
+    type='PoseLocalVisualizer', vis_backends=vis_backends, name='visualizer')
+log_processor = dict(
+    type='LogProcessor', window_size=50, by_epoch=True, num_digits=6)
+log_level = 'INFO'
+load_from = None
+resume = False
+
+# ------------------------------------------------------ optimizer, schedule
+train_cfg = dict(by_epoch=True, max_epochs=max_epochs, val_interval=1)
+val_cfg = dict()
+test_cfg = dict()
+optim_wrapper = dict(optimizer=dict(type='AdamW', lr=base_lr))
+param_scheduler = [
+    dict(
+        type='MultiStepLR',
+        begin=0,
+        end=max_epochs,
+        milestones=[6, 12, 18],
+        gamma=0.1,
+        by_epoch=True)
+]
+auto_scale_lr = dict(base_batch_size=2 * batch_size)
+
+# ----------------------------------------------------------------- codec
+codec = dict(
+    type='MSRAHeatmap',
+    input_size=input_size,
+    heatmap_size=heatmap_size,
+    sigma=3,
+    unbiased=True)  # DARK decoding
+
+# ----------------------------------------------------------------- model
+model = dict(
+    type='VideoTopdownPoseEstimator',
+    num_frames=num_frames,
+    data_preprocessor=dict(
+        type='MultiFramePoseDataPreprocessor',
+        mean=[123.675, 116.28, 103.53],
+        std=[58.395, 57.12, 57.375],
+        bgr_to_rgb=True,
+        num_frames=num_frames),
+    backbone=dict(
+        type='MultiStageHRNet',
+        frozen=True,
+        norm_eval=True,
+        in_channels=3,
+        extra=dict(
+            stage1=dict(
+                num_modules=1,
+                num_branches=1,
+                block='BOTTLENECK',
+                num_blocks=(4, ),
+                num_channels=(64, )),
+            stage2=dict(
+                num_modules=1,
+                num_branches=2,
+                block='BASIC',
+                num_blocks=(4, 4),
+                num_channels=(48, 96)),
+            stage3=dict(
+                num_modules=4,
+                num_branches=3,
+                block='BASIC',
+                num_blocks=(4, 4, 4),
+                num_channels=(48, 96, 192)),
+            stage4=dict(
+                num_modules=3,
+                num_branches=4,
+                block='BASIC',
+                num_blocks=(4, 4, 4, 4),
+                num_channels=(48, 96, 192, 384))),
+        init_cfg=dict(
+            type='Pretrained', checkpoint=hrnet_w48_coco,
+            prefix='backbone.')),
+    temporal_encoder=dict(
+        type='TemporalDifferenceEncoder',
+        in_channels=channels,
+        stages=(0, 1, 2, 3),
+        blocks_per_stage=2,
+        modulation=True,
+        accumulation='progressive',
+        deform_groups=deform_groups,
+        dilation=3,
+        mask_activation='none'),
+    disentangler=dict(
+        type='RepresentationDisentanglementModule',
+        in_channels=channels,
+        hidden_channels=128,
+        mode='attention'),
+    appearance=dict(
+        type='AppearanceEncoder',
+        in_channels=channels,
+        mode='aligned',
+        deform_groups=deform_groups,
+        dilation=3,
+        mask_activation='none'),
+    head=dict(
+        type='TDMIHead',
+        in_channels=channels,
+        out_channels=17,
+        fusion_blocks=3,
+        mi_loss=dict(
+            type='TDMIMutualInformationLoss',
+            min_estimator=dict(type='KLSoftmaxMI', temperature=0.05),
+            max_estimator=dict(type='KLSoftmaxMI', temperature=0.05),
+            group_weights=dict(motion=1.0, modal=1.0, reg=1.0)),
+        # the single-frame model's final layer maps features to heatmaps
+        # for the mi_y terms (MMPose 0.x checkpoints call it keypoint_head)
+        projector_init_cfg=dict(
+            type='Pretrained',
+            checkpoint=hrnet_w48_coco,
+            prefix='keypoint_head.final_layer.'),
+        loss=dict(type='KeypointMSELoss', use_target_weight=True),
+        decoder=codec),
+    test_cfg=dict(flip_test=True, flip_mode='heatmap', shift_heatmap=True))
+
+# ------------------------------------------------------------------ data
+dataset_type = 'PoseTrackVideoDataset'
+meta_keys = ('id', 'img_id', 'img_path', 'category_id', 'ori_shape',
+             'img_shape', 'input_size', 'input_center', 'input_scale', 'flip',
+             'flip_direction', 'flip_indices', 'frame_offsets')
+train_pipeline = [
+    dict(type='SampleClipFrames', offsets=frame_offsets, edge='key'),
+    dict(type='LoadClip', cache_size=64),
+    dict(type='GetBBoxCenterScale'),
+    dict(type='RandomFlip', direction='horizontal', prob=0.5),
+    dict(type='RandomHalfBody', prob=0.3),
+    dict(
+        type='RandomBBoxTransform',
+        shift_prob=0.,
+        scale_factor=(0.65, 1.35),
+        rotate_factor=45.,
+        rotate_prob=0.6),
+    dict(type='TopdownAffine', input_size=input_size),
+    dict(type='GenerateTarget', encoder=codec),
+    dict(type='PackPoseInputs', meta_keys=meta_keys)
+]
+val_pipeline = [
+    dict(type='SampleClipFrames', offsets=frame_offsets, edge='key'),
+    dict(type='LoadClip', cache_size=64),
+    dict(type='GetBBoxCenterScale'),
+    dict(type='TopdownAffine', input_size=input_size),
+    dict(type='PackPoseInputs', meta_keys=meta_keys)
+]
+
+train_dataloader = dict(
+    batch_size=batch_size,
+    num_workers=4,
+    persistent_workers=True,
+    sampler=dict(type='DefaultSampler', shuffle=True),
+    dataset=dict(
+        type=dataset_type,
+        data_root=data_root,
+        ann_file='annotations/posetrack_train.json',
+        data_prefix=dict(img=''),
+        pipeline=train_pipeline))
+val_dataloader = dict(
+    batch_size=batch_size,
+    num_workers=4,
+    persistent_workers=True,
+    drop_last=False,
+    sampler=dict(type='DefaultSampler', shuffle=False, round_up=False),
+    dataset=dict(
+        type=dataset_type,
+        data_root=data_root,
+        ann_file='annotations/posetrack_val.json',
+        bbox_file=data_root + 'val_boxes.json',
+        bbox_score_thr=0.2,
+        data_prefix=dict(img=''),
+        test_mode=True,
+        pipeline=val_pipeline))
+test_dataloader = val_dataloader
+
+# ------------------------------------------------------------ evaluators
+val_evaluator = dict(
+    type='PoseTrackMetric',
+    gt_dir=data_root + 'annotations/val',
+    protocol='tdmi')
+test_evaluator = val_evaluator

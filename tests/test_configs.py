@@ -1,0 +1,148 @@
+# Copyright (c) The tdmi_mmpose Authors. All rights reserved.
+"""Every config loads and builds its model and datasets (on generated data,
+without downloading weights), and every ablation differs from the main
+recipe only where its own file says."""
+import ast
+import copy
+from pathlib import Path
+
+import pytest
+from mmengine.config import Config, ConfigDict
+from mmengine.registry import init_default_scope
+from mmpose.registry import DATASETS, MODELS
+
+import tdmi_mmpose  # noqa: F401
+from conftest import ROOT
+from tdmi_mmpose.datasets import generate_synthetic_posetrack
+
+CONFIGS = sorted(p.relative_to(ROOT).as_posix()
+                 for p in (ROOT / 'configs').rglob('*.py'))
+MAIN = 'configs/tdmi_hrnet_w48_posetrack17.py'
+ABLATIONS = [c for c in CONFIGS if c.startswith('configs/ablations/')]
+PT_CONFIGS = [c for c in CONFIGS if 'posetrack' in c or 'ablations' in c
+              or 'tdmi' in c]
+
+
+@pytest.fixture(scope='module')
+def synthetic(tmp_path_factory):
+    root = tmp_path_factory.mktemp('synthetic')
+    generate_synthetic_posetrack(str(root), splits=dict(train=1, val=1),
+                                 num_frames=6, seed=0)
+    return root
+
+
+def _without_pretrained(cfg):
+    """Drop every init_cfg that loads a checkpoint (no network in tests)."""
+    if isinstance(cfg, dict):
+        for key in list(cfg):
+            value = cfg[key]
+            if key in ('init_cfg', 'projector_init_cfg') and isinstance(
+                    value, dict) and value.get('type') == 'Pretrained':
+                cfg[key] = None
+            else:
+                _without_pretrained(value)
+    elif isinstance(cfg, list):
+        for item in cfg:
+            _without_pretrained(item)
+    return cfg
+
+
+def test_expected_configs_exist():
+    for name in (MAIN, 'configs/tdmi_hrnet_w48_posetrack18.py',
+                 'configs/tdmi_hrnet_w48_posetrack21.py',
+                 'configs/ablations/frames_t3.py',
+                 'configs/ablations/frames_t7.py',
+                 'configs/ablations/single_frame_hrnet.py',
+                 'configs/ablations/club_estimator.py',
+                 'configs/ablations/without_mi_losses.py',
+                 'configs/smoke/tdmi_hrnet_tiny.py'):
+        assert name in CONFIGS
+    # one config per MI group and per MI term
+    from tdmi_mmpose.models.losses import MI_TERMS
+    for term in MI_TERMS:
+        assert f'configs/ablations/without_mi_term_{term}.py' in ABLATIONS
+    for group in ('motion', 'modal', 'reg'):
+        assert f'configs/ablations/without_mi_{group}.py' in ABLATIONS
+
+
+@pytest.mark.parametrize('name', CONFIGS)
+def test_config_builds_model(name):
+    init_default_scope('mmpose')
+    cfg = Config.fromfile(str(ROOT / name))
+    model = MODELS.build(_without_pretrained(copy.deepcopy(cfg.model)))
+    if cfg.model.type == 'VideoTopdownPoseEstimator':
+        assert model.num_frames == cfg.model.num_frames
+    del model
+
+
+@pytest.mark.parametrize('name', [c for c in CONFIGS if 'coco' not in c])
+def test_config_builds_datasets_on_local_data(name, synthetic):
+    init_default_scope('mmpose')
+    cfg = Config.fromfile(str(ROOT / name))
+    for split, ann in (('train_dataloader', 'posetrack18_train.json'),
+                       ('val_dataloader', 'posetrack18_val.json')):
+        ds_cfg = copy.deepcopy(cfg[split].dataset)
+        ds_cfg.update(data_root=str(synthetic), ann_file=f'annotations/{ann}')
+        if ds_cfg.get('bbox_file'):
+            ds_cfg.bbox_file = str(synthetic / 'detections' /
+                                   'posetrack18_val_detections.json')
+        dataset = DATASETS.build(ds_cfg)
+        packed = dataset[0]
+        if cfg.model.type == 'VideoTopdownPoseEstimator':
+            frames = cfg.model.num_frames
+            assert packed['inputs'].shape[:2] == (frames, 3)
+        else:
+            assert packed['inputs'].dim() == 3
+    # the metric config builds too
+    metric = copy.deepcopy(cfg.val_evaluator)
+    metric.gt_dir = str(synthetic / 'annotations' / 'val')
+    from mmpose.registry import METRICS
+    assert METRICS.build(metric).gt_dir.endswith('val')
+
+
+def _delta_paths(path: Path) -> set:
+    """Dotted paths the file itself assigns (not its base's)."""
+    tree = ast.parse(path.read_text())
+    paths = set()
+
+    def walk(node, prefix):
+        if isinstance(node, ast.Call) and getattr(node.func, 'id',
+                                                  None) == 'dict':
+            for kw in node.keywords:
+                if kw.arg == '_delete_':
+                    paths.add(prefix)
+                    continue
+                walk(kw.value, f'{prefix}.{kw.arg}')
+        else:
+            paths.add(prefix)
+
+    for stmt in tree.body:
+        if isinstance(stmt, ast.Assign) and stmt.targets[0].id != '_base_':
+            walk(stmt.value, stmt.targets[0].id)
+    return paths
+
+
+def _flatten(value, prefix='', out=None):
+    out = {} if out is None else out
+    if isinstance(value, (dict, ConfigDict)):
+        for key, item in value.items():
+            _flatten(item, f'{prefix}.{key}' if prefix else key, out)
+    else:
+        out[prefix] = value
+    return out
+
+
+@pytest.mark.parametrize('name', ABLATIONS)
+def test_ablation_changes_only_what_it_says(name):
+    text = (ROOT / name).read_text()
+    assert text.startswith('# '), 'an ablation opens with its question'
+    assert "_base_ = ['../tdmi_hrnet_w48_posetrack17.py']" in text
+    allowed = _delta_paths(ROOT / name)
+    parent = _flatten(Config.fromfile(str(ROOT / MAIN)).to_dict())
+    child = _flatten(Config.fromfile(str(ROOT / name)).to_dict())
+    changed = {k for k in set(parent) | set(child)
+               if parent.get(k, '<absent>') != child.get(k, '<absent>')}
+    assert changed, f'{name} changes nothing'
+    stray = [k for k in changed
+             if not any(k == a or k.startswith(a + '.') for a in allowed)]
+    assert stray == [], f'{name} also changes {stray}'
