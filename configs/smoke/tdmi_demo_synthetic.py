@@ -12,14 +12,14 @@ codec = dict(
     heatmap_size=heatmap_size,
     sigma=2)
 
-train_cfg = dict(by_epoch=False, max_iters=600, val_interval=600)
+train_cfg = dict(by_epoch=False, max_iters=500, val_interval=500)
 optim_wrapper = dict(optimizer=dict(type='AdamW', lr=2e-3))
 param_scheduler = [
-    dict(type='MultiStepLR', by_epoch=False, milestones=[450], gamma=0.1)
+    dict(type='MultiStepLR', by_epoch=False, milestones=[400], gamma=0.1)
 ]
 default_hooks = dict(
     logger=dict(type='LoggerHook', interval=50),
-    checkpoint=dict(interval=600))
+    checkpoint=dict(interval=500))
 
 model = dict(
     backbone=dict(frozen=False),
@@ -53,6 +53,6 @@ val_pipeline = [
                    'flip', 'flip_direction', 'flip_indices',
                    'frame_offsets'))
 ]
-train_dataloader = dict(batch_size=16, dataset=dict(pipeline=train_pipeline))
+train_dataloader = dict(batch_size=8, dataset=dict(pipeline=train_pipeline))
 val_dataloader = dict(batch_size=16, dataset=dict(pipeline=val_pipeline))
 test_dataloader = val_dataloader

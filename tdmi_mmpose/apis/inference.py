@@ -64,6 +64,10 @@ def inference_clip(model: nn.Module,
         list[PoseDataSample]: one per box, ``pred_instances.keypoints``
         (1, K, 2) in key-frame image coordinates and ``keypoint_scores``.
     """
+    if getattr(model, 'dataset_meta', None) is None:
+        raise ValueError('the model has no dataset_meta (keypoint names, '
+                         'flip indices); build it with mmpose.apis.init_model'
+                         ' or set model.dataset_meta')
     if len(frames) != model.num_frames:
         raise ValueError(f'the model takes {model.num_frames} frames, got '
                          f'{len(frames)}')
@@ -95,7 +99,7 @@ def inference_clip(model: nn.Module,
         info = dict(img=list(images), bbox=box[None],
                     bbox_score=np.array([score], dtype=np.float32),
                     img_shape=(h, w), ori_shape=(h, w))
-        info.update(model.dataset_meta or {})
+        info.update(model.dataset_meta)
         data_list.append(pipeline(info))
     with torch.no_grad():
         return model.test_step(pseudo_collate(data_list))
