@@ -78,7 +78,7 @@ if __name__ == '__main__':
         long_description=open(osp.join(ROOT, 'README.md')).read(),
         long_description_content_type='text/markdown',
         license='Apache License 2.0',
-        python_requires='>=3.8',
+        python_requires='>=3.10',
         packages=find_packages(exclude=('tests', 'tests.*', 'tools',
                                         'configs')),
         include_package_data=True,

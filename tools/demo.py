@@ -39,9 +39,9 @@ def parse_args():
     return parser.parse_args()
 
 
-def build_cfg(args):
+def build_cfg(args, config: str = CONFIG):
     from mmengine.config import Config
-    cfg = Config.fromfile(CONFIG)
+    cfg = Config.fromfile(config)
     root = args.data_root.rstrip('/') + '/'
     cfg.work_dir = args.work_dir
     for split in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
@@ -62,8 +62,8 @@ def build_cfg(args):
     return cfg
 
 
-def evaluate(runner) -> float:
-    """Total AP of ``runner.model`` with the validation loop's dataloader
+def evaluate(runner) -> dict:
+    """PoseTrack metrics of ``runner.model`` with the validation loop's dataloader
     and evaluator, without the loop's hooks (the checkpoint hook is only set
     up once training starts)."""
     import torch
@@ -72,8 +72,7 @@ def evaluate(runner) -> float:
     with torch.no_grad():
         for batch in loop.dataloader:
             loop.evaluator.process(runner.model.val_step(batch), batch)
-    metrics = loop.evaluator.evaluate(len(loop.dataloader.dataset))
-    return metrics['posetrack/Total AP']
+    return loop.evaluator.evaluate(len(loop.dataloader.dataset))
 
 
 def render(model, data_root: str, out_file: str, frames: int = 4) -> None:
@@ -138,11 +137,11 @@ def main() -> int:
     runner = Runner.from_cfg(cfg)
     print('== 3/5 evaluating the untrained model', flush=True)
     runner.model.init_weights()
-    before = evaluate(runner)
+    before = evaluate(runner)['posetrack/Total AP']
     print(f'== 4/5 training for {cfg.train_cfg.max_iters} iterations on CPU'
           ' (progress every 50)', flush=True)
     runner.train()
-    after = evaluate(runner)
+    after = evaluate(runner)['posetrack/Total AP']
 
     print('== 5/5 rendering predictions', flush=True)
     strip = osp.join(args.work_dir, 'predictions.png')

@@ -6,7 +6,7 @@ import runpy
 
 from mmengine.utils import get_installed_path
 
-__all__ = ['find_mmpose_tool', 'run_mmpose_tool']
+__all__ = ['allow_cpu_distributed', 'find_mmpose_tool', 'run_mmpose_tool']
 
 
 def find_mmpose_tool(name: str) -> str:
@@ -25,7 +25,29 @@ def find_mmpose_tool(name: str) -> str:
         f'{", ".join(candidates)}); reinstall mmpose from its wheel')
 
 
+def allow_cpu_distributed() -> bool:
+    """Let MMEngine's ``pytorch`` launcher start on a machine without GPUs.
+
+    MMEngine 0.10.7's ``_init_dist_pytorch`` calls
+    ``torch.cuda.set_device(local_rank)`` whatever the backend, which fails
+    where CUDA is unusable. Where no GPU is visible, that call is made a
+    no-op for this process, so a ``gloo`` run (``--cfg-options
+    env_cfg.dist_cfg.backend=gloo model_wrapper_cfg.device_ids=None``)
+    goes through MMEngine's own launcher and DDP wrapper. Returns whether
+    the call was changed.
+    """
+    import torch
+    if torch.cuda.is_available():
+        return False
+    torch.cuda.set_device = lambda device: None
+    return True
+
+
 def run_mmpose_tool(name: str) -> None:
     """Execute MMPose's tool as ``__main__`` with the current ``sys.argv``."""
+    import sys
+
     import tdmi_mmpose  # noqa: F401  (registers modules, checkpoint loading)
+    if any(a in ('pytorch', '--launcher=pytorch') for a in sys.argv):
+        allow_cpu_distributed()
     runpy.run_path(find_mmpose_tool(name), run_name='__main__')
