@@ -2,7 +2,7 @@
 """Set up tdmi_mmpose's environment and run the project's jobs.
 
     python3 run.py demo      set up, then run the main job on the embedded data
-    python3 run.py test      set up, then run the test suite (args go to pytest)
+    python3 run.py test      set up, then run the tests (args go to pytest)
     python3 run.py setup     set up only
 
 Set-up creates (or reuses) a project-local virtual environment ``.venv`` and
@@ -118,10 +118,11 @@ class Env:
             has_system = re.search(
                 r'include-system-site-packages\s*=\s*true', cfg) is not None
             if has_system != self.inherit:
+                have = 'with' if has_system else 'without'
                 want = 'with' if self.inherit else 'without'
-                fail(f'{self.path} was created {"with" if has_system else "without"} '
-                     f'system site-packages, but TDMI_TORCH asks for one '
-                     f'{want}; delete {self.path} and run again')
+                fail(f'{self.path} was created {have} system site-packages,'
+                     f' but TDMI_TORCH asks for one {want}; delete '
+                     f'{self.path} and run again')
             return
         log(f'creating the virtual environment {self.path}')
         args = [sys.executable, '-m', 'venv', str(self.path)]

@@ -14,7 +14,7 @@ import sys
 from setuptools import find_packages, setup
 
 ROOT = osp.dirname(osp.abspath(__file__))
-# Folders that mim looks for in ``<package>/.mim/`` (``mim train tdmi_mmpose``).
+# Folders that mim looks for in ``<package>/.mim/`` (mim train tdmi_mmpose).
 MIM_FILES = ('tools', 'configs')
 
 

@@ -63,9 +63,9 @@ def build_cfg(args, config: str = CONFIG):
 
 
 def evaluate(runner) -> dict:
-    """PoseTrack metrics of ``runner.model`` with the validation loop's dataloader
-    and evaluator, without the loop's hooks (the checkpoint hook is only set
-    up once training starts)."""
+    """PoseTrack metrics of ``runner.model`` with the validation loop's
+    dataloader and evaluator, without the loop's hooks (the checkpoint hook
+    is only set up once training starts)."""
     import torch
     loop = runner.val_loop
     runner.model.eval()

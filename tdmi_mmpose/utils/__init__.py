@@ -1,5 +1,6 @@
 # Copyright (c) The tdmi_mmpose Authors. All rights reserved.
-from .checkpoint import history_buffer_getattr, register_checkpoint_safe_globals
+from .checkpoint import (history_buffer_getattr,
+                         register_checkpoint_safe_globals)
 from .mmpose_tools import find_mmpose_tool, run_mmpose_tool
 from .registry_listing import list_registered
 

@@ -8,7 +8,7 @@ import sys
 import torch
 
 import tdmi_mmpose  # noqa: F401
-from conftest import ROOT, run_cmd
+from conftest import run_cmd
 from tdmi_mmpose.datasets import generate_synthetic_posetrack
 
 

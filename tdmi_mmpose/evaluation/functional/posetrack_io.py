@@ -33,7 +33,8 @@ import numpy as np
 from mmengine.logging import print_log
 
 __all__ = [
-    'PT18_KEYPOINTS', 'pt18_name_to_joint', 'POSEVAL_JOINTS', 'NUM_JOINTS', 'MAX_TRACK_ID', 'MISSING_SCORE',
+    'PT18_KEYPOINTS', 'pt18_name_to_joint', 'POSEVAL_JOINTS', 'NUM_JOINTS',
+    'MAX_TRACK_ID', 'MISSING_SCORE',
     'FrameData', 'SequenceData', 'load_sequence', 'parse_sequence'
 ]
 
@@ -165,8 +166,8 @@ def _unwrap(value, path: str, where: str, key: str):
     """PoseTrack17 wraps every value in a one-element list."""
     if isinstance(value, list):
         if len(value) != 1:
-            raise _error(path, where,
-                         f'"{key}" should be a one-element list, got {value!r}')
+            raise _error(path, where, f'"{key}" should be a one-element '
+                         f'list, got {value!r}')
         return value[0]
     return value
 

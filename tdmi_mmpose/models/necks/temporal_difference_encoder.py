@@ -141,7 +141,8 @@ class TemporalDifferenceEncoder(BaseModule):
         motions = []
         for i, stage in enumerate(self.stages):
             feats = stage_feats[stage]  # (B, T, C, h, w)
-            diffs = (feats[:, 1:] - feats[:, :-1]).flatten(1, 2)  # (B,(T-1)C,h,w)
+            # consecutive differences: (B, (T-1)*C, h, w)
+            diffs = (feats[:, 1:] - feats[:, :-1]).flatten(1, 2)
             d = self.fusions[i](diffs)  # (B, C, h, w)
             if self.modulation:
                 guide = self.guides[i](torch.cat([key_appearance, d], dim=1))
