@@ -53,12 +53,15 @@ def build_cfg(args, config: str = CONFIG):
         cfg[name].gt_dir = root + 'annotations/val'
     if args.iters:
         cfg.train_cfg.max_iters = args.iters
-        cfg.train_cfg.val_interval = args.iters
         cfg.default_hooks.checkpoint.interval = args.iters
         cfg.param_scheduler = [
             dict(type='MultiStepLR', by_epoch=False,
                  milestones=[int(args.iters * 0.75)], gamma=0.1)
         ]
+    # this script evaluates before and after training itself: no validation
+    # inside the training loop
+    cfg.train_cfg.val_interval = cfg.train_cfg.max_iters + 1
+    cfg.default_hooks.checkpoint.pop('save_best', None)
     return cfg
 
 
