@@ -47,7 +47,7 @@ from scipy.optimize import linear_sum_assignment
 
 from .posetrack_io import (MAX_TRACK_ID, NUM_JOINTS, POSEVAL_JOINTS,
                            FrameData, SequenceData, load_sequence,
-                           sequence_names)
+                           load_sequence_folder)
 
 __all__ = [
     'GROUPS', 'PCKH_THRESHOLD', 'evaluate_posetrack',
@@ -461,16 +461,14 @@ def evaluate_posetrack_folders(gt_dir: str, pred_dir: str,
                                track: bool = False) -> dict:
     """Evaluate every ``*.json`` sequence of ``gt_dir`` against the file of
     the same name in ``pred_dir`` (sequences in sorted name order)."""
-    names = sequence_names(gt_dir)
-    if not names:
-        raise ValueError(f'{gt_dir}: no *.json ground-truth files')
+    gts = load_sequence_folder(gt_dir)
+    names = [osp.basename(g.path) for g in gts]
     missing = [n for n in names if not osp.isfile(osp.join(pred_dir, n))]
     if missing:
         raise ValueError(
             f'{pred_dir}: no prediction file for {len(missing)} of '
             f'{len(names)} sequences, e.g. {missing[0]}; write one per '
             'ground-truth sequence (with the same images in the same order)')
-    gts = [load_sequence(osp.join(gt_dir, n)) for n in names]
     preds = [load_sequence(osp.join(pred_dir, n)) for n in names]
     return evaluate_posetrack(gts, preds, track=track)
 

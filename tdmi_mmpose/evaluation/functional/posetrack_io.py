@@ -23,6 +23,7 @@ Both on-disk formats are read into one structure, in the official tool's
 
 Shape legend: P people in a frame, J = 15 joints.
 """
+import glob
 import json
 import logging
 import os.path as osp
@@ -35,7 +36,8 @@ from mmengine.logging import print_log
 __all__ = [
     'PT18_KEYPOINTS', 'pt18_name_to_joint', 'POSEVAL_JOINTS', 'NUM_JOINTS',
     'MAX_TRACK_ID', 'MISSING_SCORE',
-    'FrameData', 'SequenceData', 'load_sequence', 'parse_sequence'
+    'FrameData', 'SequenceData', 'load_sequence', 'load_sequence_folder',
+    'parse_sequence', 'sequence_names'
 ]
 
 # poseval's joint names, in poseval id order.
@@ -356,6 +358,13 @@ def load_sequence(path: str) -> SequenceData:
 
 def sequence_names(folder: str) -> Sequence[str]:
     """Sequence file names (``*.json``) of a folder, sorted."""
-    import glob
     return sorted(osp.basename(p) for p in glob.glob(osp.join(folder,
                                                               '*.json')))
+
+
+def load_sequence_folder(folder: str) -> List[SequenceData]:
+    """Every ``*.json`` sequence of a folder, in sorted name order."""
+    names = sequence_names(folder)
+    if not names:
+        raise ValueError(f'{folder}: no *.json sequence files')
+    return [load_sequence(osp.join(folder, n)) for n in names]

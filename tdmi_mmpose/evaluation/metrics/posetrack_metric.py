@@ -35,8 +35,8 @@ from mmpose.evaluation.functional import oks_nms
 from mmpose.registry import METRICS
 
 from ..functional import (PT18_KEYPOINTS, SequenceData, evaluate_posetrack,
-                          format_table, load_sequence, parse_sequence,
-                          pt18_name_to_joint, sequence_names, summarize)
+                          format_table, load_sequence_folder, parse_sequence,
+                          pt18_name_to_joint, summarize)
 
 __all__ = ['PoseTrackMetric']
 
@@ -101,6 +101,7 @@ class PoseTrackMetric(BaseMetric):
         self.track = track
         self.outfile_prefix = outfile_prefix
         self.format_only = format_only
+        self._gt: Optional[List[SequenceData]] = None
 
     def process(self, data_batch: Sequence[dict],
                 data_samples: Sequence[dict]) -> None:
@@ -196,11 +197,10 @@ class PoseTrackMetric(BaseMetric):
         return names
 
     def _load_gt(self) -> List[SequenceData]:
-        names = sequence_names(self.gt_dir)
-        if not names:
-            raise ValueError(f'gt_dir {self.gt_dir}: no *.json ground-truth '
-                             'sequence files')
-        return [load_sequence(osp.join(self.gt_dir, n)) for n in names]
+        # read once: validation runs every epoch against the same files
+        if self._gt is None:
+            self._gt = load_sequence_folder(self.gt_dir)
+        return self._gt
 
     def _group_by_frame(self, results: list,
                         gt_seqs: List[SequenceData]) -> Dict[str, list]:
