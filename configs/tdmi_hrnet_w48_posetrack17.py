@@ -1,11 +1,18 @@
 # TDMI (Feng et al., CVPR 2023) with HRNet-W48 on PoseTrack2017.
 # The main recipe: self-contained, the paper's settings as the method notes
-# give them (docs/tdmi_method.md, section 3): frozen HRNet-W48 initialised
-# from MMPose's COCO checkpoint, T = 5 frames at offsets -2..2, 384x288
-# input, AdamW lr 1e-3 x0.1 at epochs 6, 12, 18 of 20, test with the
-# PoseWarper/DCPose precomputed boxes (score >= 0.2), flip test, DARK
-# decoding, and the metric in the TDMI protocol (joint score x box score, no
-# pose NMS). Data layout: README, "Data preparation".
+# give them (docs/tdmi_method.md, section 3). Stage 2 of the paper's two-stage
+# protocol: the HRNet-W48 of a single-frame PoseTrack model (stage 1) is
+# frozen and its final 1x1 layer is the MI projector; T = 5 frames at offsets
+# -2..2 (the lineage's edge frames), 384x288 input, the lineage's clipped-
+# normal box augmentation, AdamW lr 1e-3 x0.1 at epochs 6, 12, 18 of 20, test
+# with the PoseWarper/DCPose precomputed boxes (score >= 0.2), flip test,
+# DARK decoding, and the metric in the TDMI protocol (joint score x box
+# score, no pose NMS). Data layout: README, "Data preparation".
+#
+# Stage 1 defaults to MMPose's released single-frame PoseTrack18 HRNet-W48
+# 384x288 (configs/stage1/hrnet_w48_posetrack18_384x288.py). To use your own
+# stage-1 checkpoint (MMPose 1.x or 0.x key names both load):
+#   --cfg-options model.single_frame_checkpoint=work_dirs/stage1/best.pth
 
 # ----------------------------------------------------------------- knobs
 num_frames = 5
@@ -18,8 +25,11 @@ base_lr = 1e-3
 max_epochs = 20
 batch_size = 32  # per GPU; the authors used about 30 on each of 2 GPUs
 data_root = 'data/posetrack17/'
-hrnet_w48_coco = ('https://download.openmmlab.com/mmpose/top_down/hrnet/'
-                  'hrnet_w48_coco_384x288-314c8528_20200708.pth')
+# stage 1: MMPose's single-frame HRNet-W48 384x288 fine-tuned on PoseTrack18
+# from COCO (MMPose 0.x keys: backbone.*, keypoint_head.final_layer.*)
+single_frame_checkpoint = (
+    'https://download.openmmlab.com/mmpose/top_down/hrnet/'
+    'hrnet_w48_posetrack18_384x288-5fd6d3ff_20211130.pth')
 
 default_scope = 'mmpose'
 custom_imports = dict(imports=['tdmi_mmpose'], allow_failed_imports=False)
@@ -78,6 +88,8 @@ codec = dict(
 model = dict(
     type='VideoTopdownPoseEstimator',
     num_frames=num_frames,
+    # loads the frozen backbone and the MI projector (head.y_projector)
+    single_frame_checkpoint=single_frame_checkpoint,
     data_preprocessor=dict(
         type='MultiFramePoseDataPreprocessor',
         mean=[123.675, 116.28, 103.53],
@@ -113,10 +125,7 @@ model = dict(
                 num_branches=4,
                 block='BASIC',
                 num_blocks=(4, 4, 4, 4),
-                num_channels=(48, 96, 192, 384))),
-        init_cfg=dict(
-            type='Pretrained', checkpoint=hrnet_w48_coco,
-            prefix='backbone.')),
+                num_channels=(48, 96, 192, 384)))),
     temporal_encoder=dict(
         type='TemporalDifferenceEncoder',
         in_channels=channels,
@@ -149,12 +158,6 @@ model = dict(
             min_estimator=dict(type='KLSoftmaxMI', temperature=0.05),
             max_estimator=dict(type='KLSoftmaxMI', temperature=0.05),
             group_weights=dict(motion=1.0, modal=1.0, reg=1.0)),
-        # the single-frame model's final layer maps features to heatmaps
-        # for the mi_y terms (MMPose 0.x checkpoints call it keypoint_head)
-        projector_init_cfg=dict(
-            type='Pretrained',
-            checkpoint=hrnet_w48_coco,
-            prefix='keypoint_head.final_layer.'),
         loss=dict(type='KeypointMSELoss', use_target_weight=True),
         decoder=codec),
     test_cfg=dict(flip_test=True, flip_mode='heatmap', shift_heatmap=True))
@@ -165,23 +168,20 @@ meta_keys = ('id', 'img_id', 'img_path', 'category_id', 'ori_shape',
              'img_shape', 'input_size', 'input_center', 'input_scale', 'flip',
              'flip_direction', 'flip_indices', 'frame_offsets')
 train_pipeline = [
-    dict(type='SampleClipFrames', offsets=frame_offsets, edge='key'),
+    dict(type='SampleClipFrames', offsets=frame_offsets, edge='lineage'),
     dict(type='LoadClip', cache_size=64),
     dict(type='GetBBoxCenterScale'),
     dict(type='RandomFlip', direction='horizontal', prob=0.5),
     dict(type='RandomHalfBody', prob=0.3),
-    dict(
-        type='RandomBBoxTransform',
-        shift_prob=0.,
-        scale_factor=(0.65, 1.35),
-        rotate_factor=45.,
-        rotate_prob=0.6),
+    # scale x clip(N(0,1)*0.35+1, 0.65, 1.35); rotation clip(N(0,1)*45,
+    # -90, 90) with p 0.6 (the lineage's; not MMPose's truncated normal)
+    dict(type='ClippedNormalBBoxTransform'),
     dict(type='TopdownAffine', input_size=input_size),
     dict(type='GenerateTarget', encoder=codec),
     dict(type='PackPoseInputs', meta_keys=meta_keys)
 ]
 val_pipeline = [
-    dict(type='SampleClipFrames', offsets=frame_offsets, edge='key'),
+    dict(type='SampleClipFrames', offsets=frame_offsets, edge='lineage'),
     dict(type='LoadClip', cache_size=64),
     dict(type='GetBBoxCenterScale'),
     dict(type='TopdownAffine', input_size=input_size),

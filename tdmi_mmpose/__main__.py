@@ -1,6 +1,13 @@
 # Copyright (c) The tdmi_mmpose Authors. All rights reserved.
 """``python -m tdmi_mmpose``: versions, what the package registered, and a
-self-check of the installation (mmcv ops, checkpoint loading)."""
+self-check of the installation (mmcv's compiled ops, checkpoint loading).
+
+The TDMI model itself uses no mmcv op (its deformable convolutions are
+torchvision's), but MMPose imports ``mmcv.ops`` when it is imported (its
+EDPose head), and mmcv is the one package compiled at set-up: an mmcv built
+without ops, or against another torch, breaks every MMPose import. Running
+one small op (NMS) proves the compiled extension loads and computes.
+"""
 import argparse
 import json
 import sys
@@ -24,7 +31,9 @@ def versions() -> dict:
 
 
 def self_check() -> dict:
-    """Exercise what a broken install gets wrong; raise on failure."""
+    """Exercise what a broken install gets wrong; raise on failure:
+    mmcv's compiled extension (which MMPose imports) and torch's
+    ``weights_only`` loading of an MMEngine checkpoint."""
     import torch
     from mmcv.ops import nms
     from mmengine.runner.checkpoint import _load_checkpoint

@@ -39,6 +39,8 @@ def _without_pretrained(cfg):
             if key in ('init_cfg', 'projector_init_cfg') and isinstance(
                     value, dict) and value.get('type') == 'Pretrained':
                 cfg[key] = None
+            elif key == 'single_frame_checkpoint':
+                cfg[key] = None
             else:
                 _without_pretrained(value)
     elif isinstance(cfg, list):
@@ -63,6 +65,41 @@ def test_expected_configs_exist():
         assert f'configs/ablations/without_mi_term_{term}.py' in ABLATIONS
     for group in ('motion', 'modal', 'reg'):
         assert f'configs/ablations/without_mi_{group}.py' in ABLATIONS
+
+
+STAGE1 = ('https://download.openmmlab.com/mmpose/top_down/hrnet/'
+          'hrnet_w48_posetrack18_384x288-5fd6d3ff_20211130.pth')
+
+
+@pytest.mark.parametrize('name', [
+    MAIN, 'configs/tdmi_hrnet_w48_posetrack18.py',
+    'configs/tdmi_hrnet_w48_posetrack21.py'
+])
+def test_recipes_build_on_the_posetrack18_single_frame_model(name):
+    """Stage 2 of the paper's protocol: the frozen backbone and the MI
+    projector come from MMPose's single-frame PoseTrack18 HRNet-W48, not
+    from COCO (whose final layer has the eyes where PoseTrack has
+    head_bottom / head_top)."""
+    cfg = Config.fromfile(str(ROOT / name))
+    assert cfg.model.single_frame_checkpoint == STAGE1
+    assert 'coco' not in cfg.pretty_text.lower()
+    assert cfg.model.backbone.get('init_cfg') is None
+    assert cfg.model.head.get('projector_init_cfg') is None
+    pipeline = cfg.train_dataloader.dataset.pipeline
+    assert pipeline[0]['edge'] == 'lineage'
+    assert 'ClippedNormalBBoxTransform' in [t['type'] for t in pipeline]
+
+
+def test_stage1_config_is_mmposes_posetrack18_recipe():
+    cfg = Config.fromfile(
+        str(ROOT / 'configs/stage1/hrnet_w48_posetrack18_384x288.py'))
+    assert cfg.model.type == 'TopdownPoseEstimator'
+    assert cfg.model.backbone.extra.stage4.num_channels == (48, 96, 192,
+                                                            384)
+    assert cfg.model.head.out_channels == 17
+    assert cfg.codec.input_size == (288, 384)
+    assert cfg.train_dataloader.dataset.type == 'PoseTrack18Dataset'
+    assert cfg.val_evaluator.type == 'PoseTrackMetric'
 
 
 @pytest.mark.parametrize('name', CONFIGS)

@@ -19,13 +19,12 @@ protocol, detected boxes) for each.
 """
 import argparse
 import os.path as osp
-import sys
 
-sys.path.insert(0, osp.dirname(osp.abspath(__file__)))
-from demo import ROOT, build_cfg, evaluate  # noqa: E402
+from tdmi_mmpose.apis import evaluate_runner, synthetic_config
+from tdmi_mmpose.datasets import generate_synthetic_posetrack
+from tdmi_mmpose.structures import POSEVAL_JOINTS
 
-from tdmi_mmpose.datasets import generate_synthetic_posetrack  # noqa: E402
-from tdmi_mmpose.evaluation.functional import POSEVAL_JOINTS  # noqa: E402
+ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 
 SMOKE = osp.join(ROOT, 'configs', 'smoke')
 RUNS = [
@@ -54,16 +53,15 @@ def main() -> None:
     from mmengine.runner import Runner
     results = {}
     for name, config, changes in RUNS:
-        run_args = argparse.Namespace(
-            iters=args.iters, data_root=args.data_root,
-            work_dir=osp.join(args.work_dir, name.replace(' ', '_').replace(
-                ',', '')))
-        cfg = build_cfg(run_args, osp.join(SMOKE, config))
+        work_dir = osp.join(args.work_dir,
+                            name.replace(' ', '_').replace(',', ''))
+        cfg = synthetic_config(
+            osp.join(SMOKE, config), args.data_root, work_dir, args.iters)
         cfg.merge_from_dict(changes)
         print(f'== {name}: {args.iters} iterations', flush=True)
         runner = Runner.from_cfg(cfg)
         runner.train()
-        results[name] = evaluate(runner)
+        results[name] = evaluate_runner(runner)
 
     print(f'\nAP on the synthetic validation split after {args.iters} '
           'iterations (TDMI protocol, detected boxes)')

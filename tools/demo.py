@@ -39,45 +39,6 @@ def parse_args():
     return parser.parse_args()
 
 
-def build_cfg(args, config: str = CONFIG):
-    from mmengine.config import Config
-    cfg = Config.fromfile(config)
-    root = args.data_root.rstrip('/') + '/'
-    cfg.work_dir = args.work_dir
-    for split in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
-        cfg[split].dataset.data_root = root
-    for split in ('val_dataloader', 'test_dataloader'):
-        cfg[split].dataset.bbox_file = (
-            root + 'detections/posetrack18_val_detections.json')
-    for name in ('val_evaluator', 'test_evaluator'):
-        cfg[name].gt_dir = root + 'annotations/val'
-    if args.iters:
-        cfg.train_cfg.max_iters = args.iters
-        cfg.default_hooks.checkpoint.interval = args.iters
-        cfg.param_scheduler = [
-            dict(type='MultiStepLR', by_epoch=False,
-                 milestones=[int(args.iters * 0.75)], gamma=0.1)
-        ]
-    # this script evaluates before and after training itself: no validation
-    # inside the training loop
-    cfg.train_cfg.val_interval = cfg.train_cfg.max_iters + 1
-    cfg.default_hooks.checkpoint.pop('save_best', None)
-    return cfg
-
-
-def evaluate(runner) -> dict:
-    """PoseTrack metrics of ``runner.model`` with the validation loop's
-    dataloader and evaluator, without the loop's hooks (the checkpoint hook
-    is only set up once training starts)."""
-    import torch
-    loop = runner.val_loop
-    runner.model.eval()
-    with torch.no_grad():
-        for batch in loop.dataloader:
-            loop.evaluator.process(runner.model.val_step(batch), batch)
-    return loop.evaluator.evaluate(len(loop.dataloader.dataset))
-
-
 def render(model, data_root: str, out_file: str, frames: int = 4) -> None:
     """Predictions on key frames of the first validation video, drawn with
     MMPose's PoseLocalVisualizer, side by side."""
@@ -136,15 +97,17 @@ def main() -> int:
         generate_synthetic_posetrack(args.data_root)
 
     from mmengine.runner import Runner
-    cfg = build_cfg(args)
+
+    from tdmi_mmpose.apis import evaluate_runner, synthetic_config
+    cfg = synthetic_config(CONFIG, args.data_root, args.work_dir, args.iters)
     runner = Runner.from_cfg(cfg)
     print('== 3/5 evaluating the untrained model', flush=True)
     runner.model.init_weights()
-    before = evaluate(runner)['posetrack/Total AP']
+    before = evaluate_runner(runner)['posetrack/Total AP']
     print(f'== 4/5 training for {cfg.train_cfg.max_iters} iterations on CPU'
           ' (progress every 50)', flush=True)
     runner.train()
-    after = evaluate(runner)['posetrack/Total AP']
+    after = evaluate_runner(runner)['posetrack/Total AP']
 
     print('== 5/5 rendering predictions', flush=True)
     strip = osp.join(args.work_dir, 'predictions.png')

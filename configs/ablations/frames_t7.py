@@ -7,24 +7,19 @@ frame_offsets = (-3, -2, -1, 0, 1, 2, 3)
 model = dict(num_frames=7, data_preprocessor=dict(num_frames=7))
 train_dataloader = dict(
     dataset=dict(pipeline=[
-        dict(type='SampleClipFrames', offsets=frame_offsets, edge='key'),
+        dict(type='SampleClipFrames', offsets=frame_offsets, edge='lineage'),
         dict(type='LoadClip', cache_size=64),
         dict(type='GetBBoxCenterScale'),
         dict(type='RandomFlip', direction='horizontal', prob=0.5),
         dict(type='RandomHalfBody', prob=0.3),
-        dict(
-            type='RandomBBoxTransform',
-            shift_prob=0.,
-            scale_factor=(0.65, 1.35),
-            rotate_factor=45.,
-            rotate_prob=0.6),
+        dict(type='ClippedNormalBBoxTransform'),
         dict(type='TopdownAffine', input_size={{_base_.input_size}}),
         dict(type='GenerateTarget', encoder={{_base_.codec}}),
         dict(type='PackPoseInputs', meta_keys={{_base_.meta_keys}})
     ]))
 val_dataloader = dict(
     dataset=dict(pipeline=[
-        dict(type='SampleClipFrames', offsets=frame_offsets, edge='key'),
+        dict(type='SampleClipFrames', offsets=frame_offsets, edge='lineage'),
         dict(type='LoadClip', cache_size=64),
         dict(type='GetBBoxCenterScale'),
         dict(type='TopdownAffine', input_size={{_base_.input_size}}),

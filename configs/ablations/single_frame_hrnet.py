@@ -1,6 +1,11 @@
 # What does temporal context add over the single-frame HRNet-W48 top-down
 # model trained the same way on the same key frames? (paper baseline)
+# Initialised from COCO as MMPose's stage-1 recipe is, so it is the stage-1
+# model trained on PoseTrack17 key frames with the lineage's augmentation.
 _base_ = ['../tdmi_hrnet_w48_posetrack17.py']
+
+hrnet_w48_coco = ('https://download.openmmlab.com/mmpose/top_down/hrnet/'
+                  'hrnet_w48_coco_384x288-314c8528_20200708.pth')
 
 model = dict(
     _delete_=True,
@@ -16,7 +21,7 @@ model = dict(
         extra={{_base_.model.backbone.extra}},
         init_cfg=dict(
             type='Pretrained',
-            checkpoint={{_base_.hrnet_w48_coco}},
+            checkpoint=hrnet_w48_coco,
             prefix='backbone.')),
     head=dict(
         type='HeatmapHead',
@@ -32,12 +37,7 @@ train_dataloader = dict(
         dict(type='GetBBoxCenterScale'),
         dict(type='RandomFlip', direction='horizontal', prob=0.5),
         dict(type='RandomHalfBody', prob=0.3),
-        dict(
-            type='RandomBBoxTransform',
-            shift_prob=0.,
-            scale_factor=(0.65, 1.35),
-            rotate_factor=45.,
-            rotate_prob=0.6),
+        dict(type='ClippedNormalBBoxTransform'),
         dict(type='TopdownAffine', input_size={{_base_.input_size}}),
         dict(type='GenerateTarget', encoder={{_base_.codec}}),
         dict(type='PackPoseInputs')

@@ -2,4 +2,6 @@
 # (paper ablation: without MI losses)
 _base_ = ['../tdmi_hrnet_w48_posetrack17.py']
 
-model = dict(head=dict(mi_loss=None))
+# no loss reads the noisy motion: do not build its MLP (DDP needs every
+# parameter to get a gradient)
+model = dict(disentangler=dict(noisy_branch=False), head=dict(mi_loss=None))

@@ -2,4 +2,7 @@
 # each MI term; see TDMIMutualInformationLoss for the terms)
 _base_ = ['../tdmi_hrnet_w48_posetrack17.py']
 
-model = dict(head=dict(mi_loss=dict(term_weights=dict(useful_noisy=0.0))))
+# the only term that reads the noisy motion: no noisy MLP (DDP)
+model = dict(
+    disentangler=dict(noisy_branch=False),
+    head=dict(mi_loss=dict(term_weights=dict(useful_noisy=0.0))))

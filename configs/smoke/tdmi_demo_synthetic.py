@@ -26,7 +26,7 @@ model = dict(
     head=dict(decoder=codec))
 
 train_pipeline = [
-    dict(type='SampleClipFrames', offsets=(-1, 0, 1), edge='key'),
+    dict(type='SampleClipFrames', offsets=(-1, 0, 1), edge='lineage'),
     dict(type='LoadClip', cache_size=256),
     dict(type='GetBBoxCenterScale'),
     dict(type='RandomFlip', direction='horizontal'),
@@ -42,7 +42,7 @@ train_pipeline = [
                    'frame_offsets'))
 ]
 val_pipeline = [
-    dict(type='SampleClipFrames', offsets=(-1, 0, 1), edge='key'),
+    dict(type='SampleClipFrames', offsets=(-1, 0, 1), edge='lineage'),
     dict(type='LoadClip', cache_size=256),
     dict(type='GetBBoxCenterScale'),
     dict(type='TopdownAffine', input_size=input_size),

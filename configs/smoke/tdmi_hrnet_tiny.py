@@ -55,7 +55,11 @@ model = dict(
                 num_branches=4,
                 block='BASIC',
                 num_blocks=(1, 1, 1, 1),
-                num_channels=(channels, 16, 32, 64)))),
+                num_channels=(channels, 16, 32, 64))),
+        # no pretrained weights here: HRNet's default init (N(0, 0.001)) in a
+        # frozen, eval-BatchNorm backbone shrinks features to ~1e-15, which
+        # no pretrained backbone does; Kaiming keeps them O(1)
+        init_cfg=dict(type='Kaiming', layer='Conv2d')),
     temporal_encoder=dict(
         type='TemporalDifferenceEncoder',
         in_channels=channels,
@@ -73,7 +77,11 @@ model = dict(
         type='TDMIHead',
         in_channels=channels,
         out_channels=17,
-        mi_loss=dict(type='TDMIMutualInformationLoss'),
+        # trained from scratch: no single-frame model gives the projector,
+        # so the mi_y terms are off (a random projector is refused)
+        mi_loss=dict(
+            type='TDMIMutualInformationLoss',
+            term_weights=dict(y_useful_heatmaps=0., y_appearance_heatmaps=0.)),
         loss=dict(type='KeypointMSELoss', use_target_weight=True),
         decoder=codec),
     test_cfg=dict(flip_test=True, flip_mode='heatmap', shift_heatmap=True))
@@ -97,12 +105,12 @@ randomness = dict(seed=0)
 data_root = 'data/synthetic_posetrack/'
 frame_offsets = (-1, 0, 1)
 train_pipeline = [
-    dict(type='SampleClipFrames', offsets=frame_offsets, edge='key'),
+    dict(type='SampleClipFrames', offsets=frame_offsets, edge='lineage'),
     dict(type='LoadClip', cache_size=64),
     dict(type='GetBBoxCenterScale'),
     dict(type='RandomFlip', direction='horizontal'),
     dict(type='RandomHalfBody'),
-    dict(type='RandomBBoxTransform'),
+    dict(type='ClippedNormalBBoxTransform'),
     dict(type='TopdownAffine', input_size=input_size),
     dict(type='GenerateTarget', encoder=codec),
     dict(
@@ -113,7 +121,7 @@ train_pipeline = [
                    'frame_offsets'))
 ]
 val_pipeline = [
-    dict(type='SampleClipFrames', offsets=frame_offsets, edge='key'),
+    dict(type='SampleClipFrames', offsets=frame_offsets, edge='lineage'),
     dict(type='LoadClip', cache_size=64),
     dict(type='GetBBoxCenterScale'),
     dict(type='TopdownAffine', input_size=input_size),

@@ -1,5 +1,6 @@
 # Copyright (c) The tdmi_mmpose Authors. All rights reserved.
-"""Video inference: run a model on a clip."""
+"""Video inference: run a model on a clip; helpers of the synthetic runs."""
 from .inference import inference_clip
+from .synthetic_runs import evaluate_runner, synthetic_config
 
-__all__ = ['inference_clip']
+__all__ = ['inference_clip', 'evaluate_runner', 'synthetic_config']

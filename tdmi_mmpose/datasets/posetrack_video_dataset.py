@@ -45,7 +45,7 @@ from mmengine.logging import print_log
 from mmpose.datasets.datasets.base import BaseCocoStyleDataset
 from mmpose.registry import DATASETS
 
-from ..evaluation.functional import PT18_KEYPOINTS, pt18_name_to_joint
+from ..structures import PT18_KEYPOINTS, pt18_name_to_joint
 
 __all__ = ['PoseTrackVideoDataset']
 

@@ -31,7 +31,7 @@ from typing import Dict, List, Tuple
 import cv2
 import numpy as np
 
-from ..evaluation.functional import PT18_KEYPOINTS, pt18_name_to_joint
+from ..structures import PT18_KEYPOINTS, pt18_name_to_joint
 
 __all__ = ['generate_synthetic_posetrack', 'SKELETON']
 

@@ -6,7 +6,10 @@ import runpy
 
 from mmengine.utils import get_installed_path
 
-__all__ = ['allow_cpu_distributed', 'find_mmpose_tool', 'run_mmpose_tool']
+__all__ = [
+    'allow_cpu_distributed', 'find_mmpose_tool', 'launcher_of',
+    'run_mmpose_tool'
+]
 
 
 def find_mmpose_tool(name: str) -> str:
@@ -43,11 +46,28 @@ def allow_cpu_distributed() -> bool:
     return True
 
 
+def launcher_of(argv) -> str:
+    """The value of ``--launcher`` in MMPose's tool arguments (``'none'``
+    when absent), parsed as argparse does."""
+    launcher = 'none'
+    for i, arg in enumerate(argv):
+        if arg == '--launcher' and i + 1 < len(argv):
+            launcher = argv[i + 1]
+        elif arg.startswith('--launcher='):
+            launcher = arg.split('=', 1)[1]
+    return launcher
+
+
 def run_mmpose_tool(name: str) -> None:
-    """Execute MMPose's tool as ``__main__`` with the current ``sys.argv``."""
+    """Execute MMPose's tool as ``__main__`` with the current ``sys.argv``.
+
+    The one place where ``allow_cpu_distributed`` is applied: only for the
+    ``pytorch`` launcher (the path of MMEngine's ``_init_dist_pytorch``)
+    and only where no GPU is visible.
+    """
     import sys
 
     import tdmi_mmpose  # noqa: F401  (registers modules, checkpoint loading)
-    if any(a in ('pytorch', '--launcher=pytorch') for a in sys.argv):
+    if launcher_of(sys.argv[1:]) == 'pytorch':
         allow_cpu_distributed()
     runpy.run_path(find_mmpose_tool(name), run_name='__main__')

@@ -14,7 +14,9 @@ from mmengine.registry import init_default_scope
 import tdmi_mmpose  # noqa: F401
 from tdmi_mmpose.datasets import (PoseTrackVideoDataset,
                                   generate_synthetic_posetrack)
-from tdmi_mmpose.datasets.transforms import LoadClip, SampleClipFrames
+from tdmi_mmpose.datasets.transforms import (ClippedNormalBBoxTransform,
+                                           LoadClip, SampleClipFrames,
+                                           edge_frame_numbers)
 from tdmi_mmpose.evaluation.functional import evaluate_posetrack_folders
 
 SAMPLE = Path(__file__).resolve().parents[1] / 'data' / 'posetrack18_sample'
@@ -225,15 +227,55 @@ def _key(number, nframes=10, first=0):
                 frame_digits=6, first_frame=first, nframes=nframes)
 
 
-def test_edges_key_frame_or_clip():
-    out = SampleClipFrames(edge='key')(_key(0))
-    assert out['frame_numbers'] == [0, 0, 0, 1, 2]
-    assert out['frame_offsets'] == [-2, -1, 0, 1, 2]
-    assert out['frame_paths'][3] == '/v/seq/000001.jpg'
-    assert SampleClipFrames(edge='clip')(_key(9))['frame_numbers'] == [
-        7, 8, 9, 9, 9]
-    assert SampleClipFrames(edge='key')(_key(8))['frame_numbers'] == [
-        6, 7, 8, 9, 8]
+# The lineage's clips at a video's edges (method notes sec. 1.6), as tables
+# by key position r in a video of N = 10 frames; every other position is
+# the plain window r + offsets.
+N = 10
+LINEAGE_EDGES = {
+    3: {0: [0, 0, 1], 9: [8, 9, 9]},
+    5: {0: [0, 0, 0, 1, 2], 1: [0, 1, 1, 2, 3], 8: [6, 7, 8, 9, 9],
+        9: [7, 8, 9, 9, 9]},
+    7: {0: [0, 0, 0, 0, 1, 2, 3], 1: [0, 1, 1, 1, 2, 3, 4],
+        2: [0, 1, 2, 2, 3, 4, 5], 7: [4, 5, 6, 7, 8, 9, 9],
+        8: [5, 6, 7, 8, 9, 9, 9], 9: [6, 7, 8, 9, 9, 9, 9]},
+}
+
+
+@pytest.mark.parametrize('frames', [3, 5, 7])
+@pytest.mark.parametrize('first, digits', [(0, 6), (1, 8)],
+                         ids=['posetrack18', 'posetrack17_renamed'])
+def test_edge_frames_follow_the_lineage(frames, first, digits):
+    half = frames // 2
+    offsets = list(range(-half, half + 1))
+    sampler = SampleClipFrames(offsets=offsets)  # the default edge policy
+    for r in range(N):
+        key = dict(_key(first + r, N, first), frame_digits=digits,
+                   img_path=f'/v/seq/{first + r:0{digits}d}.jpg')
+        out = sampler(key)
+        expected = LINEAGE_EDGES[frames].get(
+            r, [r + o for o in offsets])
+        assert out['frame_numbers'] == [first + e for e in expected], r
+        assert out['frame_offsets'] == offsets
+        assert out['frame_paths'] == [
+            f'/v/seq/{first + e:0{digits}d}.jpg' for e in expected]
+        # temporal order: the first differences never change sign
+        assert out['frame_numbers'] == sorted(out['frame_numbers'])
+
+
+def test_edge_frames_clamped_as_mmpose():
+    sampler = SampleClipFrames(edge='clamp')
+    assert sampler(_key(1))['frame_numbers'] == [0, 0, 1, 2, 3]
+    assert sampler(_key(0))['frame_numbers'] == [0, 0, 0, 1, 2]
+    assert sampler(_key(9))['frame_numbers'] == [7, 8, 9, 9, 9]
+    # 1-based frames (PoseTrack17 renamed): frame 0 does not exist
+    assert sampler(_key(2, first=1))['frame_numbers'] == [1, 1, 2, 3, 4]
+
+
+def test_edge_frame_numbers_validates():
+    with pytest.raises(ValueError, match='outside the video'):
+        edge_frame_numbers(10, (-1, 0, 1), 0, 9)
+    with pytest.raises(ValueError, match='edge must be one of'):
+        edge_frame_numbers(1, (-1, 0, 1), 0, 9, edge='key')
 
 
 def test_random_offsets_drawn_per_call():
@@ -352,3 +394,33 @@ def test_generated_content(synthetic):
     assert any(d['score'] < 0.45 for d in dets)
     gt_boxes = {a['image_id']: a['bbox'] for a in data['annotations']}
     assert len(gt_boxes) > 0
+
+
+def test_box_augmentation_draws_the_lineage_distribution():
+    """scale x clip(N*0.35 + 1, 0.65, 1.35); rotation clip(N*45, -90, 90)
+    with p 0.6. MMPose's RandomBBoxTransform (normal truncated at 1 sigma)
+    would put no mass on the range ends and keep rotations within 45."""
+    np.random.seed(0)
+    n = 40000
+    transform = ClippedNormalBBoxTransform()  # held: mmcv keeps a weakref
+    offset, scale, rotate = transform._get_transform_params(n)
+    assert not offset.any()  # the lineage does not shift
+    assert scale.min() == np.float32(0.65) and scale.max() == np.float32(1.35)
+    assert abs(np.mean((scale == np.float32(0.65)) |
+                       (scale == np.float32(1.35))) - 0.317) < 0.01
+    assert abs(scale.std() - 0.2514) < 0.005
+    assert abs(np.mean(rotate == 0) - 0.4) < 0.01
+    turned = rotate[rotate != 0]
+    assert abs(turned.std() - 43.2) < 0.8
+    assert turned.min() == -90 and turned.max() == 90
+    assert abs(np.mean(np.abs(turned) == 90) - 0.0455) < 0.006
+    # applied through MMPose's machinery: one box, centre kept
+    out = ClippedNormalBBoxTransform()(dict(
+        bbox_center=np.array([[50., 60.]], dtype=np.float32),
+        bbox_scale=np.array([[100., 200.]], dtype=np.float32)))
+    assert out['bbox_center'].tolist() == [[50., 60.]]
+    assert out['bbox_rotation'].shape == (1, )
+    with pytest.raises(ValueError, match='rotate_prob must be in'):
+        ClippedNormalBBoxTransform(rotate_prob=1.5)
+    with pytest.raises(ValueError, match='scale_range must be'):
+        ClippedNormalBBoxTransform(scale_range=(1.3, 0.7))

@@ -1,7 +1,8 @@
 # Copyright (c) The tdmi_mmpose Authors. All rights reserved.
 """MultiStageHRNet: four high-resolution stage features, stock HRNet keys,
-frozen without autograd."""
+frozen without autograd, re-entrant."""
 import copy
+import threading
 
 import pytest
 import torch
@@ -79,8 +80,52 @@ def test_lineage_batchnorm_and_trainable_options():
     assert net.conv1.weight.grad is not None
 
 
-def test_rejects_missing_stages():
-    extra = copy.deepcopy(EXTRA)
-    extra['stage4']['num_branches'] = 0
-    with pytest.raises(Exception):
-        MultiStageHRNet(extra=extra)
+def test_every_stage_feature_equals_stock_hrnet_branch0():
+    """F^2, F^3 are branch 0 of stock HRNet's stage 2 and 3 outputs
+    (taken here with hooks on the stock model)."""
+    net = MultiStageHRNet(extra=copy.deepcopy(EXTRA)).eval()
+    stock = HRNet(extra=copy.deepcopy(EXTRA))
+    stock.eval()
+    stock.load_state_dict(net.state_dict())
+    seen = {}
+    def keep(name):
+        def hook(module, args, out):
+            seen[name] = out[0]
+        return hook
+
+    for name in ('stage2', 'stage3'):
+        getattr(stock, name).register_forward_hook(keep(name))
+    x = torch.randn(2, 3, 64, 64)
+    with torch.no_grad():
+        f1, f2, f3, f4 = net(x)
+        final = stock(x)
+    assert torch.equal(f2, seen['stage2']) and torch.equal(f3, seen['stage3'])
+    assert torch.equal(f4, final[0])
+
+
+def test_two_threads_at_once_give_the_sequential_results():
+    """No state on the module: concurrent calls do not mix features (the
+    hook version stored them on the module and failed this)."""
+    torch.manual_seed(0)
+    net = MultiStageHRNet(extra=copy.deepcopy(EXTRA)).eval()
+    inputs = [torch.randn(2, 3, 64, 64) for _ in range(2)]
+    with torch.no_grad():
+        expected = [net(x) for x in inputs]
+    results = [[None] * 20, [None] * 20]
+    start = threading.Barrier(2)
+
+    def run(i):
+        start.wait()
+        with torch.no_grad():
+            for r in range(20):
+                results[i][r] = net(inputs[i])
+
+    threads = [threading.Thread(target=run, args=(i, )) for i in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    for i in range(2):
+        for out in results[i]:
+            assert len(out) == 4
+            assert all(torch.equal(a, b) for a, b in zip(out, expected[i]))

@@ -39,15 +39,49 @@ def test_tde_options(options):
 
 
 def test_tde_sees_only_temporal_change():
-    """A static clip gives the same motion whatever its content differences
-    between frames would have been: the differences are what is encoded."""
+    """On a moving clip, adding the same pattern to every frame of stages
+    1-3 (a static appearance) changes nothing: only differences enter. The
+    last stage also guides the modulation, so there it does matter."""
+    torch.manual_seed(0)
     tde = TemporalDifferenceEncoder(in_channels=C, num_frames=3,
-                                    deform_groups=G, modulation=False).eval()
-    static = [s[:, :1].expand(-1, 3, -1, -1, -1) for s in _stages(1, 3)]
-    shifted = [s + 5.0 for s in static]  # same (zero) differences
-    assert torch.allclose(tde(static), tde(shifted))
+                                    deform_groups=G).eval()
+    for m in tde.modules():  # visible offsets and masks
+        if isinstance(m, torch.nn.Conv2d):
+            torch.nn.init.normal_(m.weight, std=0.1)
     moving = _stages(1, 3)
-    assert not torch.allclose(tde(static), tde(moving))
+    pattern = torch.randn(1, 1, C, 8, 6)
+    static_added = [s + pattern if j < 3 else s for j, s in enumerate(moving)]
+    with torch.no_grad():
+        base = tde(moving)
+        assert base.abs().sum() > 0
+        assert torch.allclose(tde(static_added), base, atol=1e-5)
+        guided = [s + pattern if j == 3 else s for j, s in enumerate(moving)]
+        assert not torch.allclose(tde(guided), base, atol=1e-3)
+
+
+def test_tde_guidance_uses_the_configured_key_frame():
+    """With the key at index 0, the guidance reads F^4 of frame 0: changing
+    frame 0's last-stage feature changes M; with stage 4 not differenced
+    (stages=(0,)), changing the middle frame's F^4 does not."""
+    torch.manual_seed(0)
+    tde = TemporalDifferenceEncoder(in_channels=C, num_frames=3,
+                                    key_frame_index=0, stages=(0, ),
+                                    deform_groups=G).eval()
+    for m in tde.modules():
+        if isinstance(m, torch.nn.Conv2d):
+            torch.nn.init.normal_(m.weight, std=0.1)
+    feats = _stages(2, 3)
+
+    def changed(frame):
+        out = [s.clone() for s in feats]
+        out[3][:, frame] += torch.randn_like(out[3][:, frame])
+        return out
+
+    with torch.no_grad():
+        base = tde(feats)
+        assert not torch.allclose(tde(changed(0)), base, atol=1e-4)
+        assert torch.equal(tde(changed(1)), base)
+        assert torch.equal(tde(changed(2)), base)
 
 
 @pytest.mark.parametrize('kwargs, message', [
@@ -127,3 +161,34 @@ def test_appearance_invalid():
     with pytest.raises(ValueError, match='T=5'):
         AppearanceEncoder(in_channels=C, deform_groups=G)(
             torch.randn(1, 3, C, 4, 4))
+
+
+def test_appearance_last_alignment_is_steered_by_the_aligned_feature():
+    """DCN_4 predicts its offsets and mask from DCN_3's output (lineage),
+    DCN_1-3 from the guidance; the option keeps the first version."""
+    for guide, expect_aligned in (('aligned', True), ('guide', False)):
+        enc = AppearanceEncoder(in_channels=C, num_frames=3,
+                                deform_groups=G,
+                                last_align_guide=guide).eval()
+        seen = {}
+
+        def keep(name, what):
+            def hook(module, args, out):
+                seen[name] = out if what == 'out' else args[0]
+            return hook
+
+        enc.support_align[0].register_forward_hook(keep('dcn3_out', 'out'))
+        enc.support_align[0].offset_conv.register_forward_hook(
+            keep('dcn3_steer', 'in'))
+        enc.guide_refine[1].register_forward_hook(keep('guide', 'out'))
+        enc.support_align[1].offset_conv.register_forward_hook(
+            keep('dcn4_steer', 'in'))
+        with torch.no_grad():
+            enc(torch.randn(2, 3, C, 8, 6))
+        assert torch.equal(seen['dcn3_steer'], seen['guide'])
+        assert torch.equal(seen['dcn4_steer'], seen['dcn3_out']) is \
+            expect_aligned
+        assert torch.equal(seen['dcn4_steer'], seen['guide']) is not \
+            expect_aligned
+    with pytest.raises(ValueError, match='last_align_guide must be one of'):
+        AppearanceEncoder(last_align_guide='key')

@@ -3,11 +3,13 @@
 untrained and trained mAP, checkpoint, predictions rendered by MMPose's
 visualiser."""
 import cv2
+import pytest
 
 from conftest import ROOT, run_cmd
 from tdmi_mmpose.datasets import generate_synthetic_posetrack
 
 
+@pytest.mark.slow
 def test_demo_runs_every_step(python, tmp_path):
     data = tmp_path / 'data'
     generate_synthetic_posetrack(str(data), splits=dict(train=1, val=1),

@@ -5,6 +5,7 @@ configs, for the editable install that run.py makes and for a regular
 import shutil
 import sys
 
+import pytest
 import torch
 
 import tdmi_mmpose  # noqa: F401  (torch.load of MMEngine checkpoints)
@@ -39,6 +40,7 @@ def test_mim_train_editable_install(tiny_coco, tmp_path):
     assert str((ROOT / 'configs' / 'smoke' / CONFIG_NAME).resolve()) in out
 
 
+@pytest.mark.slow
 def test_mim_train_regular_install(tiny_coco, tmp_path):
     # Build from a copy so that the wheel build's copies of tools/ and
     # configs/ do not replace the checkout's editable links.

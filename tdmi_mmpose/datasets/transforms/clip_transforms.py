@@ -14,16 +14,47 @@ frames by it); the clip's paths are ``results['frame_paths']``.
 """
 import os.path as osp
 from collections import OrderedDict
-from typing import Optional, Sequence, Tuple
+from typing import List, Optional, Sequence, Tuple
 
 import mmcv
 import numpy as np
 from mmcv.transforms import BaseTransform
 from mmpose.registry import TRANSFORMS
 
-__all__ = ['SampleClipFrames', 'LoadClip']
+__all__ = ['SampleClipFrames', 'LoadClip', 'edge_frame_numbers']
 
-_EDGE_MODES = ('key', 'clip')
+_EDGE_MODES = ('lineage', 'clamp')
+
+
+def edge_frame_numbers(key: int, offsets: Sequence[int], first: int,
+                       last: int, edge: str = 'lineage') -> List[int]:
+    """Frame numbers of a clip around ``key`` in a video numbered
+    ``first..last`` (TDMI sec. 1.6).
+
+    ``'lineage'`` (the authors' code, default): on the previous side the
+    frames that exist, in order, then the key frame repeated for each missing
+    one; on the next side each missing frame is clamped to the last frame.
+    For offsets -2..2: previous (t-2, t-1) / (t-1, t) / (t, t) at t >= 2 /
+    t = 1 / t = 0; next (t+1, t+2) / (t+1, t+1) / (t, t) at t <= N-3 /
+    t = N-2 / t = N-1. For other offsets the same two rules apply side by
+    side (T = 3: plain clamping; T = 7 at t = 1: (0, 1, 1) before the key).
+    ``'clamp'`` (MMPose's PoseTrack18VideoDataset): every missing frame is
+    clamped to the first / last frame. Both keep the clip in temporal order
+    (non-decreasing numbers), which the temporal differences rely on.
+    """
+    if not first <= key <= last:
+        raise ValueError(f'key frame {key} is outside the video '
+                         f'{first}..{last}')
+    if edge not in _EDGE_MODES:
+        raise ValueError(f'edge must be one of {_EDGE_MODES}, got {edge!r}')
+    before = [key + o for o in offsets if o < 0]
+    after = [min(key + o, last) for o in offsets if o > 0]
+    if edge == 'clamp':
+        before = [max(n, first) for n in before]
+    else:
+        kept = [n for n in before if n >= first]
+        before = kept + [key] * (len(before) - len(kept))
+    return before + [key] + after
 
 
 @TRANSFORMS.register_module()
@@ -38,9 +69,9 @@ class SampleClipFrames(BaseTransform):
     Args:
         offsets (Sequence[int]): offsets of the frames, in temporal order,
             one of them 0 (the key frame). Defaults to (-2, -1, 0, 1, 2).
-        edge (str): a neighbour outside the video is replaced by ``'key'``,
-            the key frame itself (the authors' lineage), or ``'clip'``ped to
-            the first / last frame (MMPose's PoseTrack18VideoDataset).
+        edge (str): how neighbours outside the video are filled:
+            ``'lineage'`` (default, the authors' code) or ``'clamp'``
+            (MMPose's PoseTrack18VideoDataset); see ``edge_frame_numbers``.
         random_range (tuple[int, int], optional): if given, every call draws
             new offsets: on each side of the key frame, as many distinct
             distances from ``[low, high]`` as ``offsets`` has there, sorted
@@ -49,7 +80,7 @@ class SampleClipFrames(BaseTransform):
 
     def __init__(self,
                  offsets: Sequence[int] = (-2, -1, 0, 1, 2),
-                 edge: str = 'key',
+                 edge: str = 'lineage',
                  random_range: Optional[Tuple[int, int]] = None):
         offsets = [int(o) for o in offsets]
         if offsets.count(0) != 1 or offsets != sorted(offsets) or \
@@ -87,13 +118,7 @@ class SampleClipFrames(BaseTransform):
         first = results['first_frame']
         last = first + results['nframes'] - 1
         offsets = self._draw_offsets()
-        numbers = []
-        for offset in offsets:
-            number = key + offset
-            if not first <= number <= last:
-                number = key if self.edge == 'key' else min(
-                    max(number, first), last)
-            numbers.append(number)
+        numbers = edge_frame_numbers(key, offsets, first, last, self.edge)
         folder, ext = osp.dirname(results['img_path']), osp.splitext(
             results['img_path'])[1]
         results['frame_paths'] = [

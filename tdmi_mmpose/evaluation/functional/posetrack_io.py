@@ -33,6 +33,9 @@ from typing import Dict, List, Optional, Sequence
 import numpy as np
 from mmengine.logging import print_log
 
+from ...structures import (NUM_JOINTS, POSEVAL_JOINTS, PT18_KEYPOINTS,
+                           pt18_name_to_joint)
+
 __all__ = [
     'PT18_KEYPOINTS', 'pt18_name_to_joint', 'POSEVAL_JOINTS', 'NUM_JOINTS',
     'MAX_TRACK_ID', 'MISSING_SCORE',
@@ -40,34 +43,6 @@ __all__ = [
     'parse_sequence', 'sequence_names'
 ]
 
-# poseval's joint names, in poseval id order.
-POSEVAL_JOINTS = ('right_ankle', 'right_knee', 'right_hip', 'left_hip',
-                  'left_knee', 'left_ankle', 'right_wrist', 'right_elbow',
-                  'right_shoulder', 'left_shoulder', 'left_elbow',
-                  'left_wrist', 'neck', 'nose', 'head_top')
-NUM_JOINTS = len(POSEVAL_JOINTS)
-# PoseTrack18 keypoint names -> poseval ids (the official conversion table;
-# 'head_bottom' is poseval's 'neck'; the ears have no id).
-_PT18_NAME_TO_ID = {
-    name: i
-    for i, name in enumerate(POSEVAL_JOINTS) if name != 'neck'
-}
-_PT18_NAME_TO_ID['head_bottom'] = POSEVAL_JOINTS.index('neck')
-_PT18_UNMAPPED = {'left_ear', 'right_ear'}
-# The PoseTrack18 keypoint list (MMPose's posetrack18 metainfo order).
-PT18_KEYPOINTS = ('nose', 'head_bottom', 'head_top', 'left_ear', 'right_ear',
-                  'left_shoulder', 'right_shoulder', 'left_elbow',
-                  'right_elbow', 'left_wrist', 'right_wrist', 'left_hip',
-                  'right_hip', 'left_knee', 'right_knee', 'left_ankle',
-                  'right_ankle')
-
-
-def pt18_name_to_joint(name: str) -> int:
-    """poseval joint id of a PoseTrack18 keypoint name; -1 for the ears;
-    KeyError for a name PoseTrack does not know."""
-    if name in _PT18_UNMAPPED:
-        return -1
-    return _PT18_NAME_TO_ID[name]
 # The official tool asserts track ids below this (it offsets each
 # sequence's ids by index * MAX_TRACK_ID).
 MAX_TRACK_ID = 10000
@@ -182,15 +157,16 @@ def _parse_pt18(data: dict, path: str) -> List[FrameData]:
     if not data['categories'] or 'keypoints' not in data['categories'][0]:
         raise _error(path, 'categories[0]', 'missing the "keypoints" names')
     names = list(data['categories'][0]['keypoints'])
-    unknown = [n for n in names if n not in _PT18_NAME_TO_ID and
-               n not in _PT18_UNMAPPED]
+    unknown = [n for n in names if n not in PT18_KEYPOINTS]
     if unknown:
         print_log(
             f'{path}: keypoints {unknown} have no PoseTrack joint and are '
             'ignored, as the official tool ignores them',
             logger='current', level=logging.WARNING)
     # file keypoint index -> poseval id (-1: not evaluated)
-    to_id = np.array([_PT18_NAME_TO_ID.get(n, -1) for n in names])
+    to_id = np.array([
+        pt18_name_to_joint(n) if n in PT18_KEYPOINTS else -1 for n in names
+    ])
     used = to_id >= 0
 
     frames: Dict[object, _FrameBuilder] = {}

@@ -9,8 +9,11 @@ features (TDMI sec. 1.1).
 All four are the highest-resolution branch (C = stage-2 branch-0 width, 1/4
 of the input size). The class subclasses MMPose's ``HRNet`` and adds no
 parameter, so checkpoint keys are stock HRNet's and MMPose's HRNet-W32/W48
-checkpoints load unchanged; the intermediate outputs are taken with forward
-hooks on HRNet's own modules, so HRNet's forward is not copied.
+checkpoints load unchanged. ``forward`` runs HRNet's own layers in HRNet's
+order and returns the intermediate outputs with the last one: no state is
+kept on the module, so the backbone is re-entrant (threads, DataParallel
+replicas, nested calls), and ``torch.compile`` / ONNX export see a plain
+function. A test pins ``F^4`` to stock ``HRNet.forward``.
 
 With ``frozen=True`` (TDMI freezes the backbone) no parameter requires a
 gradient, the forward runs under ``torch.no_grad()`` (no autograd graph for
@@ -47,36 +50,47 @@ class MultiStageHRNet(HRNet):
     def __init__(self, frozen: bool = True, norm_eval: bool = True,
                  **kwargs):
         super().__init__(norm_eval=norm_eval, **kwargs)
-        if self.stage4_cfg['num_branches'] < 1:
-            raise ValueError('MultiStageHRNet needs HRNet stages 2-4')
         self.frozen = frozen
         if frozen:
             self.requires_grad_(False)
-        self._stage_feats: List[Tensor] = []
-        # F^1: the first transition's branch 0 (stage 1's output when the
-        # widths already match and HRNet has no transition there)
-        first = self.transition1[0] if self.transition1[0] is not None \
-            else self.layer1
-        first.register_forward_hook(self._keep_output)
-        for stage in (self.stage2, self.stage3):
-            stage.register_forward_hook(self._keep_branch0)
-
-    def _keep_output(self, module, args, output: Tensor) -> None:
-        self._stage_feats.append(output)
-
-    def _keep_branch0(self, module, args, outputs: List[Tensor]) -> None:
-        self._stage_feats.append(outputs[0])
 
     def forward(self, x: Tensor) -> Tuple[Tensor, Tensor, Tensor, Tensor]:
         """(N, 3, H, W) -> four (N, C, h, w) stage features."""
-        self._stage_feats = []
         with torch.set_grad_enabled(torch.is_grad_enabled()
                                     and not self.frozen):
-            final = super().forward(x)
-        feats = (*self._stage_feats, final[0])
-        self._stage_feats = []
-        return feats
+            return self._stage_features(x)
 
+    def _stage_features(self, x: Tensor) -> Tuple[Tensor, ...]:
+        # HRNet.forward's sequence, keeping branch 0 after each stage
+        x = self.relu(self.norm1(self.conv1(x)))
+        x = self.relu(self.norm2(self.conv2(x)))
+        x = self.layer1(x)  # (N, 256, h, w) for the bottleneck stage 1
+        # the first transition takes stage 1's single output everywhere
+        branches = [
+            x if t is None else t(x)
+            for t in self.transition1[:self.stage2_cfg['num_branches']]
+        ]
+        f1 = branches[0]  # F^1, (N, C, h, w)
+        y = self.stage2(branches)
+        f2 = y[0]
+        y = self.stage3(
+            self._transit(self.transition2, y,
+                          self.stage3_cfg['num_branches']))
+        f3 = y[0]
+        y = self.stage4(
+            self._transit(self.transition3, y,
+                          self.stage4_cfg['num_branches']))
+        return f1, f2, f3, y[0]
+
+    @staticmethod
+    def _transit(transitions, y: List[Tensor],
+                 num_branches: int) -> List[Tensor]:
+        """HRNet's later transitions: an existing branch passes unchanged
+        where it has no transition; a transition reads the last branch."""
+        return [
+            y[i] if transitions[i] is None else transitions[i](y[-1])
+            for i in range(num_branches)
+        ]
 
     def train(self, mode: bool = True) -> 'MultiStageHRNet':
         """HRNet.train keeps BatchNorm in eval mode under ``norm_eval`` but

@@ -3,17 +3,22 @@
 TDMI losses (TDMI sec. 1.4 and 2 of the method notes).
 
 ``Ftilde = BasicBlocks(cat(M_u, F_a))`` (2C -> C, 3 blocks), ``H =
-conv3x3(Ftilde)`` (C -> K). Convs are initialised N(0, 0.001), biases 0,
-BatchNorm weight 1 / bias 0 (MMPose's HeatmapHead initialisation).
+conv3x3(Ftilde)`` (C -> K). With ``init_cfg=None`` the fusion and the final
+conv get the lineage's initialisation (sec. 1.4: convs N(0, 0.001), biases
+0, BatchNorm weight 1 / bias 0); an explicit ``init_cfg`` replaces it.
 
 The class is MMPose's ``HeatmapHead`` with this fusion in front: codec,
 keypoint loss, decoding and the flip test (``predict`` flips, averages and
 shifts as MMPose does) are HeatmapHead's. Its input is the dict of features
 that ``VideoTopdownPoseEstimator.extract_feat`` returns. ``loss`` adds the
-mutual-information terms; they need ``y_projector``, a frozen 1x1 conv
-C -> K standing for the pretrained single-frame model's final layer (load it
-with ``projector_init_cfg=dict(type='Pretrained', checkpoint=...,
-prefix='head.final_layer.')``).
+mutual-information terms; the ``mi_y`` terms need ``y_projector``, a frozen
+1x1 conv C -> K: the pretrained single-frame model's final layer. It is
+loaded by ``VideoTopdownPoseEstimator(single_frame_checkpoint=...)``, by
+``projector_init_cfg=dict(type='Pretrained', checkpoint=...,
+prefix='head.final_layer.')`` (``'keypoint_head.final_layer.'`` for an
+MMPose 0.x checkpoint) or with a whole TDMI checkpoint; it remembers
+whether it was (a ``loaded`` buffer), and ``loss`` refuses to train an
+``mi_y`` term against a random projector.
 
 Shape legend: B instances, C channels, K keypoints, h x w heatmap size.
 """
@@ -29,7 +34,7 @@ from mmpose.registry import MODELS
 from mmpose.utils.tensor_utils import to_numpy
 from torch import Tensor
 
-from ..utils import basic_blocks
+from ..utils import basic_blocks, lineage_init_
 
 __all__ = ['TDMIHead']
 
@@ -38,7 +43,13 @@ class _FrozenProjector(BaseModule):
     """A frozen 1x1 conv C -> K. Its parameters are ``weight`` and ``bias``
     like a pretrained head's ``final_layer``, so ``init_cfg=dict(
     type='Pretrained', checkpoint=..., prefix='head.final_layer.')`` loads
-    them."""
+    them.
+
+    The boolean buffer ``loaded`` says whether they came from a checkpoint:
+    it is set when a state dict with ``weight`` loads without error (a
+    single-frame model's final layer, which has no flag, counts as loaded;
+    a TDMI checkpoint carries its own flag).
+    """
 
     def __init__(self, in_channels: int, out_channels: int,
                  init_cfg: Optional[dict] = None):
@@ -46,6 +57,20 @@ class _FrozenProjector(BaseModule):
         conv = nn.Conv2d(in_channels, out_channels, 1)
         self.weight = nn.Parameter(conv.weight.detach(), requires_grad=False)
         self.bias = nn.Parameter(conv.bias.detach(), requires_grad=False)
+        self.register_buffer('loaded', torch.zeros((), dtype=torch.bool))
+
+    def _load_from_state_dict(self, state_dict, prefix, local_metadata,
+                              strict, missing_keys, unexpected_keys,
+                              error_msgs):
+        flag = prefix + 'loaded'
+        if prefix + 'weight' in state_dict and flag not in state_dict:
+            state_dict[flag] = torch.ones((), dtype=torch.bool)
+        errors = len(error_msgs)
+        super()._load_from_state_dict(state_dict, prefix, local_metadata,
+                                      strict, missing_keys, unexpected_keys,
+                                      error_msgs)
+        if len(error_msgs) > errors:  # e.g. a shape mismatch
+            self.loaded.fill_(False)
 
     def forward(self, x: Tensor) -> Tensor:
         return F.conv2d(x, self.weight, self.bias)
@@ -66,7 +91,10 @@ class TDMIHead(HeatmapHead):
         loss (dict): keypoint loss. Defaults to
             ``dict(type='KeypointMSELoss', use_target_weight=True)``.
         decoder (dict, optional): the heatmap codec.
-        init_cfg (dict, optional): defaults to HeatmapHead's.
+        init_cfg (dict, optional): None (default) is the lineage's
+            initialisation of the fusion and final conv; any other value is
+            applied as MMEngine's ``init_cfg`` (e.g. HeatmapHead's default,
+            this package's first version).
     """
 
     def __init__(self,
@@ -80,7 +108,11 @@ class TDMIHead(HeatmapHead):
                                    use_target_weight=True),
                  decoder: Optional[dict] = None,
                  init_cfg: Optional[dict] = None):
-        kwargs = {} if init_cfg is None else dict(init_cfg=init_cfg)
+        # HeatmapHead replaces None by its own default: keep a placeholder
+        # and initialise as the lineage in init_weights
+        self._lineage_init = init_cfg is None
+        kwargs = dict(init_cfg=[]) if init_cfg is None else dict(
+            init_cfg=init_cfg)
         super().__init__(
             in_channels=in_channels,
             out_channels=out_channels,
@@ -101,6 +133,31 @@ class TDMIHead(HeatmapHead):
             mi_loss.setdefault('num_keypoints', out_channels)
             self.mi_loss = MODELS.build(mi_loss)
 
+    def init_weights(self) -> None:
+        """The lineage's initialisation (sec. 1.4) of the fusion and the
+        final conv unless an ``init_cfg`` was given; the projector follows
+        its own ``init_cfg`` (a pretrained final layer)."""
+        if not self._lineage_init:
+            return super().init_weights()
+        lineage_init_(self.fusion)
+        lineage_init_(self.final_layer)
+        self.y_projector.init_weights()
+        self._is_init = True
+
+    def _check_projector(self) -> None:
+        terms = self.mi_loss.projector_terms if self.mi_loss else ()
+        if terms and not bool(self.y_projector.loaded):
+            raise RuntimeError(
+                f'the MI terms {list(terms)} map features to heatmaps with '
+                f'head.y_projector, which was not loaded from a checkpoint '
+                f'(a random projector would pull the heatmaps toward a '
+                f'random projection). Set model.single_frame_checkpoint to '
+                f'the stage-1 single-frame model (or '
+                f'model.head.projector_init_cfg, or load_from a TDMI '
+                f'checkpoint), or switch the terms off with '
+                f'model.head.mi_loss.term_weights='
+                f'{ {t: 0 for t in terms} }.')
+
     def _fuse(self, feats: Dict[str, Tensor]) -> Tuple[Tensor, Tensor]:
         fused = self.fusion(
             torch.cat([feats['useful'], feats['appearance']], dim=1))
@@ -115,6 +172,7 @@ class TDMIHead(HeatmapHead):
              batch_data_samples,
              train_cfg: dict = {}) -> dict:
         """Keypoint MSE (``loss_kpt``), ``acc_pose`` and the MI groups."""
+        self._check_projector()
         fused, heatmaps = self._fuse(feats)
         gt_heatmaps = torch.stack(
             [d.gt_fields.heatmaps for d in batch_data_samples])

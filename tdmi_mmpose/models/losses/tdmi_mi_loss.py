@@ -25,7 +25,7 @@ networks depend on the pair). All of it runs in fp32 with autocast off.
 Shape legend: B instances, C channels, K keypoints, h x w feature size.
 """
 import copy
-from typing import Callable, Dict, Optional
+from typing import Callable, Dict, FrozenSet, Optional
 
 import torch
 import torch.nn as nn
@@ -108,6 +108,19 @@ class TDMIMutualInformationLoss(nn.Module):
                 cfg.setdefault('y_channels', dims[second])
             self.term_weights[term] = weight
             self.estimators[term] = MODELS.build(cfg)
+
+    @property
+    def used_features(self) -> FrozenSet[str]:
+        """Names of the features the active terms read (``'y:'`` marks one
+        that goes through the projector)."""
+        return frozenset(name for term in self.estimators
+                         for name in MI_TERMS[term][1:3])
+
+    @property
+    def projector_terms(self) -> tuple:
+        """The active ``mi_y`` terms: they need a pretrained projector."""
+        return tuple(term for term in self.estimators
+                     if MI_TERMS[term][1].startswith('y:'))
 
     def forward(self, feats: Dict[str, Tensor],
                 projector: Callable[[Tensor], Tensor]) -> Dict[str, Tensor]:

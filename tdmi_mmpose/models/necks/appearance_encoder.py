@@ -5,9 +5,21 @@
 - ``mode='keyframe'`` (the paper's figure): ``F_a = F^4_key``.
 - ``mode='aligned'`` (the authors' lineage code, FAMI-Pose design, default):
   the support frames' F^4 are concatenated and fused by 2 BasicBlocks into
-  S; a guidance from ``cat(S, F^4_key)`` is refined by two deformable convs;
-  two more deformable convs, steered by the refined guidance, align S to the
-  key frame; ``F_a = 3 BasicBlocks(cat(F^4_key, aligned S))``.
+  S; a guidance ``g = BasicBlock(cat(S, F^4_key))``; then four modulated
+  deformable 3x3 convs, each with dilation 3 and padding 3 in the deformable
+  conv itself [LIN]::
+
+      g = DCN_1(g; offsets/mask from g)     # refine the guidance
+      g = DCN_2(g; offsets/mask from g)
+      A = DCN_3(S; offsets/mask from g)     # align the support feature
+      A = DCN_4(A; offsets/mask from A)     # refine A from itself
+      F_a = 3 BasicBlocks(cat(F^4_key, A))
+
+  ``deform_dilation=1`` and ``last_align_guide='guide'`` give this
+  package's first version (DCN dilation 1, DCN_4 steered by g).
+
+Initialisation (``init_cfg=None``): the lineage's (sec. 1.4,
+``lineage_init_``).
 
 Frame layout: (B, T, C, h, w), frames in temporal order, the key frame at
 ``key_frame_index``.
@@ -20,12 +32,13 @@ from mmengine.model import BaseModule
 from mmpose.registry import MODELS
 from torch import Tensor
 
-from ..utils import (ModulatedDeformAlign, basic_blocks,
+from ..utils import (ModulatedDeformAlign, basic_blocks, lineage_init_,
                      resolve_key_frame_index)
 
 __all__ = ['AppearanceEncoder']
 
 _MODES = ('aligned', 'keyframe')
+_LAST_ALIGN_GUIDES = ('aligned', 'guide')
 
 
 @MODELS.register_module()
@@ -40,7 +53,13 @@ class AppearanceEncoder(BaseModule):
         deform_groups (int): G of the deformable convs. Defaults to 12.
         dilation (int): dilation of their offset / mask convs. Defaults to 3.
         mask_activation (str): ``'none'`` (lineage) or ``'sigmoid'``.
-        init_cfg (dict, optional): initialisation config.
+        deform_dilation (int): dilation (and padding) of the deformable
+            convs themselves. Defaults to 3 (lineage).
+        last_align_guide (str): what DCN_4 predicts its offsets and mask
+            from: ``'aligned'`` (the aligned feature itself, lineage,
+            default) or ``'guide'`` (the refined guidance).
+        init_cfg (dict, optional): initialisation config; None is the
+            lineage's initialisation.
     """
 
     def __init__(self,
@@ -51,10 +70,15 @@ class AppearanceEncoder(BaseModule):
                  deform_groups: int = 12,
                  dilation: int = 3,
                  mask_activation: str = 'none',
+                 deform_dilation: int = 3,
+                 last_align_guide: str = 'aligned',
                  init_cfg=None):
         super().__init__(init_cfg=init_cfg)
         if mode not in _MODES:
             raise ValueError(f'mode must be one of {_MODES}, got {mode!r}')
+        if last_align_guide not in _LAST_ALIGN_GUIDES:
+            raise ValueError(f'last_align_guide must be one of '
+                             f'{_LAST_ALIGN_GUIDES}, got {last_align_guide!r}')
         # the aligned mode needs support frames
         key_frame_index = resolve_key_frame_index(
             num_frames, key_frame_index,
@@ -63,13 +87,14 @@ class AppearanceEncoder(BaseModule):
         self.num_frames = num_frames
         self.key_frame_index = key_frame_index
         self.mode = mode
+        self.last_align_guide = last_align_guide
         if mode == 'keyframe':
             return
         c = in_channels
 
         def align() -> ModulatedDeformAlign:
             return ModulatedDeformAlign(c, deform_groups, dilation,
-                                        mask_activation)
+                                        mask_activation, deform_dilation)
 
         self.support_fusion = basic_blocks((num_frames - 1) * c, c, 2)
         self.guide = basic_blocks(2 * c, c, 1)
@@ -80,6 +105,13 @@ class AppearanceEncoder(BaseModule):
     @property
     def out_channels(self) -> int:
         return self.in_channels
+
+    def init_weights(self) -> None:
+        """The lineage's initialisation unless an ``init_cfg`` is given."""
+        if self.init_cfg is not None:
+            return super().init_weights()
+        lineage_init_(self)
+        self._is_init = True
 
     def forward(self, feats: Tensor) -> Tensor:
         """(B, T, C, h, w) last-stage features -> F_a, (B, C, h, w)."""
@@ -99,7 +131,7 @@ class AppearanceEncoder(BaseModule):
         guide = self.guide(torch.cat([support, key], dim=1))
         for refine in self.guide_refine:
             guide = refine(guide, guide)
-        aligned = support
-        for align in self.support_align:
-            aligned = align(aligned, guide)
+        aligned = self.support_align[0](support, guide)  # DCN_3
+        last_guide = aligned if self.last_align_guide == 'aligned' else guide
+        aligned = self.support_align[1](aligned, last_guide)  # DCN_4
         return self.output_fusion(torch.cat([key, aligned], dim=1))

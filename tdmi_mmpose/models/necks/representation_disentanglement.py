@@ -12,15 +12,25 @@ the channels is the useful part and the second half the noisy part (the
 other half zeroed, so both keep C channels and every loss term keeps its
 shape).
 
+``noisy_branch=False`` builds no noisy MLP and returns ``M_n = None``: for
+configs in which no loss uses M_n (no MI losses, or none of the terms with
+M_n), where an untrained MLP would make DDP fail on parameters without
+gradients.
+
+Initialisation (``init_cfg=None``): the lineage's (sec. 1.4): the linear
+layers keep PyTorch's default weights, their biases are zero.
+
 Shape legend: B instances, C channels, h x w feature size.
 """
-from typing import Tuple
+from typing import Optional, Tuple
 
 import torch
 import torch.nn as nn
 from mmengine.model import BaseModule
 from mmpose.registry import MODELS
 from torch import Tensor
+
+from ..utils import lineage_init_
 
 __all__ = ['RepresentationDisentanglementModule']
 
@@ -35,13 +45,16 @@ class RepresentationDisentanglementModule(BaseModule):
         in_channels (int): C. Defaults to 48.
         hidden_channels (int): width of the MLPs. Defaults to 128.
         mode (str): ``'attention'`` (default) or ``'split'``.
-        init_cfg (dict, optional): initialisation config.
+        noisy_branch (bool): compute M_n. Defaults to True.
+        init_cfg (dict, optional): initialisation config; None is the
+            lineage's initialisation.
     """
 
     def __init__(self,
                  in_channels: int = 48,
                  hidden_channels: int = 128,
                  mode: str = 'attention',
+                 noisy_branch: bool = True,
                  init_cfg=None):
         super().__init__(init_cfg=init_cfg)
         if mode not in _MODES:
@@ -53,9 +66,11 @@ class RepresentationDisentanglementModule(BaseModule):
             raise ValueError('in_channels and hidden_channels must be >= 1')
         self.in_channels = in_channels
         self.mode = mode
+        self.noisy_branch = noisy_branch
         if mode == 'attention':
             self.useful_mlp = self._mlp(in_channels, hidden_channels)
-            self.noisy_mlp = self._mlp(in_channels, hidden_channels)
+            if noisy_branch:
+                self.noisy_mlp = self._mlp(in_channels, hidden_channels)
         else:
             half = torch.arange(in_channels) < in_channels // 2
             self.register_buffer('useful_mask', half.float(),
@@ -71,16 +86,26 @@ class RepresentationDisentanglementModule(BaseModule):
     def out_channels(self) -> int:
         return self.in_channels
 
-    def forward(self, motion: Tensor) -> Tuple[Tensor, Tensor]:
+    def init_weights(self) -> None:
+        """The lineage's initialisation unless an ``init_cfg`` is given."""
+        if self.init_cfg is not None:
+            return super().init_weights()
+        lineage_init_(self)
+        self._is_init = True
+
+    def forward(self, motion: Tensor) -> Tuple[Tensor, Optional[Tensor]]:
         """(B, C, h, w) raw motion M -> useful M_u and noisy M_n, each
-        (B, C, h, w)."""
+        (B, C, h, w); M_n is None without the noisy branch."""
         if motion.dim() != 4 or motion.shape[1] != self.in_channels:
             raise ValueError(f'expected (B, {self.in_channels}, h, w) motion,'
                              f' got {tuple(motion.shape)}')
         if self.mode == 'split':
             w_u = self.useful_mask.view(1, -1, 1, 1)
-            return motion * w_u, motion * (1 - w_u)
+            noisy = motion * (1 - w_u) if self.noisy_branch else None
+            return motion * w_u, noisy
         z = motion.mean(dim=(2, 3))  # (B, C)
         a_u = self.useful_mlp(z)[..., None, None]  # (B, C, 1, 1)
+        if not self.noisy_branch:
+            return a_u * motion, None
         a_n = self.noisy_mlp(z)[..., None, None]
         return a_u * motion, a_n * motion

@@ -11,7 +11,13 @@ For each selected backbone stage j, with the T frames in temporal order:
    predicts offsets and masks of a modulated deformable 3x3 conv,
    ``Dhat^j = DCN(D^j; g^j)``;
 4. progressive accumulation ``M^1 = Dhat^1``,
-   ``M^j = BasicBlock(M^{j-1} + Dhat^j)``; the output is ``M = M^J``.
+   ``M^j = BasicBlock(M^{j-1} + Dhat^j)``; the output is ``M = M^J``. The
+   block's shortcut is a 1x1 conv + BN although the widths are equal, as
+   the lineage's ``ChainOfBasicBlocks(48, 48, 1)`` [LIN].
+
+The deformable conv itself has dilation 1 (padding 1); only its offset and
+mask convs are dilated. Initialisation (``init_cfg=None``): the lineage's
+(sec. 1.4, ``lineage_init_``).
 
 Options for the paper's ablations: ``stages`` (single vs multi stage),
 ``modulation=False`` (without spatial modulation, ``Dhat^j = D^j``),
@@ -33,7 +39,7 @@ from mmengine.model import BaseModule
 from mmpose.registry import MODELS
 from torch import Tensor
 
-from ..utils import (ModulatedDeformAlign, basic_blocks,
+from ..utils import (ModulatedDeformAlign, basic_blocks, lineage_init_,
                      resolve_key_frame_index)
 
 __all__ = ['TemporalDifferenceEncoder']
@@ -64,7 +70,11 @@ class TemporalDifferenceEncoder(BaseModule):
         deform_groups (int): G of the deformable conv. Defaults to 12.
         dilation (int): dilation of the offset / mask convs. Defaults to 3.
         mask_activation (str): ``'none'`` (lineage) or ``'sigmoid'``.
-        init_cfg (dict, optional): initialisation config.
+        accumulator_projection (bool): the accumulation blocks' shortcut is
+            a 1x1 conv + BN even at equal widths (lineage). Defaults to True;
+            False gives an identity shortcut.
+        init_cfg (dict, optional): initialisation config; None is the
+            lineage's initialisation.
     """
 
     def __init__(self,
@@ -79,6 +89,7 @@ class TemporalDifferenceEncoder(BaseModule):
                  deform_groups: int = 12,
                  dilation: int = 3,
                  mask_activation: str = 'none',
+                 accumulator_projection: bool = True,
                  init_cfg=None):
         super().__init__(init_cfg=init_cfg)
         # temporal differences need at least two frames
@@ -118,7 +129,8 @@ class TemporalDifferenceEncoder(BaseModule):
                                      mask_activation) for _ in stages)
         if accumulation == 'progressive':
             self.accumulators = nn.ModuleList(
-                basic_blocks(c, c, 1) for _ in stages[1:])
+                basic_blocks(c, c, 1, project=accumulator_projection)
+                for _ in stages[1:])
         else:
             self.accumulators = nn.ModuleList(
                 [basic_blocks(len(stages) * c, c, 1)])
@@ -126,6 +138,13 @@ class TemporalDifferenceEncoder(BaseModule):
     @property
     def out_channels(self) -> int:
         return self.in_channels
+
+    def init_weights(self) -> None:
+        """The lineage's initialisation unless an ``init_cfg`` is given."""
+        if self.init_cfg is not None:
+            return super().init_weights()
+        lineage_init_(self)
+        self._is_init = True
 
     def forward(self, stage_feats: Sequence[Tensor]) -> Tensor:
         """Raw motion M.

@@ -19,11 +19,21 @@ MMPose's flip test applied to every frame of the clip) and ``tensor``
 encoders that have none; data samples that carry ``frame_offsets`` are
 checked against it (offset 0 must sit at the key index).
 
+TDMI is trained in two stages (sec. 3 of the method notes): a single-frame
+top-down model (MMPose's ``TopdownPoseEstimator`` with HRNet) is trained
+first; ``single_frame_checkpoint`` names its checkpoint, from which
+``init_weights`` loads both the frozen backbone (``backbone.*``) and the MI
+projector (the single-frame head's final 1x1 layer, ``head.final_layer.*``
+in MMPose 1.x checkpoints, ``keypoint_head.final_layer.*`` in MMPose 0.x
+ones such as the released PoseTrack18 HRNet-W48).
+
 Shape legend: B instances, T frames, C channels, K keypoints, H x W input,
 h x w = H/4 x W/4.
 """
 from typing import Dict, Optional
 
+from mmengine.logging import print_log
+from mmengine.runner.checkpoint import _load_checkpoint
 from mmpose.models.pose_estimators import TopdownPoseEstimator
 from mmpose.registry import MODELS
 from torch import Tensor
@@ -31,6 +41,9 @@ from torch import Tensor
 from ..utils import resolve_key_frame_index
 
 __all__ = ['VideoTopdownPoseEstimator']
+
+# where a single-frame checkpoint keeps its final 1x1 layer: MMPose 1.x, 0.x
+_FINAL_LAYER_PREFIXES = ('head.final_layer.', 'keypoint_head.final_layer.')
 
 
 @MODELS.register_module()
@@ -46,6 +59,10 @@ class VideoTopdownPoseEstimator(TopdownPoseEstimator):
         head (dict): e.g. ``TDMIHead``.
         num_frames (int): T. Defaults to 5.
         key_frame_index (int, optional): defaults to ``num_frames // 2``.
+        single_frame_checkpoint (str, optional): path or URL of the stage-1
+            single-frame model; ``init_weights`` loads the backbone and the
+            MI projector from it. Do not combine with a ``Pretrained``
+            ``init_cfg`` of the backbone.
         train_cfg, test_cfg, data_preprocessor, init_cfg, metainfo: as
             MMPose's ``TopdownPoseEstimator``.
     """
@@ -58,6 +75,7 @@ class VideoTopdownPoseEstimator(TopdownPoseEstimator):
                  head: dict,
                  num_frames: int = 5,
                  key_frame_index: Optional[int] = None,
+                 single_frame_checkpoint: Optional[str] = None,
                  train_cfg: Optional[dict] = None,
                  test_cfg: Optional[dict] = None,
                  data_preprocessor: Optional[dict] = None,
@@ -65,6 +83,14 @@ class VideoTopdownPoseEstimator(TopdownPoseEstimator):
                  metainfo: Optional[dict] = None):
         key_frame_index = resolve_key_frame_index(num_frames,
                                                   key_frame_index)
+        backbone_init = (backbone.get('init_cfg') or {})
+        if single_frame_checkpoint and isinstance(
+                backbone_init, dict) and backbone_init.get(
+                    'type') == 'Pretrained':
+            raise ValueError(
+                'both single_frame_checkpoint and backbone.init_cfg='
+                'Pretrained are set: the backbone would be loaded twice; '
+                'keep one (single_frame_checkpoint also loads the projector)')
         super().__init__(
             backbone=backbone,
             head=head,
@@ -75,6 +101,7 @@ class VideoTopdownPoseEstimator(TopdownPoseEstimator):
             metainfo=metainfo)
         self.num_frames = num_frames
         self.key_frame_index = key_frame_index
+        self.single_frame_checkpoint = single_frame_checkpoint
         frames = dict(num_frames=num_frames, key_frame_index=key_frame_index)
         self.temporal_encoder = MODELS.build({**frames, **temporal_encoder})
         self.disentangler = MODELS.build(disentangler)
@@ -88,10 +115,80 @@ class VideoTopdownPoseEstimator(TopdownPoseEstimator):
                     f'with the key at {module.key_frame_index}, the '
                     f'estimator for {num_frames} with the key at '
                     f'{key_frame_index}')
+        self._check_noisy_branch()
+
+    def _check_noisy_branch(self) -> None:
+        """M_n must exist where a loss reads it, and should not where none
+        does (its MLP would get no gradient, which breaks DDP)."""
+        mi_loss = getattr(self.head, 'mi_loss', None)
+        used = mi_loss is not None and 'noisy' in mi_loss.used_features
+        has = getattr(self.disentangler, 'noisy_branch', True)
+        if used and not has:
+            raise ValueError(
+                'the MI loss uses the noisy motion M_n but the disentangler '
+                'was built with noisy_branch=False')
+        if has and not used and any(
+                p.requires_grad for p in self.disentangler.parameters()):
+            print_log(
+                'no loss uses the noisy motion M_n, so the disentangler\'s '
+                'noisy branch gets no gradient (DDP fails on such '
+                'parameters): set model.disentangler.noisy_branch=False',
+                logger='current', level=30)
+
+    def init_weights(self) -> None:
+        """MMEngine's initialisation, then the stage-1 single-frame model's
+        backbone and final layer if ``single_frame_checkpoint`` is set."""
+        super().init_weights()
+        if self.single_frame_checkpoint:
+            self.load_single_frame_checkpoint(self.single_frame_checkpoint)
+
+    def load_single_frame_checkpoint(self, filename: str) -> None:
+        """Load the frozen backbone and the MI projector from a single-frame
+        top-down checkpoint (MMPose 1.x or 0.x key names).
+
+        Raises:
+            KeyError: if a backbone key or the final layer is missing.
+            ValueError: if a shape differs from this model's.
+        """
+        ckpt = _load_checkpoint(filename, map_location='cpu')
+        state = ckpt.get('state_dict', ckpt)
+        own = self.backbone.state_dict()
+        weights = {
+            k[len('backbone.'):]: v
+            for k, v in state.items() if k.startswith('backbone.')
+        }
+        missing = sorted(set(own) - set(weights))
+        if missing:
+            raise KeyError(
+                f'{filename}: {len(missing)} backbone keys are missing, e.g. '
+                f'backbone.{missing[0]}; expected a single-frame top-down '
+                f'checkpoint of the same backbone')
+        _check_shapes(filename, 'backbone.', own, weights)
+        self.backbone.load_state_dict(
+            {k: weights[k]
+             for k in own}, strict=True)
+        projector = self.head.y_projector
+        prefix = next((p for p in _FINAL_LAYER_PREFIXES
+                       if p + 'weight' in state), None)
+        if prefix is None:
+            raise KeyError(
+                f'{filename} has no final layer under any of '
+                f'{list(_FINAL_LAYER_PREFIXES)}: cannot load the MI '
+                f'projector')
+        final = {k: state[prefix + k] for k in ('weight', 'bias')}
+        _check_shapes(filename, prefix,
+                      dict(weight=projector.weight, bias=projector.bias),
+                      final)
+        projector.load_state_dict(final, strict=True)
+        print_log(
+            f'loaded the backbone ({len(own)} tensors) and the MI projector '
+            f'({prefix}*) from the single-frame checkpoint {filename}',
+            logger='current')
 
     def extract_feat(self, inputs: Tensor) -> Dict[str, Tensor]:
         """(B, T, 3, H, W) clips -> ``motion``, ``useful``, ``noisy`` and
-        ``appearance`` features, each (B, C, h, w)."""
+        ``appearance`` features, each (B, C, h, w) (``noisy`` is None when
+        the disentangler has no noisy branch)."""
         if inputs.dim() != 5 or inputs.shape[1] != self.num_frames:
             raise ValueError(f'expected clips (B, T={self.num_frames}, 3, H,'
                              f' W), got {tuple(inputs.shape)}')
@@ -127,3 +224,13 @@ class VideoTopdownPoseEstimator(TopdownPoseEstimator):
                     f'frame_offsets {list(offsets)}; the model expects '
                     f'{self.num_frames} frames with offset 0 at index '
                     f'{self.key_frame_index}')
+
+
+def _check_shapes(filename: str, prefix: str, own: Dict[str, Tensor],
+                  loaded: Dict[str, Tensor]) -> None:
+    for key, value in own.items():
+        if tuple(loaded[key].shape) != tuple(value.shape):
+            raise ValueError(
+                f'{filename}: {prefix}{key} has shape '
+                f'{tuple(loaded[key].shape)}, the model expects '
+                f'{tuple(value.shape)}')

@@ -1,8 +1,9 @@
 # Copyright (c) The tdmi_mmpose Authors. All rights reserved.
-from .blocks import MASK_ACTIVATIONS, ModulatedDeformAlign, basic_blocks
+from .blocks import (MASK_ACTIVATIONS, ModulatedDeformAlign, basic_blocks,
+                     lineage_init_)
 from .frames import resolve_key_frame_index
 
 __all__ = [
     'MASK_ACTIVATIONS', 'ModulatedDeformAlign', 'basic_blocks',
-    'resolve_key_frame_index'
+    'resolve_key_frame_index', 'lineage_init_'
 ]

@@ -1,0 +1,51 @@
+# Copyright (c) The tdmi_mmpose Authors. All rights reserved.
+"""Helpers shared by the demo and the synthetic benchmark: point a config at
+the generated synthetic PoseTrack set, and evaluate a Runner's model once."""
+from typing import Optional
+
+__all__ = ['synthetic_config', 'evaluate_runner']
+
+
+def synthetic_config(config: str,
+                     data_root: str,
+                     work_dir: str,
+                     iters: Optional[int] = None):
+    """Load ``config`` and point it at the synthetic set under ``data_root``
+    (its detections for testing, its per-sequence ground truth for the
+    metric). ``iters`` replaces the schedule (x0.1 at 75 %). The caller
+    evaluates before and after training itself: no validation inside the
+    training loop, no best-checkpoint tracking."""
+    from mmengine.config import Config
+    cfg = Config.fromfile(config)
+    root = data_root.rstrip('/') + '/'
+    cfg.work_dir = work_dir
+    for split in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
+        cfg[split].dataset.data_root = root
+    for split in ('val_dataloader', 'test_dataloader'):
+        cfg[split].dataset.bbox_file = (
+            root + 'detections/posetrack18_val_detections.json')
+    for name in ('val_evaluator', 'test_evaluator'):
+        cfg[name].gt_dir = root + 'annotations/val'
+    if iters:
+        cfg.train_cfg.max_iters = iters
+        cfg.default_hooks.checkpoint.interval = iters
+        cfg.param_scheduler = [
+            dict(type='MultiStepLR', by_epoch=False,
+                 milestones=[int(iters * 0.75)], gamma=0.1)
+        ]
+    cfg.train_cfg.val_interval = cfg.train_cfg.max_iters + 1
+    cfg.default_hooks.checkpoint.pop('save_best', None)
+    return cfg
+
+
+def evaluate_runner(runner) -> dict:
+    """PoseTrack metrics of ``runner.model`` with the validation loop's
+    dataloader and evaluator, without the loop's hooks (the checkpoint hook
+    is only set up once training starts)."""
+    import torch
+    loop = runner.val_loop
+    runner.model.eval()
+    with torch.no_grad():
+        for batch in loop.dataloader:
+            loop.evaluator.process(runner.model.val_step(batch), batch)
+    return loop.evaluator.evaluate(len(loop.dataloader.dataset))

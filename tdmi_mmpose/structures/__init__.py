@@ -1,0 +1,8 @@
+# Copyright (c) The tdmi_mmpose Authors. All rights reserved.
+"""Neutral tables and conventions used by more than one floor."""
+from .posetrack_keypoints import (NUM_JOINTS, POSEVAL_JOINTS, PT18_KEYPOINTS,
+                                  pt18_name_to_joint)
+
+__all__ = [
+    'NUM_JOINTS', 'POSEVAL_JOINTS', 'PT18_KEYPOINTS', 'pt18_name_to_joint'
+]

@@ -1,0 +1,136 @@
+# Copyright (c) The tdmi_mmpose Authors. All rights reserved.
+"""The default W48 model against the authors' lineage (method notes sec.
+1.2, 1.4, 1.5, 3): trainable parameter counts, the initialisation of a
+freshly built model, and loading the stage-1 single-frame checkpoint with
+the key names of MMPose's released PoseTrack18 HRNet-W48 (MMPose 0.x)."""
+import copy
+
+import pytest
+import torch
+import torch.nn as nn
+from mmengine.config import Config
+from mmengine.registry import init_default_scope
+from mmpose.registry import MODELS
+from torchvision.ops import DeformConv2d
+
+import tdmi_mmpose  # noqa: F401
+from conftest import ROOT
+
+MAIN = ROOT / 'configs' / 'tdmi_hrnet_w48_posetrack17.py'
+
+
+def _w48_cfg(**changes):
+    init_default_scope('mmpose')
+    cfg = copy.deepcopy(Config.fromfile(str(MAIN)).model)
+    cfg.single_frame_checkpoint = None  # no download in tests
+    cfg.update(changes)
+    return cfg
+
+
+@pytest.fixture(scope='module')
+def w48():
+    torch.manual_seed(0)
+    model = MODELS.build(_w48_cfg())
+    model.init_weights()
+    return model
+
+
+def _trainable(module):
+    return sum(p.numel() for p in module.parameters() if p.requires_grad)
+
+
+def test_trainable_parameters_equal_the_lineage(w48):
+    assert _trainable(w48.temporal_encoder) == 1_664_304
+    assert _trainable(w48.appearance) == 1_016_688
+    assert _trainable(w48.head) == 157_793
+    assert _trainable(w48.disentangler) == 24_928
+    assert _trainable(w48.backbone) == 0
+    assert _trainable(w48) == 2_863_713
+
+
+def test_deformable_conv_geometry(w48):
+    """Appearance DCNs: 3x3, dilation 3, padding 3; TDE DCNs: dilation 1,
+    padding 1; every offset / mask conv dilation 3, padding 3."""
+    for align in [*w48.appearance.guide_refine, *w48.appearance.support_align]:
+        assert align.deform_conv.dilation == (3, 3)
+        assert align.deform_conv.padding == (3, 3)
+    for align in w48.temporal_encoder.aligns:
+        assert align.deform_conv.dilation == (1, 1)
+        assert align.deform_conv.padding == (1, 1)
+    for align in [*w48.temporal_encoder.aligns,
+                  *w48.appearance.guide_refine, *w48.appearance.support_align]:
+        for conv in (align.offset_conv, align.mask_conv):
+            assert conv.dilation == (3, 3) and conv.padding == (3, 3)
+    # the accumulators project their shortcut although widths are equal
+    for block in w48.temporal_encoder.accumulators:
+        assert isinstance(block[0].downsample[0], nn.Conv2d)
+
+
+def test_fresh_model_has_the_lineage_initialisation(w48):
+    outside = [w48.temporal_encoder, w48.appearance, w48.disentangler,
+               w48.head.fusion, w48.head.final_layer]
+    convs = bns = dcns = linears = 0
+    for part in outside:
+        for m in part.modules():
+            if isinstance(m, nn.Conv2d):
+                convs += 1
+                if m.weight.numel() > 10_000:
+                    assert abs(m.weight.std().item() - 1e-3) < 1e-4
+                assert m.weight.abs().max() < 0.01
+                assert m.bias is None or not m.bias.any()
+            elif isinstance(m, nn.BatchNorm2d):
+                bns += 1
+                assert (m.weight == 1).all() and not m.bias.any()
+            elif isinstance(m, DeformConv2d):
+                dcns += 1
+                # PyTorch's default (kaiming uniform), far from N(0, 0.001)
+                assert m.weight.std() > 0.01
+                assert not m.bias.any()
+            elif isinstance(m, nn.Linear):
+                linears += 1
+                assert m.weight.std() > 0.01
+                assert not m.bias.any()
+    assert dcns == 8 and linears == 4 and convs > 50 and bns > 40
+
+
+def _random_like(key, value):
+    """Random values of a valid state (positive BatchNorm variances)."""
+    if key.endswith('running_var'):
+        return torch.rand_like(value) + 0.5
+    return torch.randn_like(value.float()).to(value.dtype)
+
+
+def _released_posetrack18_state_dict():
+    """Key names and shapes of hrnet_w48_posetrack18_384x288-5fd6d3ff (an
+    MMPose 0.x TopDown model: ``backbone.*`` and a 1x1
+    ``keypoint_head.final_layer``), with random values."""
+    init_default_scope('mmpose')
+    cfg = _w48_cfg()
+    backbone_cfg = dict(cfg.backbone, type='HRNet')
+    for key in ('frozen', 'init_cfg'):
+        backbone_cfg.pop(key, None)
+    backbone = MODELS.build(backbone_cfg)
+    state = {f'backbone.{k}': _random_like(k, v)
+             for k, v in backbone.state_dict().items()}
+    state['keypoint_head.final_layer.weight'] = torch.randn(17, 48, 1, 1)
+    state['keypoint_head.final_layer.bias'] = torch.randn(17)
+    return state
+
+
+def test_recipe_loads_the_released_single_frame_checkpoint(tmp_path):
+    state = _released_posetrack18_state_dict()
+    path = tmp_path / 'hrnet_w48_posetrack18_384x288.pth'
+    torch.save(dict(meta=dict(mmpose_version='0.21.0'), state_dict=state),
+               path)
+    torch.manual_seed(1)
+    model = MODELS.build(_w48_cfg(single_frame_checkpoint=str(path)))
+    assert not model.head.y_projector.loaded
+    model.init_weights()
+    own = model.backbone.state_dict()
+    for key, value in own.items():
+        assert torch.equal(value, state[f'backbone.{key}']), key
+    assert torch.equal(model.head.y_projector.weight,
+                       state['keypoint_head.final_layer.weight'])
+    assert torch.equal(model.head.y_projector.bias,
+                       state['keypoint_head.final_layer.bias'])
+    assert model.head.y_projector.loaded

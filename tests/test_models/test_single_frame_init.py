@@ -1,0 +1,156 @@
+# Copyright (c) The tdmi_mmpose Authors. All rights reserved.
+"""Stage 1 -> stage 2 on the tiny model: the single-frame checkpoint loads
+the backbone and the projector (MMPose 1.x and 0.x names), wrong
+checkpoints are refused, and a random projector is never trained against."""
+import copy
+
+import pytest
+import torch
+from mmengine.config import Config
+from mmengine.registry import init_default_scope
+from mmpose.registry import MODELS
+
+import tdmi_mmpose  # noqa: F401
+from conftest import ROOT
+
+TINY = ROOT / 'configs' / 'smoke' / 'tdmi_hrnet_tiny.py'
+Y_ON = dict(term_weights=dict(y_useful_heatmaps=1., y_appearance_heatmaps=1.))
+
+
+def _cfg(**changes):
+    init_default_scope('mmpose')
+    cfg = copy.deepcopy(Config.fromfile(str(TINY)).model)
+    cfg.update(changes)
+    return cfg
+
+
+def _random_like(key, value):
+    """Random values of a valid state (positive BatchNorm variances)."""
+    if key.endswith('running_var'):
+        return torch.rand_like(value) + 0.5
+    return torch.randn_like(value.float()).to(value.dtype)
+
+
+def _single_frame_state(prefix='head.final_layer.', channels=8):
+    """A single-frame top-down model's state dict (HRNet + 1x1 final
+    layer), as MMPose 1.x (``head.``) or 0.x (``keypoint_head.``) names
+    it."""
+    cfg = _cfg()
+    backbone_cfg = dict(cfg.backbone, type='HRNet')
+    for key in ('frozen', 'init_cfg'):
+        backbone_cfg.pop(key, None)
+    backbone = MODELS.build(backbone_cfg)
+    state = {f'backbone.{k}': _random_like(k, v)
+             for k, v in backbone.state_dict().items()}
+    state[prefix + 'weight'] = torch.randn(17, channels, 1, 1)
+    state[prefix + 'bias'] = torch.randn(17)
+    return state
+
+
+def _samples_and_clip():
+    from test_video_topdown import samples
+    return torch.randn(2, 3, 3, 64, 64), samples(2)
+
+
+@pytest.mark.parametrize('prefix', ['head.final_layer.',
+                                    'keypoint_head.final_layer.'])
+def test_single_frame_checkpoint_loads_backbone_and_projector(
+        tmp_path, prefix):
+    state = _single_frame_state(prefix)
+    torch.save(dict(state_dict=state), tmp_path / 'stage1.pth')
+    model = MODELS.build(_cfg(single_frame_checkpoint=str(tmp_path /
+                                                          'stage1.pth')))
+    model.init_weights()
+    assert torch.equal(model.backbone.conv1.weight,
+                       state['backbone.conv1.weight'])
+    assert torch.equal(model.head.y_projector.weight, state[prefix +
+                                                           'weight'])
+    assert model.head.y_projector.loaded
+    # now the mi_y terms may train
+    model.head.mi_loss = MODELS.build(
+        dict(type='TDMIMutualInformationLoss', channels=8, **Y_ON))
+    model.train()
+    losses = model(*_samples_and_clip(), mode='loss')
+    assert torch.isfinite(losses['loss_mi_reg'])
+
+
+def test_wrong_single_frame_checkpoints_are_refused(tmp_path):
+    state = _single_frame_state()
+    del state['backbone.stage4.0.branches.0.0.conv1.weight']
+    torch.save(state, tmp_path / 'partial.pth')
+    model = MODELS.build(_cfg(single_frame_checkpoint=str(tmp_path /
+                                                          'partial.pth')))
+    with pytest.raises(KeyError, match='partial.pth.*backbone keys are '
+                       'missing'):
+        model.init_weights()
+    state = _single_frame_state(channels=32)  # another width
+    torch.save(state, tmp_path / 'w32.pth')
+    model = MODELS.build(_cfg(single_frame_checkpoint=str(tmp_path /
+                                                          'w32.pth')))
+    with pytest.raises(ValueError, match='final_layer.weight has shape '
+                       r'\(17, 32, 1, 1\)'):
+        model.init_weights()
+    state = _single_frame_state()
+    del state['head.final_layer.weight']
+    torch.save(state, tmp_path / 'nohead.pth')
+    model = MODELS.build(_cfg(single_frame_checkpoint=str(tmp_path /
+                                                          'nohead.pth')))
+    with pytest.raises(KeyError, match='no final layer'):
+        model.init_weights()
+    with pytest.raises(ValueError, match='loaded twice'):
+        MODELS.build(_cfg(single_frame_checkpoint='x.pth', backbone=dict(
+            _cfg().backbone, init_cfg=dict(type='Pretrained',
+                                           checkpoint='x.pth'))))
+
+
+def test_random_projector_is_refused_and_loaded_ones_are_not(tmp_path):
+    cfg = _cfg()
+    cfg.head.mi_loss = dict(type='TDMIMutualInformationLoss', **Y_ON)
+    model = MODELS.build(cfg)
+    model.init_weights()
+    model.train()
+    with pytest.raises(RuntimeError, match=r"y_useful_heatmaps.*"
+                       r"single_frame_checkpoint"):
+        model(*_samples_and_clip(), mode='loss')
+    # a projector given by projector_init_cfg counts as loaded
+    state = _single_frame_state()
+    torch.save(dict(state_dict=state), tmp_path / 'stage1.pth')
+    cfg.head.projector_init_cfg = dict(
+        type='Pretrained', checkpoint=str(tmp_path / 'stage1.pth'),
+        prefix='head.final_layer.')
+    model = MODELS.build(cfg)
+    model.init_weights()
+    assert model.head.y_projector.loaded
+    # a TDMI checkpoint carries the flag to the next model (load_from)
+    saved = model.state_dict()
+    again = MODELS.build(_cfg(head=dict(cfg.head, projector_init_cfg=None)))
+    again.init_weights()
+    assert not again.head.y_projector.loaded
+    again.load_state_dict(saved)
+    assert again.head.y_projector.loaded
+    again.train()
+    again(*_samples_and_clip(), mode='loss')
+    # a final layer of the wrong shape does not count as loaded
+    fresh = MODELS.build(_cfg(head=dict(cfg.head, projector_init_cfg=None)))
+    from mmengine.runner.checkpoint import load_state_dict
+    load_state_dict(fresh.head.y_projector,
+                    dict(weight=torch.zeros(17, 4, 1, 1),
+                         bias=torch.zeros(17)))
+    assert not fresh.head.y_projector.loaded
+
+
+def test_noisy_branch_only_where_a_loss_trains_it():
+    cfg = _cfg()
+    cfg.disentangler.noisy_branch = False
+    with pytest.raises(ValueError, match='uses the noisy motion'):
+        MODELS.build(cfg)  # the default MI loss reads M_n
+    cfg.head.mi_loss = None
+    model = MODELS.build(cfg)
+    assert not hasattr(model.disentangler, 'noisy_mlp')
+    model.init_weights()
+    model.train()
+    losses = model(*_samples_and_clip(), mode='loss')
+    losses['loss_kpt'].backward()
+    # every trainable parameter gets a gradient (what DDP needs)
+    assert [n for n, p in model.named_parameters()
+            if p.requires_grad and p.grad is None] == []
