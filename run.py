@@ -91,18 +91,22 @@ class Env:
         return env
 
     def run(self, *args: str, check: bool = True, **kwargs):
-        return subprocess.run(list(args), env=self.environ, check=check,
-                              **kwargs)
+        return subprocess.run(
+            list(args), env=self.environ, check=check, **kwargs)
 
     def py(self, code: str) -> str:
         """Run ``code`` in the environment's Python and return its stdout."""
-        out = subprocess.run([str(self.python), '-c', code], env=self.environ,
-                             check=True, stdout=subprocess.PIPE, text=True)
+        out = subprocess.run([str(self.python), '-c', code],
+                             env=self.environ,
+                             check=True,
+                             stdout=subprocess.PIPE,
+                             text=True)
         return out.stdout.strip()
 
     def pip(self, *args: str, constraints: Optional[Path] = None) -> None:
-        cmd = [str(self.python), '-m', 'pip', 'install',
-               '--progress-bar', 'off']
+        cmd = [
+            str(self.python), '-m', 'pip', 'install', '--progress-bar', 'off'
+        ]
         if constraints is not None:
             cmd += ['-c', str(constraints)]
         cmd += list(args)
@@ -115,8 +119,8 @@ class Env:
     def create(self) -> None:
         if self.python.exists():
             cfg = (self.path / 'pyvenv.cfg').read_text()
-            has_system = re.search(
-                r'include-system-site-packages\s*=\s*true', cfg) is not None
+            has_system = re.search(r'include-system-site-packages\s*=\s*true',
+                                   cfg) is not None
             if has_system != self.inherit:
                 have = 'with' if has_system else 'without'
                 want = 'with' if self.inherit else 'without'
@@ -136,8 +140,9 @@ class Env:
             shutil.rmtree(self.path, ignore_errors=True)
             subprocess.run(args + ['--without-pip'], check=True)
             result = subprocess.run([
-                sys.executable, '-m', 'pip', '--python', str(self.python),
-                'install', 'pip'])
+                sys.executable, '-m', 'pip', '--python',
+                str(self.python), 'install', 'pip'
+            ])
             if result.returncode != 0:
                 fail('could not create a virtual environment with pip; '
                      'install the venv module (Debian: apt install '
@@ -145,8 +150,9 @@ class Env:
 
 
 def read_requirements(name: str) -> List[str]:
-    lines = (line.split('#', 1)[0].strip()
-             for line in (REQ / name).read_text().splitlines())
+    lines = (
+        line.split('#', 1)[0].strip()
+        for line in (REQ / name).read_text().splitlines())
     return [line for line in lines if line]
 
 
@@ -213,8 +219,8 @@ def install_torch(env: Env, torch_spec: str, constraints: Path) -> dict:
 def mmcv_build_key(torch_info: dict) -> str:
     """Wheels are only reusable for the torch they were compiled against,
     and mmcv compiles CUDA ops only where CUDA is usable (or FORCE_CUDA=1)."""
-    with_cuda = torch_info['cuda'] and (
-        torch_info['cuda_available'] or os.environ.get('FORCE_CUDA') == '1')
+    with_cuda = torch_info['cuda'] and (torch_info['cuda_available']
+                                        or os.environ.get('FORCE_CUDA') == '1')
     ops = f'cuda{torch_info["cuda"]}' if with_cuda else 'cpu'
     return f'torch{torch_info["version"]}-{torch_info["py"]}-{ops}ops'
 
@@ -273,9 +279,12 @@ def build_mmcv_wheel(env: Env, torch_info: dict, cache: Path) -> Path:
         tmp = Path(tmp)
         subprocess.run([
             str(env.python), '-m', 'pip', 'download', '--no-deps',
-            '--no-binary', ':all:', '--no-build-isolation', '-d', str(tmp),
-            f'mmcv=={MMCV_VERSION}'
-        ], env=env.environ, check=True, stdout=subprocess.DEVNULL)
+            '--no-binary', ':all:', '--no-build-isolation', '-d',
+            str(tmp), f'mmcv=={MMCV_VERSION}'
+        ],
+                       env=env.environ,
+                       check=True,
+                       stdout=subprocess.DEVNULL)
         sdist = next(tmp.glob(f'mmcv-{MMCV_VERSION}.tar.gz'))
         with tarfile.open(sdist) as tar:
             if hasattr(tarfile, 'data_filter'):  # Python >= 3.11.4
@@ -288,16 +297,21 @@ def build_mmcv_wheel(env: Env, torch_info: dict, cache: Path) -> Path:
         build_env = env.environ
         build_env.update(MMCV_WITH_OPS='1', MAX_JOBS=jobs)
         done = threading.Event()
-        reporter = threading.Thread(target=_report_progress,
-                                    args=(log_path, started, done),
-                                    daemon=True)
+        reporter = threading.Thread(
+            target=_report_progress,
+            args=(log_path, started, done),
+            daemon=True)
         reporter.start()
         with open(log_path, 'wb') as out:
             result = subprocess.run([
                 str(env.python), '-m', 'pip', 'wheel', '-v', '--no-deps',
                 '--no-build-isolation', '--no-cache-dir', '-w',
-                str(tmp / 'dist'), str(src)
-            ], env=build_env, stdout=out, stderr=subprocess.STDOUT)
+                str(tmp / 'dist'),
+                str(src)
+            ],
+                                    env=build_env,
+                                    stdout=out,
+                                    stderr=subprocess.STDOUT)
         done.set()
         if result.returncode != 0:
             tail = log_path.read_text(errors='replace').splitlines()[-40:]
@@ -323,8 +337,9 @@ def link_for_mim(env: Env) -> None:
     package's ``.mim`` links, made by setup.py, lead on to tools/ and
     configs/).
     """
-    purelib = Path(env.py('import sysconfig; '
-                          'print(sysconfig.get_paths()["purelib"])'))
+    purelib = Path(
+        env.py('import sysconfig; '
+               'print(sysconfig.get_paths()["purelib"])'))
     link = purelib / 'tdmi_mmpose'
     target = ROOT / 'tdmi_mmpose'
     if link.is_symlink():
@@ -359,8 +374,7 @@ def setup_env(args) -> Env:
 
     with tempfile.TemporaryDirectory(prefix='tdmi-setup-') as tmp:
         constraints = effective_constraints(torch_spec, Path(tmp))
-        env.pip('-r', str(REQ / 'build.txt'), 'numpy',
-                constraints=constraints)
+        env.pip('-r', str(REQ / 'build.txt'), 'numpy', constraints=constraints)
         torch_info = install_torch(env, torch_spec, constraints)
         log(f'torch {torch_info["version"]} (CUDA {torch_info["cuda"]}, '
             f'available: {torch_info["cuda_available"]})')
@@ -368,22 +382,34 @@ def setup_env(args) -> Env:
         env.pip(str(wheel), constraints=constraints)
         # chumpy (an MMPose dependency) only builds without isolation.
         env.pip('--no-build-isolation', 'chumpy', constraints=constraints)
-        env.pip('-r', str(REQ / 'runtime.txt'), '-r',
-                str(REQ / 'tests.txt'), constraints=constraints)
+        env.pip(
+            '-r',
+            str(REQ / 'runtime.txt'),
+            '-r',
+            str(REQ / 'tests.txt'),
+            constraints=constraints)
         mim_reqs = read_requirements('mim.txt')
         env.pip('--no-deps', 'openmim', constraints=constraints)
-        env.pip(*[r for r in mim_reqs if r != 'openmim'],
-                constraints=constraints)
-        env.pip('--no-deps', '--no-build-isolation', '-e', str(ROOT),
-                constraints=constraints)
+        env.pip(
+            *[r for r in mim_reqs if r != 'openmim'], constraints=constraints)
+        env.pip(
+            '--no-deps',
+            '--no-build-isolation',
+            '-e',
+            str(ROOT),
+            constraints=constraints)
         link_for_mim(env)
 
     log('checking the installation')
-    env.run(str(env.python), '-c',
-            'import mmcv.ops, mmdet, mmpose, tdmi_mmpose')
-    env.stamp.write_text(json.dumps(dict(
-        fingerprint=fingerprint(torch_spec, torch_info['version']),
-        torch=torch_info['version'], mmcv_wheel=str(wheel)), indent=2))
+    env.run(
+        str(env.python), '-c', 'import mmcv.ops, mmdet, mmpose, tdmi_mmpose')
+    env.stamp.write_text(
+        json.dumps(
+            dict(
+                fingerprint=fingerprint(torch_spec, torch_info['version']),
+                torch=torch_info['version'],
+                mmcv_wheel=str(wheel)),
+            indent=2))
     log(f'set-up finished in {fmt_time(time.time() - started)}')
     return env
 
@@ -394,7 +420,8 @@ def main(argv: Optional[List[str]] = None) -> int:
         formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument('job', choices=('setup', 'demo', 'test'))
     parser.add_argument(
-        '--torch', default=None,
+        '--torch',
+        default=None,
         help='same as TDMI_TORCH: a pip requirement list, or "inherit"')
     args, rest = parser.parse_known_args(argv)
 

@@ -63,8 +63,10 @@ def add_mim_extension() -> None:
         if mode == 'symlink':
             os.symlink(osp.relpath(src, mim_root), dst)
         else:
-            shutil.copytree(src, dst, ignore=shutil.ignore_patterns(
-                '__pycache__', '*.pyc'))
+            shutil.copytree(
+                src,
+                dst,
+                ignore=shutil.ignore_patterns('__pycache__', '*.pyc'))
 
 
 if __name__ == '__main__':
@@ -79,8 +81,8 @@ if __name__ == '__main__':
         long_description_content_type='text/markdown',
         license='Apache License 2.0',
         python_requires='>=3.10',
-        packages=find_packages(exclude=('tests', 'tests.*', 'tools',
-                                        'configs')),
+        packages=find_packages(
+            exclude=('tests', 'tests.*', 'tools', 'configs')),
         include_package_data=True,
         package_data={'tdmi_mmpose': ['.mim/**/*']},
         install_requires=read_requirements('runtime.txt'),

@@ -15,6 +15,9 @@
 #   --cfg-options model.single_frame_checkpoint=work_dirs/stage1/best.pth
 
 # ----------------------------------------------------------------- knobs
+# T and the clip's offsets: model.num_frames and the datasets' frame_offsets
+# (SampleClipFrames reads them from the dataset); a T ablation overrides
+# those three fields
 num_frames = 5
 frame_offsets = (-2, -1, 0, 1, 2)
 input_size = (288, 384)  # (w, h)
@@ -94,8 +97,7 @@ model = dict(
         type='MultiFramePoseDataPreprocessor',
         mean=[123.675, 116.28, 103.53],
         std=[58.395, 57.12, 57.375],
-        bgr_to_rgb=True,
-        num_frames=num_frames),
+        bgr_to_rgb=True),  # num_frames: the estimator's
     backbone=dict(
         type='MultiStageHRNet',
         frozen=True,
@@ -168,7 +170,7 @@ meta_keys = ('id', 'img_id', 'img_path', 'category_id', 'ori_shape',
              'img_shape', 'input_size', 'input_center', 'input_scale', 'flip',
              'flip_direction', 'flip_indices', 'frame_offsets')
 train_pipeline = [
-    dict(type='SampleClipFrames', offsets=frame_offsets, edge='lineage'),
+    dict(type='SampleClipFrames', edge='lineage'),
     dict(type='LoadClip', cache_size=64),
     dict(type='GetBBoxCenterScale'),
     dict(type='RandomFlip', direction='horizontal', prob=0.5),
@@ -181,7 +183,7 @@ train_pipeline = [
     dict(type='PackPoseInputs', meta_keys=meta_keys)
 ]
 val_pipeline = [
-    dict(type='SampleClipFrames', offsets=frame_offsets, edge='lineage'),
+    dict(type='SampleClipFrames', edge='lineage'),
     dict(type='LoadClip', cache_size=64),
     dict(type='GetBBoxCenterScale'),
     dict(type='TopdownAffine', input_size=input_size),
@@ -197,6 +199,7 @@ train_dataloader = dict(
         type=dataset_type,
         data_root=data_root,
         ann_file='annotations/posetrack_train.json',
+        frame_offsets=frame_offsets,
         data_prefix=dict(img=''),
         pipeline=train_pipeline))
 val_dataloader = dict(
@@ -211,6 +214,7 @@ val_dataloader = dict(
         ann_file='annotations/posetrack_val.json',
         bbox_file=data_root + 'val_boxes.json',
         bbox_score_thr=0.2,
+        frame_offsets=frame_offsets,
         data_prefix=dict(img=''),
         test_mode=True,
         pipeline=val_pipeline))

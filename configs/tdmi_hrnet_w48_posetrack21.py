@@ -5,8 +5,7 @@ _base_ = ['./tdmi_hrnet_w48_posetrack17.py']
 data_root = 'data/posetrack21/'
 
 train_dataloader = dict(
-    dataset=dict(
-        data_root=data_root, ann_file='posetrack_data/train'))
+    dataset=dict(data_root=data_root, ann_file='posetrack_data/train'))
 val_dataloader = dict(
     dataset=dict(
         data_root=data_root,

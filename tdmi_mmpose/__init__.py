@@ -68,7 +68,8 @@ def require_mmdet():
 
 _check_installed_versions()
 
-from .utils import list_registered, register_checkpoint_safe_globals  # noqa: E402,E501
+from .utils import list_registered  # noqa: E402
+from .utils import register_checkpoint_safe_globals  # noqa: E402
 
 register_checkpoint_safe_globals()
 

@@ -50,29 +50,38 @@ def self_check() -> dict:
     hub = MessageHub.get_instance('tdmi_self_check')
     hub.update_scalar('train/loss', 1.0)
     with tempfile.NamedTemporaryFile(suffix='.pth') as f:
-        torch.save({'state_dict': {'w': torch.ones(1)},
-                    'meta': {'seed': np.int64(0)},
-                    'message_hub': hub.state_dict()}, f.name)
+        torch.save(
+            {
+                'state_dict': {
+                    'w': torch.ones(1)
+                },
+                'meta': {
+                    'seed': np.int64(0)
+                },
+                'message_hub': hub.state_dict()
+            }, f.name)
         ckpt = _load_checkpoint(f.name, map_location='cpu')
     if 'train/loss' not in ckpt['message_hub']['log_scalars']:
         raise RuntimeError('an MMEngine checkpoint did not round-trip')
-    return {'mmcv.ops': 'ok', 'weights_only checkpoint loading': 'ok',
-            'cuda available': torch.cuda.is_available()}
+    return {
+        'mmcv.ops': 'ok',
+        'weights_only checkpoint loading': 'ok',
+        'cuda available': torch.cuda.is_available()
+    }
 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(
         prog='python -m tdmi_mmpose', description=__doc__.split('\n\n')[0])
-    parser.add_argument('--list', action='store_true',
-                        help='only list the registered modules')
-    parser.add_argument('--json', action='store_true',
-                        help='print one JSON object')
+    parser.add_argument(
+        '--list', action='store_true', help='only list the registered modules')
+    parser.add_argument(
+        '--json', action='store_true', help='print one JSON object')
     args = parser.parse_args(argv)
 
     report = {'registered': tdmi_mmpose.list_registered()}
     if not args.list:
-        report = {'versions': versions(), **report,
-                  'self_check': self_check()}
+        report = {'versions': versions(), **report, 'self_check': self_check()}
     if args.json:
         print(json.dumps(report, indent=2))
         return 0

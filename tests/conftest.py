@@ -12,10 +12,10 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 SMOKE_TOPDOWN = ROOT / 'configs' / 'smoke' / 'topdown_hrnet_tiny_coco.py'
 COCO_KEYPOINTS = [
-    'nose', 'left_eye', 'right_eye', 'left_ear', 'right_ear',
-    'left_shoulder', 'right_shoulder', 'left_elbow', 'right_elbow',
-    'left_wrist', 'right_wrist', 'left_hip', 'right_hip', 'left_knee',
-    'right_knee', 'left_ankle', 'right_ankle'
+    'nose', 'left_eye', 'right_eye', 'left_ear', 'right_ear', 'left_shoulder',
+    'right_shoulder', 'left_elbow', 'right_elbow', 'left_wrist', 'right_wrist',
+    'left_hip', 'right_hip', 'left_knee', 'right_knee', 'left_ankle',
+    'right_ankle'
 ]
 
 
@@ -29,25 +29,42 @@ def write_tiny_coco(root: Path, num_images: int = 6, seed: int = 0) -> Path:
     images, annotations = [], []
     for i in range(num_images):
         name = f'{i:06d}.jpg'
-        cv2.imwrite(str(root / 'images' / name),
-                    rng.randint(0, 255, (64, 64, 3), dtype=np.uint8))
+        cv2.imwrite(
+            str(root / 'images' / name),
+            rng.randint(0, 255, (64, 64, 3), dtype=np.uint8))
         x0, y0 = rng.uniform(2, 16, size=2)
         w, h = rng.uniform(24, 40, size=2)
-        xy = np.stack([rng.uniform(x0, x0 + w, 17),
-                       rng.uniform(y0, y0 + h, 17)], axis=1)
+        xy = np.stack(
+            [rng.uniform(x0, x0 + w, 17),
+             rng.uniform(y0, y0 + h, 17)], axis=1)
         keypoints = np.concatenate([xy, np.full((17, 1), 2.)], axis=1)
         images.append(dict(id=i + 1, file_name=name, width=64, height=64))
-        annotations.append(dict(
-            id=i + 1, image_id=i + 1, category_id=1, iscrowd=0,
-            bbox=[float(x0), float(y0), float(w), float(h)],
-            area=float(w * h), num_keypoints=17,
-            keypoints=keypoints.round(2).flatten().tolist()))
-    categories = [dict(id=1, name='person', supercategory='person',
-                       keypoints=COCO_KEYPOINTS, skeleton=[])]
+        annotations.append(
+            dict(
+                id=i + 1,
+                image_id=i + 1,
+                category_id=1,
+                iscrowd=0,
+                bbox=[float(x0), float(y0),
+                      float(w), float(h)],
+                area=float(w * h),
+                num_keypoints=17,
+                keypoints=keypoints.round(2).flatten().tolist()))
+    categories = [
+        dict(
+            id=1,
+            name='person',
+            supercategory='person',
+            keypoints=COCO_KEYPOINTS,
+            skeleton=[])
+    ]
     for split in ('train', 'val'):
         with open(root / 'annotations' / f'{split}.json', 'w') as f:
-            json.dump(dict(images=images, annotations=annotations,
-                           categories=categories), f)
+            json.dump(
+                dict(
+                    images=images,
+                    annotations=annotations,
+                    categories=categories), f)
     return root
 
 
@@ -63,14 +80,20 @@ def smoke_cfg_options(data_root: Path) -> list:
     ]
 
 
-def run_cmd(cmd: list, cwd: Path, env: dict = None,
+def run_cmd(cmd: list,
+            cwd: Path,
+            env: dict = None,
             timeout: int = 600) -> subprocess.CompletedProcess:
     """Run a command; on failure, fail the test with its output."""
     full_env = dict(os.environ, PYTHONUNBUFFERED='1')
     full_env.update(env or {})
-    result = subprocess.run([str(c) for c in cmd], cwd=cwd, env=full_env,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                            text=True, timeout=timeout)
+    result = subprocess.run([str(c) for c in cmd],
+                            cwd=cwd,
+                            env=full_env,
+                            stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT,
+                            text=True,
+                            timeout=timeout)
     if result.returncode != 0:
         pytest.fail(f'{" ".join(map(str, cmd))} exited {result.returncode}:'
                     f'\n{result.stdout[-6000:]}')

@@ -7,27 +7,28 @@ import copy
 from pathlib import Path
 
 import pytest
+from conftest import ROOT
 from mmengine.config import Config, ConfigDict
 from mmengine.registry import init_default_scope
 from mmpose.registry import DATASETS, MODELS
 
 import tdmi_mmpose  # noqa: F401
-from conftest import ROOT
 from tdmi_mmpose.datasets import generate_synthetic_posetrack
 
-CONFIGS = sorted(p.relative_to(ROOT).as_posix()
-                 for p in (ROOT / 'configs').rglob('*.py'))
+CONFIGS = sorted(
+    p.relative_to(ROOT).as_posix() for p in (ROOT / 'configs').rglob('*.py'))
 MAIN = 'configs/tdmi_hrnet_w48_posetrack17.py'
 ABLATIONS = [c for c in CONFIGS if c.startswith('configs/ablations/')]
-PT_CONFIGS = [c for c in CONFIGS if 'posetrack' in c or 'ablations' in c
-              or 'tdmi' in c]
+PT_CONFIGS = [
+    c for c in CONFIGS if 'posetrack' in c or 'ablations' in c or 'tdmi' in c
+]
 
 
 @pytest.fixture(scope='module')
 def synthetic(tmp_path_factory):
     root = tmp_path_factory.mktemp('synthetic')
-    generate_synthetic_posetrack(str(root), splits=dict(train=1, val=1),
-                                 num_frames=6, seed=0)
+    generate_synthetic_posetrack(
+        str(root), splits=dict(train=1, val=1), num_frames=6, seed=0)
     return root
 
 
@@ -94,8 +95,7 @@ def test_stage1_config_is_mmposes_posetrack18_recipe():
     cfg = Config.fromfile(
         str(ROOT / 'configs/stage1/hrnet_w48_posetrack18_384x288.py'))
     assert cfg.model.type == 'TopdownPoseEstimator'
-    assert cfg.model.backbone.extra.stage4.num_channels == (48, 96, 192,
-                                                            384)
+    assert cfg.model.backbone.extra.stage4.num_channels == (48, 96, 192, 384)
     assert cfg.model.head.out_channels == 17
     assert cfg.codec.input_size == (288, 384)
     assert cfg.train_dataloader.dataset.type == 'PoseTrack18Dataset'
@@ -177,9 +177,14 @@ def test_ablation_changes_only_what_it_says(name):
     allowed = _delta_paths(ROOT / name)
     parent = _flatten(Config.fromfile(str(ROOT / MAIN)).to_dict())
     child = _flatten(Config.fromfile(str(ROOT / name)).to_dict())
-    changed = {k for k in set(parent) | set(child)
-               if parent.get(k, '<absent>') != child.get(k, '<absent>')}
+    changed = {
+        k
+        for k in set(parent) | set(child)
+        if parent.get(k, '<absent>') != child.get(k, '<absent>')
+    }
     assert changed, f'{name} changes nothing'
-    stray = [k for k in changed
-             if not any(k == a or k.startswith(a + '.') for a in allowed)]
+    stray = [
+        k for k in changed
+        if not any(k == a or k.startswith(a + '.') for a in allowed)
+    ]
     assert stray == [], f'{name} also changes {stray}'

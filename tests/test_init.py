@@ -4,16 +4,18 @@ import json
 from importlib import metadata
 
 import pytest
+from conftest import ROOT, run_cmd
 from mmpose.registry import MODELS
 
 import tdmi_mmpose
-from conftest import ROOT, run_cmd
 
 
 def test_version_check_names_package_and_range():
     tdmi_mmpose.check_version('mmpose', '1.3.2', '1.3.0', '1.4.0')
-    with pytest.raises(ImportError, match=r'mmpose>=1\.3\.0,<1\.4\.0.*'
-                       r'mmpose==1\.4\.0 is installed'):
+    with pytest.raises(
+            ImportError,
+            match=r'mmpose>=1\.3\.0,<1\.4\.0.*'
+            r'mmpose==1\.4\.0 is installed'):
         tdmi_mmpose.check_version('mmpose', '1.4.0', '1.3.0', '1.4.0')
     with pytest.raises(ImportError, match=r'mmcv>=2\.0\.0,<2\.2\.0'):
         tdmi_mmpose.check_version('mmcv', '1.7.2', '2.0.0', '2.2.0')
@@ -22,8 +24,8 @@ def test_version_check_names_package_and_range():
 def test_import_fails_on_unsupported_installed_version(monkeypatch):
     real = metadata.version
     monkeypatch.setattr(
-        metadata, 'version',
-        lambda name: '0.9.0' if name == 'mmengine' else real(name))
+        metadata, 'version', lambda name: '0.9.0'
+        if name == 'mmengine' else real(name))
     with pytest.raises(ImportError, match='mmengine>=0.10.0,<1.0.0'):
         tdmi_mmpose._check_installed_versions()
 
@@ -49,8 +51,7 @@ def test_no_module_of_the_package_imports_mmdet_at_import_time():
 
 
 def test_require_mmdet_imports_the_supported_mmdet():
-    assert tdmi_mmpose.require_mmdet().__version__ == metadata.version(
-        'mmdet')
+    assert tdmi_mmpose.require_mmdet().__version__ == metadata.version('mmdet')
 
 
 def test_list_registered_finds_only_this_package():
@@ -67,9 +68,9 @@ def test_list_registered_finds_only_this_package():
             'tdmi_mmpose.models.probe.'
             'test_list_registered_finds_only_this_package.<locals>._Probe')
         assert 'HRNet' not in listed['MODELS']
-        assert all(where.startswith('tdmi_mmpose.')
-                   for entries in listed.values()
-                   for where in entries.values())
+        assert all(
+            where.startswith('tdmi_mmpose.') for entries in listed.values()
+            for where in entries.values())
     finally:
         MODELS._module_dict.pop('TdmiRegistryProbe')
 

@@ -5,7 +5,6 @@ subpackage, ``datasets`` never imports ``evaluation``, ``models`` or
 import ast
 
 import pytest
-
 from conftest import ROOT
 
 PKG = ROOT / 'tdmi_mmpose'
@@ -26,8 +25,7 @@ def _imported_subpackages(path):
             if node.level:
                 # resolve '..x' against the module's own package
                 base = list(rel[:-1])[:len(rel) - node.level]
-                target = base + (node.module.split('.') if node.module
-                                 else [])
+                target = base + (node.module.split('.') if node.module else [])
             elif (node.module or '').startswith('tdmi_mmpose'):
                 target = node.module.split('.')[1:]
             else:

@@ -5,7 +5,6 @@ import importlib.util
 from types import SimpleNamespace
 
 import pytest
-
 from conftest import ROOT
 
 spec = importlib.util.spec_from_file_location('run_py', ROOT / 'run.py')
@@ -38,8 +37,8 @@ def test_torch_spec_option_overrides_environment(monkeypatch):
 
 def test_mmcv_cache_key_names_torch_python_and_ops(monkeypatch):
     monkeypatch.delenv('FORCE_CUDA', raising=False)
-    info = dict(version='2.14.1+cu130', cuda='13.0', cuda_available=False,
-                py='cp311')
+    info = dict(
+        version='2.14.1+cu130', cuda='13.0', cuda_available=False, py='cp311')
     assert run_py.mmcv_build_key(info) == 'torch2.14.1+cu130-cp311-cpuops'
     assert run_py.mmcv_build_key(dict(info, cuda_available=True)) == \
         'torch2.14.1+cu130-cp311-cuda13.0ops'
@@ -52,9 +51,9 @@ def test_mmcv_cache_key_names_torch_python_and_ops(monkeypatch):
 def _fake_torch(tmp_path, needs_cxx20):
     include = tmp_path / 'include'
     (include / 'ATen').mkdir(parents=True)
-    (include / 'ATen' / 'ATen.h').write_text(
-        '#error C++20 or later compatible compiler is required\n'
-        if needs_cxx20 else '#pragma once\n')
+    (include / 'ATen' / 'ATen.h'
+     ).write_text('#error C++20 or later compatible compiler is required\n'
+                  if needs_cxx20 else '#pragma once\n')
     src = tmp_path / 'mmcv'
     src.mkdir()
     (src / 'setup.py').write_text("args = ['-std=c++17']\n")

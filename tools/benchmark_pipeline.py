@@ -28,8 +28,8 @@ from tdmi_mmpose.datasets import (PoseTrackVideoDataset,
                                   generate_synthetic_posetrack)
 
 INPUT_SIZE = (288, 384)
-CODEC = dict(type='MSRAHeatmap', input_size=INPUT_SIZE,
-             heatmap_size=(72, 96), sigma=3)
+CODEC = dict(
+    type='MSRAHeatmap', input_size=INPUT_SIZE, heatmap_size=(72, 96), sigma=3)
 AUGMENT = [
     dict(type='GetBBoxCenterScale'),
     dict(type='RandomFlip', direction='horizontal'),
@@ -68,21 +68,25 @@ def main() -> None:
     init_default_scope('mmpose')
     with tempfile.TemporaryDirectory() as root:
         generate_synthetic_posetrack(
-            root, splits=dict(train=args.videos), num_frames=args.frames,
-            image_size=(1920, 1080), people=(args.people, args.people))
+            root,
+            splits=dict(train=args.videos),
+            num_frames=args.frames,
+            image_size=(1920, 1080),
+            people=(args.people, args.people))
         dataset = PoseTrackVideoDataset(
             data_root=root, ann_file='annotations/posetrack18_train.json')
         infos = [dataset.get_data_info(i) for i in range(len(dataset))]
         rng = np.random.RandomState(0)
-        order = rng.choice(len(infos), args.samples,
-                           replace=len(infos) < args.samples)
+        order = rng.choice(
+            len(infos), args.samples, replace=len(infos) < args.samples)
         single = Compose([dict(type='LoadImage')] + AUGMENT)
         rates = {
-            'MMPose single frame (baseline)': run(single, infos, order),
-            f'TDMI clip T={args.frames_per_clip}, cache off': run(
-                clip_pipeline(args.frames_per_clip, 0), infos, order),
-            f'TDMI clip T={args.frames_per_clip}, cache on': run(
-                clip_pipeline(args.frames_per_clip, 64), infos, order),
+            'MMPose single frame (baseline)':
+            run(single, infos, order),
+            f'TDMI clip T={args.frames_per_clip}, cache off':
+            run(clip_pipeline(args.frames_per_clip, 0), infos, order),
+            f'TDMI clip T={args.frames_per_clip}, cache on':
+            run(clip_pipeline(args.frames_per_clip, 64), infos, order),
         }
     print(f'{len(infos)} training samples ({args.videos} videos x '
           f'{args.frames} frames x {args.people} people, 1920x1080 JPEG); '

@@ -28,13 +28,15 @@ import numpy as np
 
 from tdmi_mmpose.evaluation.functional import (PT18_KEYPOINTS,
                                                evaluate_posetrack_folders,
-                                               load_sequence,
-                                               sequence_names)
+                                               load_sequence, sequence_names)
 from tdmi_mmpose.evaluation.functional.posetrack_eval import (
     NUM_JOINTS, _evaluated_frames, _frame_mot_inputs, _match_frame)
 
 
-def write_case(root: str, sequences: int, frames: int, people: int,
+def write_case(root: str,
+               sequences: int,
+               frames: int,
+               people: int,
                seed: int = 0) -> None:
     rng = np.random.RandomState(seed)
     categories = [dict(id=1, name='person', keypoints=list(PT18_KEYPOINTS))]
@@ -46,58 +48,73 @@ def write_case(root: str, sequences: int, frames: int, people: int,
         offsets = rng.normal(0, 60, (people, 17, 2))
         for f in range(frames):
             image_id = s * 1000 + f
-            image = dict(id=image_id, file_name=f'images/val/{name}/'
-                         f'{f:06d}.jpg')
+            image = dict(
+                id=image_id, file_name=f'images/val/{name}/'
+                f'{f:06d}.jpg')
             if f == 0:
-                image.update(ignore_regions_x=[[0, 150, 150, 0]],
-                             ignore_regions_y=[[0, 0, 150, 150]])
+                image.update(
+                    ignore_regions_x=[[0, 150, 150, 0]],
+                    ignore_regions_y=[[0, 0, 150, 150]])
             images.append(image)
             centres += velocity
             swap = rng.uniform() < 0.05
             for p in range(people):
                 xy = centres[p] + offsets[p]
                 kpts = np.concatenate([xy, np.ones((17, 1))], 1)
-                gt_anns.append(dict(
-                    image_id=image_id, track_id=p,
-                    keypoints=kpts.ravel().tolist(),
-                    bbox_head=[*(xy[2] - 30).tolist(), 60, 60]))
+                gt_anns.append(
+                    dict(
+                        image_id=image_id,
+                        track_id=p,
+                        keypoints=kpts.ravel().tolist(),
+                        bbox_head=[*(xy[2] - 30).tolist(), 60, 60]))
                 if rng.uniform() < 0.05:
                     continue  # a missed person
                 noisy = xy + rng.normal(0, 8, xy.shape)
                 scores = rng.uniform(0.05, 1, 17)
                 track = (p + 1) % people if swap else p
-                pred_anns.append(dict(
-                    image_id=image_id, track_id=track,
-                    keypoints=np.concatenate([noisy, scores[:, None]],
-                                             1).ravel().tolist(),
-                    scores=scores.tolist(), score=float(scores.mean())))
+                pred_anns.append(
+                    dict(
+                        image_id=image_id,
+                        track_id=track,
+                        keypoints=np.concatenate([noisy, scores[:, None]],
+                                                 1).ravel().tolist(),
+                        scores=scores.tolist(),
+                        score=float(scores.mean())))
             if rng.uniform() < 0.3:  # a false positive person
                 fp = rng.uniform(0, 1900, (17, 2))
                 scores = rng.uniform(0.05, 0.6, 17)
-                pred_anns.append(dict(
-                    image_id=image_id, track_id=people + f,
-                    keypoints=np.concatenate([fp, scores[:, None]],
-                                             1).ravel().tolist(),
-                    scores=scores.tolist(), score=float(scores.mean())))
+                pred_anns.append(
+                    dict(
+                        image_id=image_id,
+                        track_id=people + f,
+                        keypoints=np.concatenate([fp, scores[:, None]],
+                                                 1).ravel().tolist(),
+                        scores=scores.tolist(),
+                        score=float(scores.mean())))
         for folder, anns in (('gt', gt_anns), ('pred', pred_anns)):
             with open(osp.join(root, folder, f'{name}.json'), 'w') as f:
-                json.dump(dict(images=images, annotations=anns,
-                               categories=categories), f)
+                json.dump(
+                    dict(
+                        images=images, annotations=anns,
+                        categories=categories), f)
 
 
 def motmetrics_baseline(gt_dir: str, pred_dir: str) -> float:
     """Seconds the official tool's MOTA engine (motmetrics) takes on the
     same per-frame inputs; and its Total MOTA, to show they agree."""
     import motmetrics as mm
-    names = ['num_misses', 'num_switches', 'num_false_positives',
-             'num_objects']
+    names = [
+        'num_misses', 'num_switches', 'num_false_positives', 'num_objects'
+    ]
     inputs = []
     for n in sequence_names(gt_dir):
         gt = load_sequence(osp.join(gt_dir, n))
         pairs = _evaluated_frames(gt, load_sequence(osp.join(pred_dir, n)))
         matches = [_match_frame(g, p, gt.name) for g, p in pairs]
-        inputs.append([_frame_mot_inputs(g, p, m)
-                       for (g, p), m in zip(pairs[:-1], matches[:-1])])
+        inputs.append([
+            _frame_mot_inputs(g, p, m)
+            for (g, p), m in zip(pairs[:-1], matches[:-1])
+        ])
     start = time.perf_counter()
     totals = np.zeros((NUM_JOINTS, 4))
     host = mm.metrics.create()
@@ -135,8 +152,8 @@ def main() -> None:
         os.makedirs(osp.join(root, 'pred'))
         write_case(root, args.sequences, args.frames, args.people)
         gt, pred = osp.join(root, 'gt'), osp.join(root, 'pred')
-        t_ap, r_ap = best_of(
-            args.repeats, lambda: evaluate_posetrack_folders(gt, pred))
+        t_ap, r_ap = best_of(args.repeats,
+                             lambda: evaluate_posetrack_folders(gt, pred))
         t_all, r_all = best_of(
             args.repeats,
             lambda: evaluate_posetrack_folders(gt, pred, track=True))

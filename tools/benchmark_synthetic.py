@@ -29,10 +29,12 @@ ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 SMOKE = osp.join(ROOT, 'configs', 'smoke')
 RUNS = [
     ('TDMI', 'tdmi_demo_synthetic.py', {}),
-    ('TDMI, no MI losses', 'tdmi_demo_synthetic.py',
-     {'model.head.mi_loss': None}),
-    ('TDMI, single-stage differences', 'tdmi_demo_synthetic.py',
-     {'model.temporal_encoder.stages': (3, )}),
+    ('TDMI, no MI losses', 'tdmi_demo_synthetic.py', {
+        'model.head.mi_loss': None
+    }),
+    ('TDMI, single-stage differences', 'tdmi_demo_synthetic.py', {
+        'model.temporal_encoder.stages': (3, )
+    }),
     ('single-frame HRNet', 'single_frame_demo_synthetic.py', {}),
 ]
 GROUPS = ('Head', 'Shou', 'Elb', 'Wri', 'Hip', 'Knee', 'Ankl', 'Total')
@@ -41,13 +43,13 @@ GROUPS = ('Head', 'Shou', 'Elb', 'Wri', 'Hip', 'Knee', 'Ankl', 'Total')
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
     parser.add_argument('--iters', type=int, default=500)
-    parser.add_argument('--work-dir', default=osp.join(ROOT, 'work_dirs',
-                                                       'benchmark'))
-    parser.add_argument('--data-root',
-                        default=osp.join(ROOT, 'data', 'synthetic_posetrack'))
+    parser.add_argument(
+        '--work-dir', default=osp.join(ROOT, 'work_dirs', 'benchmark'))
+    parser.add_argument(
+        '--data-root', default=osp.join(ROOT, 'data', 'synthetic_posetrack'))
     args = parser.parse_args()
-    if not osp.isfile(osp.join(args.data_root, 'annotations',
-                               'posetrack18_val.json')):
+    if not osp.isfile(
+            osp.join(args.data_root, 'annotations', 'posetrack18_val.json')):
         generate_synthetic_posetrack(args.data_root)
 
     from mmengine.runner import Runner
@@ -68,14 +70,14 @@ def main() -> None:
     print('| model | ' + ' | '.join(GROUPS) + ' |')
     print('|---|' + '---|' * len(GROUPS))
     for name, m in results.items():
-        print(f'| {name} | ' + ' | '.join(
-            f'{m[f"posetrack/{g} AP"]:.1f}' for g in GROUPS) + ' |')
+        print(f'| {name} | ' + ' | '.join(f'{m[f"posetrack/{g} AP"]:.1f}'
+                                          for g in GROUPS) + ' |')
     print('\nper joint:')
     print('| model | ' + ' | '.join(POSEVAL_JOINTS) + ' |')
     print('|---|' + '---|' * len(POSEVAL_JOINTS))
     for name, m in results.items():
-        print(f'| {name} | ' + ' | '.join(
-            f'{m[f"posetrack/{j}"]:.1f}' for j in POSEVAL_JOINTS) + ' |')
+        print(f'| {name} | ' + ' | '.join(f'{m[f"posetrack/{j}"]:.1f}'
+                                          for j in POSEVAL_JOINTS) + ' |')
 
 
 if __name__ == '__main__':

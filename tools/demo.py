@@ -28,14 +28,20 @@ CONFIG = osp.join(ROOT, 'configs', 'smoke', 'tdmi_demo_synthetic.py')
 
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
-    parser.add_argument('--iters', type=int, default=None,
-                        help='training iterations (default: the config)')
-    parser.add_argument('--work-dir', default=osp.join(ROOT, 'work_dirs',
-                                                       'demo'))
-    parser.add_argument('--data-root',
-                        default=osp.join(ROOT, 'data', 'synthetic_posetrack'))
-    parser.add_argument('--min-gain', type=float, default=10.0,
-                        help='exit 1 unless training raised the mAP by this')
+    parser.add_argument(
+        '--iters',
+        type=int,
+        default=None,
+        help='training iterations (default: the config)')
+    parser.add_argument(
+        '--work-dir', default=osp.join(ROOT, 'work_dirs', 'demo'))
+    parser.add_argument(
+        '--data-root', default=osp.join(ROOT, 'data', 'synthetic_posetrack'))
+    parser.add_argument(
+        '--min-gain',
+        type=float,
+        default=10.0,
+        help='exit 1 unless training raised the mAP by this')
     return parser.parse_args()
 
 
@@ -48,25 +54,35 @@ def render(model, data_root: str, out_file: str, frames: int = 4) -> None:
     from mmpose.structures import merge_data_samples
 
     from tdmi_mmpose.apis import inference_clip
-    data = json.load(open(osp.join(data_root, 'annotations',
-                                   'posetrack18_val.json')))
-    dets = json.load(open(osp.join(data_root, 'detections',
-                                   'posetrack18_val_detections.json')))
+    data = json.load(
+        open(osp.join(data_root, 'annotations', 'posetrack18_val.json')))
+    dets = json.load(
+        open(
+            osp.join(data_root, 'detections',
+                     'posetrack18_val_detections.json')))
     video = osp.dirname(data['images'][0]['file_name'])
-    images = [im for im in data['images']
-              if osp.dirname(im['file_name']) == video]
-    visualizer = VISUALIZERS.build(dict(type='PoseLocalVisualizer',
-                                        name='demo_visualizer',
-                                        radius=2, line_width=1))
+    images = [
+        im for im in data['images'] if osp.dirname(im['file_name']) == video
+    ]
+    visualizer = VISUALIZERS.build(
+        dict(
+            type='PoseLocalVisualizer',
+            name='demo_visualizer',
+            radius=2,
+            line_width=1))
     visualizer.set_dataset_meta(model.dataset_meta)
     half = model.num_frames // 2
     tiles = []
     for k in np.linspace(half, len(images) - 1 - half, frames).astype(int):
-        clip = [osp.join(data_root, images[k + o]['file_name'])
-                for o in range(-half, model.num_frames - half)]
-        boxes = np.array([d['bbox'] + [d['score']] for d in dets
-                          if d['image_id'] == images[k]['id']
-                          and d['score'] >= 0.2], dtype=np.float32)
+        clip = [
+            osp.join(data_root, images[k + o]['file_name'])
+            for o in range(-half, model.num_frames - half)
+        ]
+        boxes = np.array([
+            d['bbox'] + [d['score']] for d in dets
+            if d['image_id'] == images[k]['id'] and d['score'] >= 0.2
+        ],
+                         dtype=np.float32)
         if not len(boxes):
             continue
         results = merge_data_samples(
@@ -74,13 +90,19 @@ def render(model, data_root: str, out_file: str, frames: int = 4) -> None:
         image = cv2.imread(clip[half])[..., ::-1]
         # every keypoint is drawn: a briefly trained model's heatmap peaks
         # are low, and its scores rank rather than threshold
-        visualizer.add_datasample('demo', image, data_sample=results,
-                                  draw_gt=False, draw_bbox=True, show=False,
-                                  kpt_thr=0.0)
+        visualizer.add_datasample(
+            'demo',
+            image,
+            data_sample=results,
+            draw_gt=False,
+            draw_bbox=True,
+            show=False,
+            kpt_thr=0.0)
         tiles.append(visualizer.get_image())
     strip = np.concatenate(tiles, axis=1)[..., ::-1]
-    cv2.imwrite(out_file, cv2.resize(strip, None, fx=2, fy=2,
-                                     interpolation=cv2.INTER_NEAREST))
+    cv2.imwrite(
+        out_file,
+        cv2.resize(strip, None, fx=2, fy=2, interpolation=cv2.INTER_NEAREST))
 
 
 def main() -> int:
@@ -92,8 +114,8 @@ def main() -> int:
 
     from tdmi_mmpose.datasets import generate_synthetic_posetrack
     print(f'== 2/5 synthetic PoseTrack set in {args.data_root}', flush=True)
-    if not osp.isfile(osp.join(args.data_root, 'annotations',
-                               'posetrack18_val.json')):
+    if not osp.isfile(
+            osp.join(args.data_root, 'annotations', 'posetrack18_val.json')):
         generate_synthetic_posetrack(args.data_root)
 
     from mmengine.runner import Runner
@@ -104,8 +126,10 @@ def main() -> int:
     print('== 3/5 evaluating the untrained model', flush=True)
     runner.model.init_weights()
     before = evaluate_runner(runner)['posetrack/Total AP']
-    print(f'== 4/5 training for {cfg.train_cfg.max_iters} iterations on CPU'
-          ' (progress every 50)', flush=True)
+    print(
+        f'== 4/5 training for {cfg.train_cfg.max_iters} iterations on CPU'
+        ' (progress every 50)',
+        flush=True)
     runner.train()
     after = evaluate_runner(runner)['posetrack/Total AP']
 
@@ -115,8 +139,7 @@ def main() -> int:
     # what mmpose.apis.init_model attaches: the dataset's keypoint metainfo
     runner.model.dataset_meta = runner.val_loop.dataloader.dataset.metainfo
     render(runner.model, args.data_root, strip)
-    checkpoint = osp.join(args.work_dir,
-                          f'iter_{cfg.train_cfg.max_iters}.pth')
+    checkpoint = osp.join(args.work_dir, f'iter_{cfg.train_cfg.max_iters}.pth')
     print('\n== summary')
     print(f'PoseTrack mAP (Total AP) on the synthetic validation split: '
           f'untrained {before:.1f} -> trained {after:.1f}')

@@ -27,8 +27,10 @@ def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
     parser.add_argument('--gt', required=True, help='ground-truth folder')
     parser.add_argument('--pred', required=True, help='prediction folder')
-    parser.add_argument('--track', action='store_true',
-                        help='also compute MOTA (needs track ids)')
+    parser.add_argument(
+        '--track',
+        action='store_true',
+        help='also compute MOTA (needs track ids)')
     parser.add_argument('--out', help='write the numbers to this JSON file')
     return parser.parse_args(argv)
 
@@ -36,8 +38,8 @@ def parse_args(argv=None):
 def main(argv=None) -> int:
     args = parse_args(argv)
     try:
-        result = evaluate_posetrack_folders(args.gt, args.pred,
-                                            track=args.track)
+        result = evaluate_posetrack_folders(
+            args.gt, args.pred, track=args.track)
     except (ValueError, OSError) as e:
         print(f'error: {e}', file=sys.stderr)
         return 1

@@ -22,8 +22,10 @@ def main() -> None:
     args = parser.parse_args()
     start = time.perf_counter()
     written = generate_synthetic_posetrack(
-        args.out_dir, splits=dict(train=args.train, val=args.val),
-        num_frames=args.frames, image_size=(args.width, args.height),
+        args.out_dir,
+        splits=dict(train=args.train, val=args.val),
+        num_frames=args.frames,
+        image_size=(args.width, args.height),
         seed=args.seed)
     for split, seqs in written.items():
         print(f'{split}: {len(seqs)} videos x {args.frames} frames')

@@ -22,16 +22,32 @@ from mmpose.registry import MODELS
 import tdmi_mmpose  # noqa: F401
 
 W48 = dict(
-    stage1=dict(num_modules=1, num_branches=1, block='BOTTLENECK',
-                num_blocks=(4, ), num_channels=(64, )),
-    stage2=dict(num_modules=1, num_branches=2, block='BASIC',
-                num_blocks=(4, 4), num_channels=(48, 96)),
-    stage3=dict(num_modules=4, num_branches=3, block='BASIC',
-                num_blocks=(4, 4, 4), num_channels=(48, 96, 192)),
-    stage4=dict(num_modules=3, num_branches=4, block='BASIC',
-                num_blocks=(4, 4, 4, 4), num_channels=(48, 96, 192, 384)))
-CODEC = dict(type='MSRAHeatmap', input_size=(288, 384),
-             heatmap_size=(72, 96), sigma=3)
+    stage1=dict(
+        num_modules=1,
+        num_branches=1,
+        block='BOTTLENECK',
+        num_blocks=(4, ),
+        num_channels=(64, )),
+    stage2=dict(
+        num_modules=1,
+        num_branches=2,
+        block='BASIC',
+        num_blocks=(4, 4),
+        num_channels=(48, 96)),
+    stage3=dict(
+        num_modules=4,
+        num_branches=3,
+        block='BASIC',
+        num_blocks=(4, 4, 4),
+        num_channels=(48, 96, 192)),
+    stage4=dict(
+        num_modules=3,
+        num_branches=4,
+        block='BASIC',
+        num_blocks=(4, 4, 4, 4),
+        num_channels=(48, 96, 192, 384)))
+CODEC = dict(
+    type='MSRAHeatmap', input_size=(288, 384), heatmap_size=(72, 96), sigma=3)
 
 
 def tdmi_model(frames: int) -> dict:
@@ -52,15 +68,18 @@ def single_frame_model() -> dict:
         type='TopdownPoseEstimator',
         data_preprocessor=dict(type='PoseDataPreprocessor'),
         backbone=dict(type='HRNet', in_channels=3, extra=W48),
-        head=dict(type='HeatmapHead', in_channels=48, out_channels=17,
-                  deconv_out_channels=None, decoder=CODEC),
+        head=dict(
+            type='HeatmapHead',
+            in_channels=48,
+            out_channels=17,
+            deconv_out_channels=None,
+            decoder=CODEC),
         test_cfg=dict(flip_test=False))
 
 
 def count(module: torch.nn.Module):
     total = sum(p.numel() for p in module.parameters())
-    trainable = sum(p.numel() for p in module.parameters()
-                    if p.requires_grad)
+    trainable = sum(p.numel() for p in module.parameters() if p.requires_grad)
     return trainable, total
 
 

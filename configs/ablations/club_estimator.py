@@ -3,5 +3,4 @@
 _base_ = ['../tdmi_hrnet_w48_posetrack17.py']
 
 model = dict(
-    head=dict(
-        mi_loss=dict(min_estimator=dict(_delete_=True, type='CLUBMI'))))
+    head=dict(mi_loss=dict(min_estimator=dict(_delete_=True, type='CLUBMI'))))

@@ -4,25 +4,7 @@ _base_ = ['../tdmi_hrnet_w48_posetrack17.py']
 
 frame_offsets = (-3, -2, -1, 0, 1, 2, 3)
 
-model = dict(num_frames=7, data_preprocessor=dict(num_frames=7))
-train_dataloader = dict(
-    dataset=dict(pipeline=[
-        dict(type='SampleClipFrames', offsets=frame_offsets, edge='lineage'),
-        dict(type='LoadClip', cache_size=64),
-        dict(type='GetBBoxCenterScale'),
-        dict(type='RandomFlip', direction='horizontal', prob=0.5),
-        dict(type='RandomHalfBody', prob=0.3),
-        dict(type='ClippedNormalBBoxTransform'),
-        dict(type='TopdownAffine', input_size={{_base_.input_size}}),
-        dict(type='GenerateTarget', encoder={{_base_.codec}}),
-        dict(type='PackPoseInputs', meta_keys={{_base_.meta_keys}})
-    ]))
-val_dataloader = dict(
-    dataset=dict(pipeline=[
-        dict(type='SampleClipFrames', offsets=frame_offsets, edge='lineage'),
-        dict(type='LoadClip', cache_size=64),
-        dict(type='GetBBoxCenterScale'),
-        dict(type='TopdownAffine', input_size={{_base_.input_size}}),
-        dict(type='PackPoseInputs', meta_keys={{_base_.meta_keys}})
-    ]))
+model = dict(num_frames=7)
+train_dataloader = dict(dataset=dict(frame_offsets=frame_offsets))
+val_dataloader = dict(dataset=dict(frame_offsets=frame_offsets))
 test_dataloader = val_dataloader

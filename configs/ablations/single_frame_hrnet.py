@@ -20,9 +20,7 @@ model = dict(
         in_channels=3,
         extra={{_base_.model.backbone.extra}},
         init_cfg=dict(
-            type='Pretrained',
-            checkpoint=hrnet_w48_coco,
-            prefix='backbone.')),
+            type='Pretrained', checkpoint=hrnet_w48_coco, prefix='backbone.')),
     head=dict(
         type='HeatmapHead',
         in_channels=48,

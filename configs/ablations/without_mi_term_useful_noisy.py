@@ -1,5 +1,5 @@
-# How much does the single MI term 'useful_noisy' contribute? (paper ablation:
-# each MI term; see TDMIMutualInformationLoss for the terms)
+# How much does the single MI term 'useful_noisy' contribute?
+# (paper ablation: each MI term; see TDMIMutualInformationLoss)
 _base_ = ['../tdmi_hrnet_w48_posetrack17.py']
 
 # the only term that reads the noisy motion: no noisy MLP (DDP)

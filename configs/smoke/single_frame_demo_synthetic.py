@@ -12,9 +12,7 @@ model = dict(
         std=[58.395, 57.12, 57.375],
         bgr_to_rgb=True),
     backbone=dict(
-        type='HRNet',
-        in_channels=3,
-        extra={{_base_.model.backbone.extra}}),
+        type='HRNet', in_channels=3, extra={{_base_.model.backbone.extra}}),
     head=dict(
         type='HeatmapHead',
         in_channels={{_base_.channels}},

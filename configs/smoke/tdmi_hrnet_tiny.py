@@ -25,8 +25,7 @@ model = dict(
         type='MultiFramePoseDataPreprocessor',
         mean=[123.675, 116.28, 103.53],
         std=[58.395, 57.12, 57.375],
-        bgr_to_rgb=True,
-        num_frames=num_frames),
+        bgr_to_rgb=True),
     backbone=dict(
         type='MultiStageHRNet',
         frozen=True,
@@ -117,8 +116,7 @@ train_pipeline = [
         type='PackPoseInputs',
         meta_keys=('id', 'img_id', 'img_path', 'category_id', 'ori_shape',
                    'img_shape', 'input_size', 'input_center', 'input_scale',
-                   'flip', 'flip_direction', 'flip_indices',
-                   'frame_offsets'))
+                   'flip', 'flip_direction', 'flip_indices', 'frame_offsets'))
 ]
 val_pipeline = [
     dict(type='SampleClipFrames', offsets=frame_offsets, edge='lineage'),
@@ -129,8 +127,7 @@ val_pipeline = [
         type='PackPoseInputs',
         meta_keys=('id', 'img_id', 'img_path', 'category_id', 'ori_shape',
                    'img_shape', 'input_size', 'input_center', 'input_scale',
-                   'flip', 'flip_direction', 'flip_indices',
-                   'frame_offsets'))
+                   'flip', 'flip_direction', 'flip_indices', 'frame_offsets'))
 ]
 train_dataloader = dict(
     batch_size=4,

@@ -96,9 +96,12 @@ def inference_clip(model: nn.Module,
     ])
     data_list = []
     for box, score in zip(boxes, scores):
-        info = dict(img=list(images), bbox=box[None],
-                    bbox_score=np.array([score], dtype=np.float32),
-                    img_shape=(h, w), ori_shape=(h, w))
+        info = dict(
+            img=list(images),
+            bbox=box[None],
+            bbox_score=np.array([score], dtype=np.float32),
+            img_shape=(h, w),
+            ori_shape=(h, w))
         info.update(model.dataset_meta)
         data_list.append(pipeline(info))
     with torch.no_grad():

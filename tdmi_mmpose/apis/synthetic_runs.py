@@ -30,8 +30,11 @@ def synthetic_config(config: str,
         cfg.train_cfg.max_iters = iters
         cfg.default_hooks.checkpoint.interval = iters
         cfg.param_scheduler = [
-            dict(type='MultiStepLR', by_epoch=False,
-                 milestones=[int(iters * 0.75)], gamma=0.1)
+            dict(
+                type='MultiStepLR',
+                by_epoch=False,
+                milestones=[int(iters * 0.75)],
+                gamma=0.1)
         ]
     cfg.train_cfg.val_interval = cfg.train_cfg.max_iters + 1
     cfg.default_hooks.checkpoint.pop('save_best', None)

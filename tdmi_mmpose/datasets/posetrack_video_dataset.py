@@ -22,6 +22,11 @@ Annotation files (``ann_file``, a file or a folder of per-sequence files):
 The first frame's number is 1 for 8-digit names and 0 otherwise, unless
 ``frame_index_base`` says otherwise.
 
+``frame_offsets`` (e.g. (-2, -1, 0, 1, 2)) are the clip's frame offsets,
+handed to every sample as ``clip_offsets``; ``SampleClipFrames()`` without
+offsets uses them, so a config states them once (next to the model's
+``num_frames``, which the estimator checks against them).
+
 Person boxes at test time (``bbox_file``): MMPose's detection format (a list
 of ``{image_id, bbox: [x, y, w, h], score}``) or the PoseWarper/DCPose
 ``val_boxes.json`` form (``{image_name, bbox: [x, y, w, h], score}``),
@@ -38,7 +43,7 @@ import logging
 import os.path as osp
 import re
 from collections import defaultdict
-from typing import Dict, List, Optional
+from typing import Dict, List, Optional, Sequence
 
 import numpy as np
 from mmengine.logging import print_log
@@ -46,6 +51,7 @@ from mmpose.datasets.datasets.base import BaseCocoStyleDataset
 from mmpose.registry import DATASETS
 
 from ..structures import PT18_KEYPOINTS, pt18_name_to_joint
+from .transforms.clip_transforms import check_offsets
 
 __all__ = ['PoseTrackVideoDataset']
 
@@ -90,6 +96,8 @@ class PoseTrackVideoDataset(BaseCocoStyleDataset):
             None: 1 for 8-digit frame names, else 0.
         check_files (bool): check at load time that every key frame's image
             exists. Defaults to True.
+        frame_offsets (Sequence[int], optional): the clip's frame offsets
+            for ``SampleClipFrames`` (increasing, one 0).
         **kwargs: as MMPose's datasets (``data_root``, ``data_prefix``,
             ``pipeline``, ``test_mode``, ``metainfo``, ...).
     """
@@ -101,10 +109,13 @@ class PoseTrackVideoDataset(BaseCocoStyleDataset):
                  bbox_score_thr: float = 0.2,
                  frame_index_base: Optional[int] = None,
                  check_files: bool = True,
+                 frame_offsets: Optional[Sequence[int]] = None,
                  **kwargs):
         if frame_index_base not in (None, 0, 1):
             raise ValueError(f'frame_index_base must be None, 0 or 1, got '
                              f'{frame_index_base}')
+        self.frame_offsets = None if frame_offsets is None else tuple(
+            check_offsets(frame_offsets))
         self.bbox_score_thr = bbox_score_thr
         self.frame_index_base = frame_index_base
         self.check_files = check_files
@@ -163,9 +174,11 @@ class PoseTrackVideoDataset(BaseCocoStyleDataset):
                 if key not in image:
                     raise ValueError(f'{path}: images[{i}] has no "{key}"')
             frames[image['id']] = dict(
-                file_name=image['file_name'], img_id=image['id'],
+                file_name=image['file_name'],
+                img_id=image['id'],
                 nframes=image.get('nframes'),
-                is_labeled=image.get('is_labeled', True), people=[])
+                is_labeled=image.get('is_labeled', True),
+                people=[])
             per_video[osp.dirname(image['file_name'])] += 1
         for i, ann in enumerate(data['annotations']):
             frame = frames.get(ann.get('image_id'))
@@ -178,9 +191,12 @@ class PoseTrackVideoDataset(BaseCocoStyleDataset):
                 raise ValueError(f'{path}: annotations[{i}] (image '
                                  f'{frame["file_name"]}) has {kpts.size} '
                                  'keypoint values, expected 51')
-            frame['people'].append(dict(
-                keypoints=kpts.reshape(17, 3), bbox=ann.get('bbox'),
-                id=ann.get('id', i), track_id=ann.get('track_id', -1)))
+            frame['people'].append(
+                dict(
+                    keypoints=kpts.reshape(17, 3),
+                    bbox=ann.get('bbox'),
+                    id=ann.get('id', i),
+                    track_id=ann.get('track_id', -1)))
         for frame in frames.values():
             if frame['nframes'] is None:
                 frame['nframes'] = per_video[osp.dirname(frame['file_name'])]
@@ -211,14 +227,22 @@ class PoseTrackVideoDataset(BaseCocoStyleDataset):
                                                     list) else point['y']
                     kpts[_POSEVAL_TO_PT18[joint]] = (x, y, 1)
                 track = rect.get('track_id', [-1])
-                people.append(dict(
-                    keypoints=kpts, bbox=None, id=i * 1000 + j,
-                    track_id=track[0] if isinstance(track, list) else track))
+                people.append(
+                    dict(
+                        keypoints=kpts,
+                        bbox=None,
+                        id=i * 1000 + j,
+                        track_id=track[0]
+                        if isinstance(track, list) else track))
             labeled = item.get('is_labeled', [1])
-            frames.append(dict(
-                file_name=name, img_id=f'{path}#{i}', nframes=len(annolist),
-                is_labeled=bool(labeled[0] if isinstance(labeled, list) else
-                                labeled), people=people))
+            frames.append(
+                dict(
+                    file_name=name,
+                    img_id=f'{path}#{i}',
+                    nframes=len(annolist),
+                    is_labeled=bool(
+                        labeled[0] if isinstance(labeled, list) else labeled),
+                    people=people))
         return frames
 
     def _place_frame(self, frame: dict, path: str) -> None:
@@ -233,23 +257,35 @@ class PoseTrackVideoDataset(BaseCocoStyleDataset):
                 f'outside its video of {frame["nframes"]} frames numbered '
                 f'from {base}')
         img_path = osp.join(self.data_prefix['img'], frame['file_name'])
-        frame.update(img_path=img_path, frame_number=number,
-                     frame_digits=digits, first_frame=base)
+        frame.update(
+            img_path=img_path,
+            frame_number=number,
+            frame_digits=digits,
+            first_frame=base)
 
     # ------------------------------------------------------------------
     # samples
     # ------------------------------------------------------------------
-    def _sample(self, frame: dict, bbox_xywh, score: float, person=None,
+    def _sample(self,
+                frame: dict,
+                bbox_xywh,
+                score: float,
+                person=None,
                 sample_id=None) -> dict:
         x, y, w, h = bbox_xywh
         info = dict(
-            img_id=frame['img_id'], img_path=frame['img_path'],
+            img_id=frame['img_id'],
+            img_path=frame['img_path'],
             frame_number=frame['frame_number'],
             frame_digits=frame['frame_digits'],
-            first_frame=frame['first_frame'], nframes=int(frame['nframes']),
+            first_frame=frame['first_frame'],
+            nframes=int(frame['nframes']),
             bbox=np.array([[x, y, x + w, y + h]], dtype=np.float32),
             bbox_score=np.array([score], dtype=np.float32),
-            id=sample_id, category_id=1)
+            id=sample_id,
+            category_id=1)
+        if self.frame_offsets is not None:
+            info['clip_offsets'] = self.frame_offsets
         if person is not None:
             kpts = person['keypoints']
             info.update(
@@ -284,8 +320,8 @@ class PoseTrackVideoDataset(BaseCocoStyleDataset):
                 if bbox[2] <= 0 or bbox[3] <= 0:
                     continue
                 self._check_file(frame)
-                samples.append(self._sample(frame, bbox, 1.0, person,
-                                            person['id']))
+                samples.append(
+                    self._sample(frame, bbox, 1.0, person, person['id']))
         return samples
 
     def _detection_samples(self, frames: List[dict]) -> List[dict]:
@@ -294,8 +330,7 @@ class PoseTrackVideoDataset(BaseCocoStyleDataset):
             raise ValueError(f'{self.bbox_file}: expected a list of '
                              'detections')
         by_id = {f['img_id']: f for f in frames}
-        by_name = {'/'.join(f['file_name'].split('/')[-2:]): f
-                   for f in frames}
+        by_name = {'/'.join(f['file_name'].split('/')[-2:]): f for f in frames}
         samples, below = [], 0
         for i, det in enumerate(dets):
             if 'bbox' not in det or 'score' not in det or len(
@@ -320,10 +355,12 @@ class PoseTrackVideoDataset(BaseCocoStyleDataset):
                 below += 1
                 continue
             self._check_file(frame)
-            samples.append(self._sample(frame, det['bbox'], det['score'],
-                                        sample_id=i))
+            samples.append(
+                self._sample(frame, det['bbox'], det['score'], sample_id=i))
         if below:
-            print_log(f'{self.bbox_file}: {below} of {len(dets)} boxes below'
-                      f' score {self.bbox_score_thr} or empty were skipped',
-                      logger='current', level=logging.INFO)
+            print_log(
+                f'{self.bbox_file}: {below} of {len(dets)} boxes below'
+                f' score {self.bbox_score_thr} or empty were skipped',
+                logger='current',
+                level=logging.INFO)
         return samples

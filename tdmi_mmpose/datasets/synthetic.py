@@ -38,11 +38,10 @@ __all__ = ['generate_synthetic_posetrack', 'SKELETON']
 _IDX = {name: i for i, name in enumerate(PT18_KEYPOINTS)}
 # limbs drawn as lines, by PT18 keypoint names
 SKELETON = [('left_shoulder', 'left_elbow'), ('left_elbow', 'left_wrist'),
-            ('right_shoulder', 'right_elbow'),
-            ('right_elbow', 'right_wrist'), ('left_hip', 'left_knee'),
-            ('left_knee', 'left_ankle'), ('right_hip', 'right_knee'),
-            ('right_knee', 'right_ankle'), ('head_bottom', 'nose'),
-            ('nose', 'head_top')]
+            ('right_shoulder', 'right_elbow'), ('right_elbow', 'right_wrist'),
+            ('left_hip', 'left_knee'), ('left_knee', 'left_ankle'),
+            ('right_hip', 'right_knee'), ('right_knee', 'right_ankle'),
+            ('head_bottom', 'nose'), ('nose', 'head_top')]
 _TORSO = ('left_shoulder', 'right_shoulder', 'right_hip', 'left_hip')
 
 
@@ -69,8 +68,9 @@ class _Walker:
     def __init__(self, rng, width, height, track_id):
         self.track_id = track_id
         self.scale = rng.uniform(0.22, 0.34) * height  # body height
-        self.pos = np.array([rng.uniform(0.2, 0.8) * width,
-                             rng.uniform(0.45, 0.7) * height])
+        self.pos = np.array(
+            [rng.uniform(0.2, 0.8) * width,
+             rng.uniform(0.45, 0.7) * height])
         self.vel = rng.uniform(-2.5, 2.5, 2) * np.array([1.0, 0.3])
         self.phase = rng.uniform(0, 2 * np.pi)
         self.freq = rng.uniform(0.25, 0.45)
@@ -109,12 +109,12 @@ class _Walker:
             ex, ey = sx + 0.2 * s * np.sin(arm), sy + 0.2 * s * np.cos(arm)
             k[_IDX[f'{side}_elbow']] = (ex, ey)
             k[_IDX[f'{side}_wrist']] = (ex + 0.18 * s * np.sin(1.4 * arm),
-                                       ey + 0.18 * s * np.cos(1.4 * arm))
+                                        ey + 0.18 * s * np.cos(1.4 * arm))
             hx, hy = k[_IDX[f'{side}_hip']]
             kx, ky = hx + 0.24 * s * np.sin(leg), hy + 0.24 * s * np.cos(leg)
             k[_IDX[f'{side}_knee']] = (kx, ky)
             k[_IDX[f'{side}_ankle']] = (kx + 0.24 * s * np.sin(0.5 * leg),
-                                       ky + 0.24 * s * np.cos(0.5 * leg))
+                                        ky + 0.24 * s * np.cos(0.5 * leg))
         return k
 
     def draw(self, img: np.ndarray, k: np.ndarray) -> None:
@@ -161,23 +161,33 @@ def _pt17_file(images: List[dict], anns: List[dict]) -> dict:
         for ann in by_image[im['id']]:
             kpts = np.asarray(ann['keypoints']).reshape(17, 3)
             points = [
-                dict(id=[pt18_name_to_joint(name)], x=[float(x)],
-                     y=[float(y)], is_visible=[1])
+                dict(
+                    id=[pt18_name_to_joint(name)],
+                    x=[float(x)],
+                    y=[float(y)],
+                    is_visible=[1])
                 for name, (x, y, v) in zip(PT18_KEYPOINTS, kpts)
                 if v > 0 and pt18_name_to_joint(name) >= 0
             ]
             hx, hy, hw, hh = ann['bbox_head']
-            rects.append(dict(track_id=[ann['track_id']],
-                              annopoints=[dict(point=points)],
-                              x1=[hx], y1=[hy], x2=[hx + hw], y2=[hy + hh]))
+            rects.append(
+                dict(
+                    track_id=[ann['track_id']],
+                    annopoints=[dict(point=points)],
+                    x1=[hx],
+                    y1=[hy],
+                    x2=[hx + hw],
+                    y2=[hy + hh]))
         regions = [
             dict(point=[dict(x=[x], y=[y]) for x, y in zip(xs, ys)])
-            for xs, ys in zip(im['ignore_regions_x'],
-                              im['ignore_regions_y'])
+            for xs, ys in zip(im['ignore_regions_x'], im['ignore_regions_y'])
         ]
-        annolist.append(dict(image=[dict(name=im['file_name'])],
-                             annorect=rects, ignore_regions=regions,
-                             is_labeled=[int(im['is_labeled'])]))
+        annolist.append(
+            dict(
+                image=[dict(name=im['file_name'])],
+                annorect=rects,
+                ignore_regions=regions,
+                is_labeled=[int(im['is_labeled'])]))
     return dict(annolist=annolist)
 
 
@@ -209,8 +219,14 @@ def generate_synthetic_posetrack(root: str,
                          'pixels and 1 <= people[0] <= people[1]')
     rng = np.random.RandomState(seed)
     width, height = image_size
-    categories = [dict(id=1, name='person', supercategory='person',
-                       keypoints=list(PT18_KEYPOINTS), skeleton=[])]
+    categories = [
+        dict(
+            id=1,
+            name='person',
+            supercategory='person',
+            keypoints=list(PT18_KEYPOINTS),
+            skeleton=[])
+    ]
     written: Dict[str, List[str]] = {}
     for split_i, (split, num_videos) in enumerate(sorted(splits.items())):
         merged_images, merged_anns, detections = [], [], []
@@ -223,9 +239,10 @@ def generate_synthetic_posetrack(root: str,
             os.makedirs(img_dir, exist_ok=True)
             background = _texture(rng, height * 2, width * 2)
             pan = rng.uniform(-2, 2, 2)
-            walkers = [_Walker(rng, width, height, t)
-                       for t in range(rng.randint(people[0],
-                                                  people[1] + 1))]
+            walkers = [
+                _Walker(rng, width, height, t)
+                for t in range(rng.randint(people[0], people[1] + 1))
+            ]
             region_x = [0, 40, 40, 0]
             region_y = [0, 0, 30, 30]
             images, anns = [], []
@@ -236,11 +253,17 @@ def generate_synthetic_posetrack(root: str,
                 labeled = f % 4 != 3  # some frames are not annotated
                 image_id = int(f'1{vid:06d}{f:04d}')
                 image = dict(
-                    id=image_id, frame_id=image_id, vid_id=f'{vid:06d}',
+                    id=image_id,
+                    frame_id=image_id,
+                    vid_id=f'{vid:06d}',
                     file_name=f'images/{split}/{seq}/{f:06d}.jpg',
-                    nframes=num_frames, is_labeled=labeled,
-                    has_no_densepose=True, width=width, height=height,
-                    ignore_regions_x=[region_x], ignore_regions_y=[region_y])
+                    nframes=num_frames,
+                    is_labeled=labeled,
+                    has_no_densepose=True,
+                    width=width,
+                    height=height,
+                    ignore_regions_x=[region_x],
+                    ignore_regions_y=[region_y])
                 people_now = []
                 for walker in walkers:
                     walker.step()
@@ -264,47 +287,67 @@ def generate_synthetic_posetrack(root: str,
                     neck = k[_IDX['head_bottom']]
                     hs = 0.2 * walker.scale
                     if labeled:
-                        anns.append(dict(
-                            id=image_id * 100 + walker.track_id,
-                            image_id=image_id, category_id=1,
-                            track_id=walker.track_id, iscrowd=False,
-                            bbox=box.round(2).tolist(),
-                            bbox_head=[float(head[0] - hs / 2),
-                                       float(head[1]), float(hs),
-                                       float(neck[1] - head[1])],
-                            keypoints=kpts.round(2).ravel().tolist(),
-                            num_keypoints=int(inside.sum()), scores=[]))
+                        anns.append(
+                            dict(
+                                id=image_id * 100 + walker.track_id,
+                                image_id=image_id,
+                                category_id=1,
+                                track_id=walker.track_id,
+                                iscrowd=False,
+                                bbox=box.round(2).tolist(),
+                                bbox_head=[
+                                    float(head[0] - hs / 2),
+                                    float(head[1]),
+                                    float(hs),
+                                    float(neck[1] - head[1])
+                                ],
+                                keypoints=kpts.round(2).ravel().tolist(),
+                                num_keypoints=int(inside.sum()),
+                                scores=[]))
                     if rng.uniform() > 0.1:  # the detector misses 10 %
                         noisy = box + rng.normal(0, 0.04, 4) * np.array(
                             [box[2], box[3], box[2], box[3]])
-                        detections.append(dict(
-                            image_id=image_id, category_id=1,
-                            bbox=noisy.round(2).tolist(),
-                            score=float(rng.uniform(0.5, 1.0))))
+                        detections.append(
+                            dict(
+                                image_id=image_id,
+                                category_id=1,
+                                bbox=noisy.round(2).tolist(),
+                                score=float(rng.uniform(0.5, 1.0))))
                 if rng.uniform() < 0.15:  # a false detection
-                    detections.append(dict(
-                        image_id=image_id, category_id=1,
-                        bbox=[float(rng.uniform(0, width / 2)),
-                              float(rng.uniform(0, height / 2)),
-                              float(width / 4), float(height / 3)],
-                        score=float(rng.uniform(0.05, 0.4))))
+                    detections.append(
+                        dict(
+                            image_id=image_id,
+                            category_id=1,
+                            bbox=[
+                                float(rng.uniform(0, width / 2)),
+                                float(rng.uniform(0, height / 2)),
+                                float(width / 4),
+                                float(height / 3)
+                            ],
+                            score=float(rng.uniform(0.05, 0.4))))
                 if labeled and rng.uniform() < degrade_prob:
                     image['degraded'] = _degrade(rng, frame, boxes)
-                cv2.imwrite(osp.join(img_dir, f'{f:06d}.jpg'), frame,
-                            [cv2.IMWRITE_JPEG_QUALITY, 90])
+                cv2.imwrite(
+                    osp.join(img_dir, f'{f:06d}.jpg'), frame,
+                    [cv2.IMWRITE_JPEG_QUALITY, 90])
                 images.append(image)
-            _dump(osp.join(root, 'annotations', split, f'{seq}.json'),
-                  dict(images=images, annotations=anns,
-                       categories=categories))
-            _dump(osp.join(root, 'annotations_pt17', split, f'{seq}.json'),
-                  _pt17_file(images, anns))
+            _dump(
+                osp.join(root, 'annotations', split, f'{seq}.json'),
+                dict(images=images, annotations=anns, categories=categories))
+            _dump(
+                osp.join(root, 'annotations_pt17', split, f'{seq}.json'),
+                _pt17_file(images, anns))
             merged_images += images
             merged_anns += anns
-        _dump(osp.join(root, 'annotations', f'posetrack18_{split}.json'),
-              dict(images=merged_images, annotations=merged_anns,
-                   categories=categories))
-        _dump(osp.join(root, 'detections',
-                       f'posetrack18_{split}_detections.json'), detections)
+        _dump(
+            osp.join(root, 'annotations', f'posetrack18_{split}.json'),
+            dict(
+                images=merged_images,
+                annotations=merged_anns,
+                categories=categories))
+        _dump(
+            osp.join(root, 'detections',
+                     f'posetrack18_{split}_detections.json'), detections)
     return written
 
 
@@ -312,4 +355,3 @@ def _dump(path: str, data) -> None:
     os.makedirs(osp.dirname(path), exist_ok=True)
     with open(path, 'w') as f:
         json.dump(data, f)
-

@@ -50,5 +50,5 @@ def register_checkpoint_safe_globals() -> None:
     if not hasattr(torch.serialization, 'add_safe_globals'):
         return  # torch < 2.4 loads without weights_only by default
     torch.serialization.add_safe_globals(
-        _numpy_globals() + [HistoryBuffer,
-                            (history_buffer_getattr, 'builtins.getattr')])
+        _numpy_globals() +
+        [HistoryBuffer, (history_buffer_getattr, 'builtins.getattr')])

@@ -15,8 +15,8 @@ import tdmi_mmpose  # noqa: F401
 from tdmi_mmpose.datasets import (PoseTrackVideoDataset,
                                   generate_synthetic_posetrack)
 from tdmi_mmpose.datasets.transforms import (ClippedNormalBBoxTransform,
-                                           LoadClip, SampleClipFrames,
-                                           edge_frame_numbers)
+                                             LoadClip, SampleClipFrames,
+                                             edge_frame_numbers)
 from tdmi_mmpose.evaluation.functional import evaluate_posetrack_folders
 
 SAMPLE = Path(__file__).resolve().parents[1] / 'data' / 'posetrack18_sample'
@@ -25,8 +25,8 @@ SAMPLE = Path(__file__).resolve().parents[1] / 'data' / 'posetrack18_sample'
 @pytest.fixture(scope='module')
 def synthetic(tmp_path_factory):
     root = tmp_path_factory.mktemp('synthetic')
-    generate_synthetic_posetrack(str(root), splits=dict(train=2, val=2),
-                                 num_frames=8, seed=3)
+    generate_synthetic_posetrack(
+        str(root), splits=dict(train=2, val=2), num_frames=8, seed=3)
     return root
 
 
@@ -39,8 +39,9 @@ def _dataset(**kwargs):
 # real PoseTrack18 files
 # --------------------------------------------------------------------------
 def test_real_posetrack18_merged_and_per_sequence_agree():
-    merged = _dataset(data_root=str(SAMPLE),
-                      ann_file='annotations/test_posetrack18_val.json')
+    merged = _dataset(
+        data_root=str(SAMPLE),
+        ann_file='annotations/test_posetrack18_val.json')
     per_seq = _dataset(data_root=str(SAMPLE), ann_file='annotations/val')
     assert len(merged) == len(per_seq) > 0
 
@@ -61,22 +62,27 @@ def test_real_posetrack18_merged_and_per_sequence_agree():
 
 def test_real_detections_in_mmpose_format():
     dets = json.loads(
-        (SAMPLE / 'annotations/test_posetrack18_human_detections.json')
-        .read_text())
-    ds = _dataset(data_root=str(SAMPLE),
-                  ann_file='annotations/test_posetrack18_val.json',
-                  bbox_file=str(SAMPLE / 'annotations/'
-                                'test_posetrack18_human_detections.json'),
-                  test_mode=True)
+        (SAMPLE /
+         'annotations/test_posetrack18_human_detections.json').read_text())
+    ds = _dataset(
+        data_root=str(SAMPLE),
+        ann_file='annotations/test_posetrack18_val.json',
+        bbox_file=str(SAMPLE / 'annotations/'
+                      'test_posetrack18_human_detections.json'),
+        test_mode=True)
     assert len(ds) == sum(d['score'] >= 0.2 for d in dets)
     assert min(ds[i]['bbox_score'][0] for i in range(len(ds))) >= 0.2
 
 
 def test_missing_support_frame_is_a_clear_error():
     """The sample ships only frame 0: frame 1 is missing on disk."""
-    ds = _dataset(data_root=str(SAMPLE), ann_file='annotations/val',
-                  pipeline=[dict(type='SampleClipFrames', offsets=(-1, 0, 1)),
-                            dict(type='LoadClip')])
+    ds = _dataset(
+        data_root=str(SAMPLE),
+        ann_file='annotations/val',
+        pipeline=[
+            dict(type='SampleClipFrames', offsets=(-1, 0, 1)),
+            dict(type='LoadClip')
+        ])
     with pytest.raises(FileNotFoundError, match='000001.jpg'):
         ds[0]
 
@@ -86,18 +92,19 @@ def test_missing_support_frame_is_a_clear_error():
 # --------------------------------------------------------------------------
 def test_pt18_pt17_and_renamed_pt17_read_alike(synthetic, tmp_path):
     pt18 = _dataset(data_root=str(synthetic), ann_file='annotations/train')
-    merged = _dataset(data_root=str(synthetic),
-                      ann_file='annotations/posetrack18_train.json')
-    pt17 = _dataset(data_root=str(synthetic),
-                    ann_file='annotations_pt17/train')
+    merged = _dataset(
+        data_root=str(synthetic),
+        ann_file='annotations/posetrack18_train.json')
+    pt17 = _dataset(
+        data_root=str(synthetic), ann_file='annotations_pt17/train')
     assert len(pt18) == len(merged) == len(pt17)
     ears = [3, 4]
     for i in range(len(pt18)):
         a, c = pt18[i], pt17[i]
         assert a['img_path'] == c['img_path']
         kept = np.setdiff1d(np.arange(17), ears)
-        np.testing.assert_allclose(a['keypoints'][0, kept],
-                                   c['keypoints'][0, kept], atol=0.01)
+        np.testing.assert_allclose(
+            a['keypoints'][0, kept], c['keypoints'][0, kept], atol=0.01)
         assert (c['keypoints_visible'][0, ears] == 0).all()
 
     # PoseWarper/DCPose renaming: 8 digits, 1-based
@@ -114,9 +121,11 @@ def test_pt18_pt17_and_renamed_pt17_read_alike(synthetic, tmp_path):
         image['file_name'] = image['file_name'].replace(
             f'{stem}.jpg', f'{int(stem) + 1:08d}.jpg')
     (tmp_path / 'renamed.json').write_text(json.dumps(data))
-    renamed = _dataset(data_root=str(tmp_path), ann_file='renamed.json',
-                       pipeline=[dict(type='SampleClipFrames'),
-                                 dict(type='LoadClip')])
+    renamed = _dataset(
+        data_root=str(tmp_path),
+        ann_file='renamed.json',
+        pipeline=[dict(type='SampleClipFrames'),
+                  dict(type='LoadClip')])
     sample = renamed[0]
     assert renamed.get_data_info(0)['first_frame'] == 1
     assert all(Path(p).is_file() for p in sample['frame_paths'])
@@ -124,21 +133,25 @@ def test_pt18_pt17_and_renamed_pt17_read_alike(synthetic, tmp_path):
 
 
 def test_unlabeled_frames_are_never_training_keys(synthetic):
-    train = _dataset(data_root=str(synthetic),
-                     ann_file='annotations/posetrack18_train.json')
+    train = _dataset(
+        data_root=str(synthetic),
+        ann_file='annotations/posetrack18_train.json')
     data = json.loads(
         (synthetic / 'annotations/posetrack18_train.json').read_text())
-    unlabeled = {im['file_name'] for im in data['images']
-                 if not im['is_labeled']}
+    unlabeled = {
+        im['file_name']
+        for im in data['images'] if not im['is_labeled']
+    }
     assert unlabeled
     keys = {train.get_data_info(i)['img_path'] for i in range(len(train))}
     assert not any(k.endswith(u) for k in keys for u in unlabeled)
     # at test time every frame with a detection is predicted
-    test = _dataset(data_root=str(synthetic),
-                    ann_file='annotations/posetrack18_train.json',
-                    bbox_file=str(synthetic / 'detections' /
-                                  'posetrack18_train_detections.json'),
-                    test_mode=True)
+    test = _dataset(
+        data_root=str(synthetic),
+        ann_file='annotations/posetrack18_train.json',
+        bbox_file=str(synthetic / 'detections' /
+                      'posetrack18_train_detections.json'),
+        test_mode=True)
     tested = {test.get_data_info(i)['img_path'] for i in range(len(test))}
     assert any(k.endswith(u) for k in tested for u in unlabeled)
 
@@ -149,15 +162,22 @@ def test_val_boxes_json_form(synthetic, tmp_path):
     data = json.loads(
         (synthetic / 'annotations/posetrack18_val.json').read_text())
     name_of = {im['id']: im['file_name'] for im in data['images']}
-    boxes = [dict(image_name=name_of[d['image_id']], bbox=d['bbox'],
-                  score=d['score']) for d in dets]
+    boxes = [
+        dict(
+            image_name=name_of[d['image_id']],
+            bbox=d['bbox'],
+            score=d['score']) for d in dets
+    ]
     (tmp_path / 'val_boxes.json').write_text(json.dumps(boxes))
-    kwargs = dict(data_root=str(synthetic),
-                  ann_file='annotations/posetrack18_val.json',
-                  test_mode=True)
+    kwargs = dict(
+        data_root=str(synthetic),
+        ann_file='annotations/posetrack18_val.json',
+        test_mode=True)
     a = _dataset(bbox_file=str(tmp_path / 'val_boxes.json'), **kwargs)
-    b = _dataset(bbox_file=str(synthetic / 'detections' /
-                               'posetrack18_val_detections.json'), **kwargs)
+    b = _dataset(
+        bbox_file=str(synthetic / 'detections' /
+                      'posetrack18_val_detections.json'),
+        **kwargs)
     assert len(a) == len(b) > 0
     assert a[3]['img_path'] == b[3]['img_path']
 
@@ -182,18 +202,23 @@ def test_bad_annotation_files(synthetic, tmp_path):
         _dataset(ann_file=_write(tmp_path, 'bad.json', '{"images": ['), **kw)
     data = _pt18(synthetic)
     data['annotations'][0]['image_id'] = 42
-    with pytest.raises(ValueError, match=r'annotations\[0\] names image_id '
-                       '42'):
+    with pytest.raises(
+            ValueError, match=r'annotations\[0\] names image_id '
+            '42'):
         _dataset(ann_file=_write(tmp_path, 'a.json', data), **kw)
     data = _pt18(synthetic)
     data['annotations'][2]['keypoints'] = [1, 2, 3]
-    with pytest.raises(ValueError, match=r'annotations\[2\].*3 keypoint '
-                       'values, expected 51'):
+    with pytest.raises(
+            ValueError,
+            match=r'annotations\[2\].*3 keypoint '
+            'values, expected 51'):
         _dataset(ann_file=_write(tmp_path, 'b.json', data), **kw)
     data = _pt18(synthetic)
     data['images'][5]['nframes'] = 3
-    with pytest.raises(ValueError, match='000005.jpg is number 5, outside '
-                       'its video of 3 frames'):
+    with pytest.raises(
+            ValueError,
+            match='000005.jpg is number 5, outside '
+            'its video of 3 frames'):
         _dataset(ann_file=_write(tmp_path, 'c.json', data), **kw)
     with pytest.raises(ValueError, match='neither a PoseTrack17'):
         _dataset(ann_file=_write(tmp_path, 'd.json', {'x': 1}), **kw)
@@ -202,29 +227,43 @@ def test_bad_annotation_files(synthetic, tmp_path):
 def test_missing_key_image_and_unknown_detections(synthetic, tmp_path):
     data = _pt18(synthetic)
     data['images'][1]['file_name'] = 'images/val/nowhere/000001.jpg'
-    with pytest.raises(FileNotFoundError,
-                       match='images/val/nowhere/000001.jpg'):
-        _dataset(data_root=str(synthetic),
-                 ann_file=_write(tmp_path, 'e.json', data))
+    with pytest.raises(
+            FileNotFoundError, match='images/val/nowhere/000001.jpg'):
+        _dataset(
+            data_root=str(synthetic),
+            ann_file=_write(tmp_path, 'e.json', data))
     ann = str(synthetic / 'annotations/posetrack18_val.json')
     with pytest.raises(ValueError, match='names image_id 7, which is not'):
-        _dataset(data_root=str(synthetic), ann_file=ann, test_mode=True,
-                 bbox_file=_write(tmp_path, 'f.json', [
-                     dict(image_id=7, bbox=[0, 0, 9, 9], score=0.9)]))
+        _dataset(
+            data_root=str(synthetic),
+            ann_file=ann,
+            test_mode=True,
+            bbox_file=_write(tmp_path, 'f.json',
+                             [dict(image_id=7, bbox=[0, 0, 9, 9], score=0.9)]))
     # boxes all below the threshold: skipped, counted; none left: an error
     with pytest.raises(ValueError, match='no samples'):
-        _dataset(data_root=str(synthetic), ann_file=ann, test_mode=True,
-                 bbox_file=_write(tmp_path, 'g.json', [
-                     dict(image_id=data['images'][0]['id'],
-                          bbox=[0, 0, 9, 9], score=0.1)]))
+        _dataset(
+            data_root=str(synthetic),
+            ann_file=ann,
+            test_mode=True,
+            bbox_file=_write(tmp_path, 'g.json', [
+                dict(
+                    image_id=data['images'][0]['id'],
+                    bbox=[0, 0, 9, 9],
+                    score=0.1)
+            ]))
 
 
 # --------------------------------------------------------------------------
 # transforms
 # --------------------------------------------------------------------------
 def _key(number, nframes=10, first=0):
-    return dict(img_path=f'/v/seq/{number:06d}.jpg', frame_number=number,
-                frame_digits=6, first_frame=first, nframes=nframes)
+    return dict(
+        img_path=f'/v/seq/{number:06d}.jpg',
+        frame_number=number,
+        frame_digits=6,
+        first_frame=first,
+        nframes=nframes)
 
 
 # The lineage's clips at a video's edges (method notes sec. 1.6), as tables
@@ -232,32 +271,47 @@ def _key(number, nframes=10, first=0):
 # the plain window r + offsets.
 N = 10
 LINEAGE_EDGES = {
-    3: {0: [0, 0, 1], 9: [8, 9, 9]},
-    5: {0: [0, 0, 0, 1, 2], 1: [0, 1, 1, 2, 3], 8: [6, 7, 8, 9, 9],
-        9: [7, 8, 9, 9, 9]},
-    7: {0: [0, 0, 0, 0, 1, 2, 3], 1: [0, 1, 1, 1, 2, 3, 4],
-        2: [0, 1, 2, 2, 3, 4, 5], 7: [4, 5, 6, 7, 8, 9, 9],
-        8: [5, 6, 7, 8, 9, 9, 9], 9: [6, 7, 8, 9, 9, 9, 9]},
+    3: {
+        0: [0, 0, 1],
+        9: [8, 9, 9]
+    },
+    5: {
+        0: [0, 0, 0, 1, 2],
+        1: [0, 1, 1, 2, 3],
+        8: [6, 7, 8, 9, 9],
+        9: [7, 8, 9, 9, 9]
+    },
+    7: {
+        0: [0, 0, 0, 0, 1, 2, 3],
+        1: [0, 1, 1, 1, 2, 3, 4],
+        2: [0, 1, 2, 2, 3, 4, 5],
+        7: [4, 5, 6, 7, 8, 9, 9],
+        8: [5, 6, 7, 8, 9, 9, 9],
+        9: [6, 7, 8, 9, 9, 9, 9]
+    },
 }
 
 
 @pytest.mark.parametrize('frames', [3, 5, 7])
-@pytest.mark.parametrize('first, digits', [(0, 6), (1, 8)],
-                         ids=['posetrack18', 'posetrack17_renamed'])
+@pytest.mark.parametrize(
+    'first, digits', [(0, 6), (1, 8)],
+    ids=['posetrack18', 'posetrack17_renamed'])
 def test_edge_frames_follow_the_lineage(frames, first, digits):
     half = frames // 2
     offsets = list(range(-half, half + 1))
     sampler = SampleClipFrames(offsets=offsets)  # the default edge policy
     for r in range(N):
-        key = dict(_key(first + r, N, first), frame_digits=digits,
-                   img_path=f'/v/seq/{first + r:0{digits}d}.jpg')
+        key = dict(
+            _key(first + r, N, first),
+            frame_digits=digits,
+            img_path=f'/v/seq/{first + r:0{digits}d}.jpg')
         out = sampler(key)
-        expected = LINEAGE_EDGES[frames].get(
-            r, [r + o for o in offsets])
+        expected = LINEAGE_EDGES[frames].get(r, [r + o for o in offsets])
         assert out['frame_numbers'] == [first + e for e in expected], r
         assert out['frame_offsets'] == offsets
         assert out['frame_paths'] == [
-            f'/v/seq/{first + e:0{digits}d}.jpg' for e in expected]
+            f'/v/seq/{first + e:0{digits}d}.jpg' for e in expected
+        ]
         # temporal order: the first differences never change sign
         assert out['frame_numbers'] == sorted(out['frame_numbers'])
 
@@ -280,8 +334,7 @@ def test_edge_frame_numbers_validates():
 
 def test_random_offsets_drawn_per_call():
     sampler = SampleClipFrames(random_range=(1, 4))
-    drawn = {tuple(sampler(_key(50, 100))['frame_offsets'])
-             for _ in range(30)}
+    drawn = {tuple(sampler(_key(50, 100))['frame_offsets']) for _ in range(30)}
     assert len(drawn) > 5  # anew on every call, i.e. every epoch
     for offsets in drawn:
         assert list(offsets) == sorted(offsets) and offsets[2] == 0
@@ -303,9 +356,9 @@ def test_clip_pipeline_shares_one_affine(synthetic, tmp_path):
     """A clip of one frame repeated stays identical frame for frame through
     random flip, half-body, scale and rotation: one affine for all."""
     init_default_scope('mmpose')
-    info = _dataset(data_root=str(synthetic),
-                    ann_file='annotations/posetrack18_train.json'
-                    ).get_data_info(4)
+    info = _dataset(
+        data_root=str(synthetic),
+        ann_file='annotations/posetrack18_train.json').get_data_info(4)
     pipeline = Compose([
         dict(type='SampleClipFrames', offsets=(-2, -1, 0, 1, 2)),
         dict(type='LoadClip'),
@@ -313,8 +366,9 @@ def test_clip_pipeline_shares_one_affine(synthetic, tmp_path):
         dict(type='RandomFlip', direction='horizontal', prob=1.0),
         dict(type='RandomBBoxTransform', rotate_prob=1.0),
         dict(type='TopdownAffine', input_size=(64, 64)),
-        dict(type='PackPoseInputs', meta_keys=('img_path', 'frame_offsets',
-                                               'flip')),
+        dict(
+            type='PackPoseInputs',
+            meta_keys=('img_path', 'frame_offsets', 'flip')),
     ])
     # all five paths point at the key frame
     info['nframes'], info['first_frame'] = 1, info['frame_number']
@@ -324,7 +378,8 @@ def test_clip_pipeline_shares_one_affine(synthetic, tmp_path):
     for t in range(1, 5):
         assert clip[t].equal(clip[0])
     assert packed['data_samples'].metainfo['frame_offsets'] == [
-        -2, -1, 0, 1, 2]
+        -2, -1, 0, 1, 2
+    ]
     assert packed['data_samples'].metainfo['flip']
 
 
@@ -372,9 +427,10 @@ def test_generator_is_deterministic_and_complete(tmp_path):
 def test_generated_pt17_and_pt18_ground_truth_agree(synthetic):
     """Each form of the ground truth, evaluated against the other as a
     prediction, is perfect: the two files describe the same people."""
-    r = evaluate_posetrack_folders(str(synthetic / 'annotations/val'),
-                                   str(synthetic / 'annotations_pt17/val'),
-                                   track=True)
+    r = evaluate_posetrack_folders(
+        str(synthetic / 'annotations/val'),
+        str(synthetic / 'annotations_pt17/val'),
+        track=True)
     assert r['ap_groups']['Total'] == pytest.approx(100.0)
     assert r['mota_groups']['Total'] == pytest.approx(100.0)
 
@@ -406,8 +462,9 @@ def test_box_augmentation_draws_the_lineage_distribution():
     offset, scale, rotate = transform._get_transform_params(n)
     assert not offset.any()  # the lineage does not shift
     assert scale.min() == np.float32(0.65) and scale.max() == np.float32(1.35)
-    assert abs(np.mean((scale == np.float32(0.65)) |
-                       (scale == np.float32(1.35))) - 0.317) < 0.01
+    assert abs(
+        np.mean((scale == np.float32(0.65)) | (scale == np.float32(1.35))) -
+        0.317) < 0.01
     assert abs(scale.std() - 0.2514) < 0.005
     assert abs(np.mean(rotate == 0) - 0.4) < 0.01
     turned = rotate[rotate != 0]
@@ -415,12 +472,33 @@ def test_box_augmentation_draws_the_lineage_distribution():
     assert turned.min() == -90 and turned.max() == 90
     assert abs(np.mean(np.abs(turned) == 90) - 0.0455) < 0.006
     # applied through MMPose's machinery: one box, centre kept
-    out = ClippedNormalBBoxTransform()(dict(
-        bbox_center=np.array([[50., 60.]], dtype=np.float32),
-        bbox_scale=np.array([[100., 200.]], dtype=np.float32)))
+    out = ClippedNormalBBoxTransform()(
+        dict(
+            bbox_center=np.array([[50., 60.]], dtype=np.float32),
+            bbox_scale=np.array([[100., 200.]], dtype=np.float32)))
     assert out['bbox_center'].tolist() == [[50., 60.]]
     assert out['bbox_rotation'].shape == (1, )
     with pytest.raises(ValueError, match='rotate_prob must be in'):
         ClippedNormalBBoxTransform(rotate_prob=1.5)
     with pytest.raises(ValueError, match='scale_range must be'):
         ClippedNormalBBoxTransform(scale_range=(1.3, 0.7))
+
+
+def test_offsets_stated_once_on_the_dataset(synthetic):
+    """``frame_offsets`` on the dataset reach ``SampleClipFrames()`` (no
+    offsets of its own); a second, different statement is an error."""
+    ann = str(synthetic / 'annotations/posetrack18_val.json')
+    dataset = _dataset(
+        data_root=str(synthetic), ann_file=ann, frame_offsets=(-1, 0, 1))
+    info = dataset.get_data_info(0)
+    assert tuple(info['clip_offsets']) == (-1, 0, 1)
+    out = SampleClipFrames()(dict(_key(5), clip_offsets=(-1, 0, 1)))
+    assert out['frame_numbers'] == [4, 5, 6]
+    with pytest.raises(
+            ValueError,
+            match=r'has offsets \[-2, -1, 0, 1, 2\] '
+            r'but the dataset says frame_offsets=\[-1, 0, 1\]'):
+        SampleClipFrames(offsets=(-2, -1, 0, 1, 2))(
+            dict(_key(5), clip_offsets=(-1, 0, 1)))
+    with pytest.raises(ValueError, match='exactly one 0'):
+        _dataset(data_root=str(synthetic), ann_file=ann, frame_offsets=(-1, 1))

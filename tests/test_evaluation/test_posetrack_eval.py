@@ -8,8 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tdmi_mmpose.evaluation.functional import (POSEVAL_JOINTS,
-                                               MOTAccumulator,
+from tdmi_mmpose.evaluation.functional import (POSEVAL_JOINTS, MOTAccumulator,
                                                evaluate_posetrack,
                                                evaluate_posetrack_folders,
                                                load_sequence, summarize,
@@ -45,13 +44,17 @@ def _assert_close(mine, theirs, what):
 
 def _evaluate(case, order=None, track=True):
     if order is None:
-        return evaluate_posetrack_folders(str(VECTORS / case / 'gt'),
-                                          str(VECTORS / case / 'pred'),
-                                          track=track)
-    gts = [load_sequence(str(VECTORS / case / 'gt' / f'{n}.json'))
-           for n in order]
-    preds = [load_sequence(str(VECTORS / case / 'pred' / f'{n}.json'))
-             for n in order]
+        return evaluate_posetrack_folders(
+            str(VECTORS / case / 'gt'),
+            str(VECTORS / case / 'pred'),
+            track=track)
+    gts = [
+        load_sequence(str(VECTORS / case / 'gt' / f'{n}.json')) for n in order
+    ]
+    preds = [
+        load_sequence(str(VECTORS / case / 'pred' / f'{n}.json'))
+        for n in order
+    ]
     return evaluate_posetrack(gts, preds, track=track)
 
 
@@ -116,9 +119,11 @@ def test_tied_scores_keep_pooled_order(case):
 
 
 def test_duplicate_track_ids_are_refused():
-    with pytest.raises(ValueError, match=r'000389_bonn_test, frame '
-                       r'images/val/000389_bonn_test/000004\.jpg.*'
-                       r'non-unique track ids'):
+    with pytest.raises(
+            ValueError,
+            match=r'000389_bonn_test, frame '
+            r'images/val/000389_bonn_test/000004\.jpg.*'
+            r'non-unique track ids'):
         _evaluate('21_error_duplicate_track_ids')
 
 
@@ -134,9 +139,9 @@ def test_single_evaluated_frame_is_left_out_of_mota(caplog):
 def test_summary_keys():
     summary = summarize(_evaluate('06_synth_basic'))
     assert list(summary)[:15] == list(POSEVAL_JOINTS)
-    for key in ('Head AP', 'Shou AP', 'Elb AP', 'Wri AP', 'Hip AP',
-                'Knee AP', 'Ankl AP', 'Total AP', 'Total MOTA',
-                'Total MOTP', 'Total Prec', 'Total Rec', 'Head MOTA'):
+    for key in ('Head AP', 'Shou AP', 'Elb AP', 'Wri AP', 'Hip AP', 'Knee AP',
+                'Ankl AP', 'Total AP', 'Total MOTA', 'Total MOTP',
+                'Total Prec', 'Total Rec', 'Head MOTA'):
         assert key in summary
     assert abs(summary['Total AP'] - 85.3991) < TOL
 
@@ -158,8 +163,10 @@ def test_accumulator_equals_motmetrics():
     distance sum over all events."""
     mm = pytest.importorskip('motmetrics')
     rng = np.random.RandomState(0)
-    names = ['num_misses', 'num_switches', 'num_false_positives',
-             'num_objects', 'num_detections']
+    names = [
+        'num_misses', 'num_switches', 'num_false_positives', 'num_objects',
+        'num_detections'
+    ]
     for trial in range(40):
         ours, theirs = MOTAccumulator(), mm.MOTAccumulator(auto_id=True)
         for _ in range(rng.randint(1, 12)):
@@ -171,11 +178,10 @@ def test_accumulator_equals_motmetrics():
                 d[np.isfinite(d)] = 0.25
             ours.update(oids, hids, d)
             theirs.update(oids, hids, d)
-        got = mm.metrics.create().compute(theirs, metrics=names,
-                                          return_dataframe=False)
-        assert (ours.misses, ours.switches, ours.false_positives,
-                ours.objects, ours.matches) == tuple(
-                    got[n] for n in names), f'trial {trial}'
+        got = mm.metrics.create().compute(
+            theirs, metrics=names, return_dataframe=False)
+        assert (ours.misses, ours.switches, ours.false_positives, ours.objects,
+                ours.matches) == tuple(got[n] for n in names), f'trial {trial}'
         dsum = theirs.events['D'].sum()
         assert ours.dist_sum == pytest.approx(0 if np.isnan(dsum) else dsum)
 
@@ -202,17 +208,19 @@ def _edit(path, fn):
 def test_missing_prediction_file(tmp_path):
     gt, pred = _copy_case(tmp_path)
     (pred / '007349_mpii_test.json').unlink()
-    with pytest.raises(ValueError, match='no prediction file.*'
-                       '007349_mpii_test.json'):
+    with pytest.raises(
+            ValueError, match='no prediction file.*'
+            '007349_mpii_test.json'):
         evaluate_posetrack_folders(str(gt), str(pred))
 
 
 def test_frame_count_mismatch(tmp_path):
     gt, pred = _copy_case(tmp_path)
-    _edit(pred / '007349_mpii_test.json',
-          lambda d: d['images'].pop())
-    with pytest.raises(ValueError, match='sequence 007349_mpii_test.*'
-                       'has 10 frames.*has 11'):
+    _edit(pred / '007349_mpii_test.json', lambda d: d['images'].pop())
+    with pytest.raises(
+            ValueError,
+            match='sequence 007349_mpii_test.*'
+            'has 10 frames.*has 11'):
         evaluate_posetrack_folders(str(gt), str(pred))
 
 
@@ -225,8 +233,7 @@ def test_frame_count_mismatch(tmp_path):
 ])
 def test_bad_prediction_values(tmp_path, edit, message):
     gt, pred = _copy_case(tmp_path)
-    _edit(pred / '014731_mpii_test.json',
-          lambda d: edit(d['annotations'][0]))
+    _edit(pred / '014731_mpii_test.json', lambda d: edit(d['annotations'][0]))
     with pytest.raises(ValueError, match=message) as info:
         evaluate_posetrack_folders(str(gt), str(pred))
     assert '014731_mpii_test' in str(info.value)
@@ -235,8 +242,9 @@ def test_bad_prediction_values(tmp_path, edit, message):
 def test_malformed_files(tmp_path):
     gt, pred = _copy_case(tmp_path)
     (pred / '014731_mpii_test.json').write_text('{"images": [')
-    with pytest.raises(ValueError, match='014731_mpii_test.json: not valid '
-                       'JSON'):
+    with pytest.raises(
+            ValueError, match='014731_mpii_test.json: not valid '
+            'JSON'):
         evaluate_posetrack_folders(str(gt), str(pred))
     (pred / '014731_mpii_test.json').write_text('{"images": []}')
     with pytest.raises(ValueError, match='missing "annotations"'):

@@ -13,8 +13,7 @@ from tdmi_mmpose.evaluation.functional import PT18_KEYPOINTS
 
 VECTORS = Path(__file__).resolve().parents[1] / 'data' / 'poseval_vectors'
 META = dict(
-    keypoint_id2name=dict(enumerate(PT18_KEYPOINTS)),
-    sigmas=np.full(17, 0.08))
+    keypoint_id2name=dict(enumerate(PT18_KEYPOINTS)), sigmas=np.full(17, 0.08))
 
 
 def _samples_from_prediction_files(pred_dir, box_score=1.0, data_root='/d/'):
@@ -29,8 +28,8 @@ def _samples_from_prediction_files(pred_dir, box_score=1.0, data_root='/d/'):
         for i, ann in enumerate(data['annotations']):
             if ann['image_id'] not in file_of:
                 continue
-            kpts = np.asarray(ann['keypoints'], dtype=np.float64).reshape(
-                17, 3)
+            kpts = np.asarray(
+                ann['keypoints'], dtype=np.float64).reshape(17, 3)
             scores = np.asarray(ann.get('scores') or kpts[:, 2])
             samples.append(
                 dict(
@@ -40,8 +39,9 @@ def _samples_from_prediction_files(pred_dir, box_score=1.0, data_root='/d/'):
                         keypoints=kpts[None, :, :2],
                         keypoint_scores=scores[None],
                         track_ids=np.array([ann['track_id']])),
-                    gt_instances=dict(bbox_scores=np.array([box_score]),
-                                      bbox_scales=np.array([[100., 200.]]))))
+                    gt_instances=dict(
+                        bbox_scores=np.array([box_score]),
+                        bbox_scales=np.array([[100., 200.]]))))
     return samples
 
 
@@ -57,8 +57,8 @@ def test_tdmi_protocol_reproduces_poseval(tmp_path):
     case = VECTORS / '06_synth_basic'
     expected = json.loads((case / 'expected.json').read_text())
     out_dir = tmp_path / 'preds'
-    metric = PoseTrackMetric(gt_dir=str(case / 'gt'), track=True,
-                             outfile_prefix=str(out_dir))
+    metric = PoseTrackMetric(
+        gt_dir=str(case / 'gt'), track=True, outfile_prefix=str(out_dir))
     results = _run(metric, _samples_from_prediction_files(case / 'pred'))
     assert results['posetrack/Total AP'] == pytest.approx(
         expected['ap']['groups']['Total'], abs=0.01)
@@ -78,16 +78,18 @@ def test_tdmi_protocol_reproduces_poseval(tmp_path):
 def test_tdmi_protocol_multiplies_box_score(tmp_path):
     case = VECTORS / '06_synth_basic'
     out = tmp_path / 'p'
-    _run(PoseTrackMetric(gt_dir=str(case / 'gt'), outfile_prefix=str(out)),
-         _samples_from_prediction_files(case / 'pred', box_score=0.5))
+    _run(
+        PoseTrackMetric(gt_dir=str(case / 'gt'), outfile_prefix=str(out)),
+        _samples_from_prediction_files(case / 'pred', box_score=0.5))
     written = json.loads((out / '007349_mpii_test.json').read_text())
     source = json.loads((case / 'pred' / '007349_mpii_test.json').read_text())
     ann_w, ann_s = written['annotations'][0], source['annotations'][0]
     np.testing.assert_allclose(ann_w['scores'],
                                np.asarray(ann_s['scores']) * 0.5)
     assert [im['id'] for im in written['images']] == [
-        im['id'] for im in json.loads(
-            (case / 'gt' / '007349_mpii_test.json').read_text())['images']
+        im['id']
+        for im in json.loads((case / 'gt' /
+                              '007349_mpii_test.json').read_text())['images']
     ]
 
 
@@ -95,14 +97,19 @@ def test_mmpose_protocol_suppresses_duplicates(tmp_path):
     case = VECTORS / '10_duplicates'
     samples = _samples_from_prediction_files(case / 'pred')
     out_t, out_m = tmp_path / 't', tmp_path / 'm'
-    tdmi = _run(PoseTrackMetric(gt_dir=str(case / 'gt'),
-                                outfile_prefix=str(out_t)), samples)
-    mmp = _run(PoseTrackMetric(gt_dir=str(case / 'gt'), protocol='mmpose',
-                               outfile_prefix=str(out_m)), samples)
+    tdmi = _run(
+        PoseTrackMetric(gt_dir=str(case / 'gt'), outfile_prefix=str(out_t)),
+        samples)
+    mmp = _run(
+        PoseTrackMetric(
+            gt_dir=str(case / 'gt'),
+            protocol='mmpose',
+            outfile_prefix=str(out_m)), samples)
 
     def count(folder):
-        return sum(len(json.loads(p.read_text())['annotations'])
-                   for p in folder.iterdir())
+        return sum(
+            len(json.loads(p.read_text())['annotations'])
+            for p in folder.iterdir())
 
     assert count(out_m) < count(out_t) == len(samples)
     # duplicated people are false positives without NMS
@@ -116,8 +123,8 @@ def test_mmpose_protocol_suppresses_duplicates(tmp_path):
 def test_real_posetrack18_ground_truth_and_image_paths(tmp_path):
     """Real PoseTrack18 files: predictions equal to the GT score 100."""
     case = VECTORS / '01_perfect_real'
-    samples = _samples_from_prediction_files(case / 'pred',
-                                             data_root='data/posetrack18/')
+    samples = _samples_from_prediction_files(
+        case / 'pred', data_root='data/posetrack18/')
     results = _run(PoseTrackMetric(gt_dir=str(case / 'gt')), samples)
     assert results['posetrack/Total AP'] == pytest.approx(100.0)
 
@@ -135,15 +142,17 @@ def test_unknown_frame_and_bad_arguments(tmp_path):
     with pytest.raises(ValueError, match='track=True needs'):
         samples = _samples_from_prediction_files(case / 'pred')[:1]
         del samples[0]['pred_instances']['track_ids']
-        PoseTrackMetric(gt_dir=str(case / 'gt'), track=True).process(
-            [], samples)
+        PoseTrackMetric(
+            gt_dir=str(case / 'gt'), track=True).process([], samples)
 
 
 def test_format_only_writes_files_without_evaluating(tmp_path):
     case = VECTORS / '06_synth_basic'
     out = tmp_path / 'submission'
-    results = _run(PoseTrackMetric(gt_dir=str(case / 'gt'), format_only=True,
-                                   outfile_prefix=str(out)),
-                   _samples_from_prediction_files(case / 'pred'))
+    results = _run(
+        PoseTrackMetric(
+            gt_dir=str(case / 'gt'), format_only=True,
+            outfile_prefix=str(out)),
+        _samples_from_prediction_files(case / 'pred'))
     assert results == {}
     assert len(list(out.glob('*.json'))) == 3

@@ -8,13 +8,13 @@ import copy
 import pytest
 import torch
 import torch.nn as nn
+from conftest import ROOT
 from mmengine.config import Config
 from mmengine.registry import init_default_scope
 from mmpose.registry import MODELS
 from torchvision.ops import DeformConv2d
 
 import tdmi_mmpose  # noqa: F401
-from conftest import ROOT
 
 MAIN = ROOT / 'configs' / 'tdmi_hrnet_w48_posetrack17.py'
 
@@ -57,8 +57,10 @@ def test_deformable_conv_geometry(w48):
     for align in w48.temporal_encoder.aligns:
         assert align.deform_conv.dilation == (1, 1)
         assert align.deform_conv.padding == (1, 1)
-    for align in [*w48.temporal_encoder.aligns,
-                  *w48.appearance.guide_refine, *w48.appearance.support_align]:
+    for align in [
+            *w48.temporal_encoder.aligns, *w48.appearance.guide_refine,
+            *w48.appearance.support_align
+    ]:
         for conv in (align.offset_conv, align.mask_conv):
             assert conv.dilation == (3, 3) and conv.padding == (3, 3)
     # the accumulators project their shortcut although widths are equal
@@ -67,8 +69,10 @@ def test_deformable_conv_geometry(w48):
 
 
 def test_fresh_model_has_the_lineage_initialisation(w48):
-    outside = [w48.temporal_encoder, w48.appearance, w48.disentangler,
-               w48.head.fusion, w48.head.final_layer]
+    outside = [
+        w48.temporal_encoder, w48.appearance, w48.disentangler,
+        w48.head.fusion, w48.head.final_layer
+    ]
     convs = bns = dcns = linears = 0
     for part in outside:
         for m in part.modules():
@@ -110,8 +114,10 @@ def _released_posetrack18_state_dict():
     for key in ('frozen', 'init_cfg'):
         backbone_cfg.pop(key, None)
     backbone = MODELS.build(backbone_cfg)
-    state = {f'backbone.{k}': _random_like(k, v)
-             for k, v in backbone.state_dict().items()}
+    state = {
+        f'backbone.{k}': _random_like(k, v)
+        for k, v in backbone.state_dict().items()
+    }
     state['keypoint_head.final_layer.weight'] = torch.randn(17, 48, 1, 1)
     state['keypoint_head.final_layer.bias'] = torch.randn(17)
     return state
@@ -120,8 +126,8 @@ def _released_posetrack18_state_dict():
 def test_recipe_loads_the_released_single_frame_checkpoint(tmp_path):
     state = _released_posetrack18_state_dict()
     path = tmp_path / 'hrnet_w48_posetrack18_384x288.pth'
-    torch.save(dict(meta=dict(mmpose_version='0.21.0'), state_dict=state),
-               path)
+    torch.save(
+        dict(meta=dict(mmpose_version='0.21.0'), state_dict=state), path)
     torch.manual_seed(1)
     model = MODELS.build(_w48_cfg(single_frame_checkpoint=str(path)))
     assert not model.head.y_projector.loaded

@@ -15,8 +15,8 @@ C, K = 8, 5
 
 def _feats(scale=1.0, requires_grad=True):
     torch.manual_seed(0)
-    shapes = dict(motion=C, useful=C, noisy=C, appearance=C, fused=C,
-                  heatmaps=K)
+    shapes = dict(
+        motion=C, useful=C, noisy=C, appearance=C, fused=C, heatmaps=K)
     return {
         k: (torch.randn(2, c, 6, 4) * scale).requires_grad_(requires_grad)
         for k, c in shapes.items()
@@ -36,8 +36,7 @@ def test_kl_softmax_is_the_lineage_formula():
     with warnings.catch_warnings():
         warnings.simplefilter('ignore')
         reference = F.kl_div(p, q, reduction='mean')
-    assert torch.allclose(KLSoftmaxMI()(a, b), reference, rtol=1e-5,
-                          atol=1e-8)
+    assert torch.allclose(KLSoftmaxMI()(a, b), reference, rtol=1e-5, atol=1e-8)
     # a softmax over the positions of each (instance, channel) row:
     # shifting a whole row by a constant changes nothing
     assert torch.allclose(KLSoftmaxMI()(a + 3.0, b), reference)
@@ -55,8 +54,9 @@ def test_kl_softmax_gradient_finite_where_softmax_underflows():
     p = F.softmax(a.flatten(2) / 0.05, dim=-1)
     with warnings.catch_warnings():
         warnings.simplefilter('ignore')
-        F.kl_div(p, F.softmax(b2.flatten(2) / 0.05, dim=-1),
-                 reduction='mean').backward()
+        F.kl_div(
+            p, F.softmax(b2.flatten(2) / 0.05, dim=-1),
+            reduction='mean').backward()
     assert torch.isnan(b2.grad).any()
 
 
@@ -119,18 +119,18 @@ def test_gradients_follow_the_detach_rules():
 
 def test_each_term_and_group_switchable():
     for term, (group, *_rest) in MI_TERMS.items():
-        loss = TDMIMutualInformationLoss(channels=C, num_keypoints=K,
-                                         term_weights={term: 0.})
+        loss = TDMIMutualInformationLoss(
+            channels=C, num_keypoints=K, term_weights={term: 0.})
         assert term not in loss.estimators
         feats = _feats()
-        full = TDMIMutualInformationLoss(channels=C, num_keypoints=K)(
-            feats, _projector())
+        full = TDMIMutualInformationLoss(
+            channels=C, num_keypoints=K)(feats, _projector())
         part = loss(feats, _projector())
         assert not torch.allclose(part[f'loss_mi_{group}'],
                                   full[f'loss_mi_{group}']), term
     for group in ('motion', 'modal', 'reg'):
-        loss = TDMIMutualInformationLoss(channels=C, num_keypoints=K,
-                                         group_weights={group: 0.})
+        loss = TDMIMutualInformationLoss(
+            channels=C, num_keypoints=K, group_weights={group: 0.})
         assert f'loss_mi_{group}' not in loss(_feats(), _projector())
     with pytest.raises(ValueError, match='unknown MI terms'):
         TDMIMutualInformationLoss(term_weights=dict(mi_xy=1.))
@@ -155,7 +155,10 @@ def test_club_for_minimised_terms_only():
 def test_losses_finite_with_large_activations_under_autocast():
     loss = TDMIMutualInformationLoss(channels=C, num_keypoints=K)
     with torch.autocast('cpu', dtype=torch.bfloat16):
-        out = loss({k: v.bfloat16() for k, v in _feats(1e4).items()},
+        out = loss({
+            k: v.bfloat16()
+            for k, v in _feats(1e4).items()
+        },
                    _projector().bfloat16())
     for key, value in out.items():
         assert torch.isfinite(value), key

@@ -4,7 +4,6 @@ frozen without autograd, re-entrant."""
 import copy
 import threading
 
-import pytest
 import torch
 from mmpose.models.backbones import HRNet
 
@@ -12,14 +11,30 @@ import tdmi_mmpose  # noqa: F401
 from tdmi_mmpose.models.backbones import MultiStageHRNet
 
 EXTRA = dict(
-    stage1=dict(num_modules=1, num_branches=1, block='BOTTLENECK',
-                num_blocks=(1, ), num_channels=(8, )),
-    stage2=dict(num_modules=1, num_branches=2, block='BASIC',
-                num_blocks=(1, 1), num_channels=(8, 16)),
-    stage3=dict(num_modules=1, num_branches=3, block='BASIC',
-                num_blocks=(1, 1, 1), num_channels=(8, 16, 32)),
-    stage4=dict(num_modules=1, num_branches=4, block='BASIC',
-                num_blocks=(1, 1, 1, 1), num_channels=(8, 16, 32, 64)))
+    stage1=dict(
+        num_modules=1,
+        num_branches=1,
+        block='BOTTLENECK',
+        num_blocks=(1, ),
+        num_channels=(8, )),
+    stage2=dict(
+        num_modules=1,
+        num_branches=2,
+        block='BASIC',
+        num_blocks=(1, 1),
+        num_channels=(8, 16)),
+    stage3=dict(
+        num_modules=1,
+        num_branches=3,
+        block='BASIC',
+        num_blocks=(1, 1, 1),
+        num_channels=(8, 16, 32)),
+    stage4=dict(
+        num_modules=1,
+        num_branches=4,
+        block='BASIC',
+        num_blocks=(1, 1, 1, 1),
+        num_channels=(8, 16, 32, 64)))
 
 
 def test_four_stage_features_at_quarter_resolution():
@@ -34,13 +49,16 @@ def test_four_stage_features_at_quarter_resolution():
     stock.load_state_dict(net.state_dict())
     x = torch.randn(1, 3, 64, 64)
     assert torch.allclose(net(x)[3], stock(x)[0])
-    f1 = stock.transition1[0](stock.layer1(stock.relu(stock.norm2(
-        stock.conv2(stock.relu(stock.norm1(stock.conv1(x))))))))
+    f1 = stock.transition1[0](
+        stock.layer1(
+            stock.relu(
+                stock.norm2(
+                    stock.conv2(stock.relu(stock.norm1(stock.conv1(x))))))))
     assert torch.allclose(net(x)[0], f1)
     # the four features differ (no stage returned twice)
     out = net(x)
-    assert not any(torch.equal(out[i], out[j]) for i in range(4)
-                   for j in range(i + 1, 4))
+    assert not any(
+        torch.equal(out[i], out[j]) for i in range(4) for j in range(i + 1, 4))
 
 
 def test_stock_hrnet_checkpoint_loads_strictly(tmp_path):
@@ -68,8 +86,8 @@ def test_frozen_backbone_has_no_graph_and_eval_batchnorm():
 
 def test_lineage_batchnorm_and_trainable_options():
     # norm_eval=False: frozen weights, but BatchNorm statistics update
-    net = MultiStageHRNet(extra=copy.deepcopy(EXTRA), frozen=True,
-                          norm_eval=False).train()
+    net = MultiStageHRNet(
+        extra=copy.deepcopy(EXTRA), frozen=True, norm_eval=False).train()
     bn = net.stage4[0].branches[0][0].bn1
     stats = bn.running_mean.clone()
     net(torch.randn(2, 3, 64, 64))
@@ -88,9 +106,12 @@ def test_every_stage_feature_equals_stock_hrnet_branch0():
     stock.eval()
     stock.load_state_dict(net.state_dict())
     seen = {}
+
     def keep(name):
+
         def hook(module, args, out):
             seen[name] = out[0]
+
         return hook
 
     for name in ('stage2', 'stage3'):

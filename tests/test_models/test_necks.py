@@ -19,8 +19,8 @@ def _stages(b, t, num=4, h=8, w=6):
 @pytest.mark.parametrize('b', [1, 2])
 @pytest.mark.parametrize('t', [2, 3, 5])
 def test_tde_shapes(b, t):
-    tde = TemporalDifferenceEncoder(in_channels=C, num_frames=t,
-                                    deform_groups=G)
+    tde = TemporalDifferenceEncoder(
+        in_channels=C, num_frames=t, deform_groups=G)
     assert tde(_stages(b, t)).shape == (b, C, 8, 6)
 
 
@@ -33,8 +33,8 @@ def test_tde_shapes(b, t):
     dict(stages=(0, 3), num_backbone_stages=4, blocks_per_stage=1),
 ])
 def test_tde_options(options):
-    tde = TemporalDifferenceEncoder(in_channels=C, num_frames=3,
-                                    deform_groups=G, **options)
+    tde = TemporalDifferenceEncoder(
+        in_channels=C, num_frames=3, deform_groups=G, **options)
     assert tde(_stages(2, 3)).shape == (2, C, 8, 6)
 
 
@@ -43,8 +43,8 @@ def test_tde_sees_only_temporal_change():
     1-3 (a static appearance) changes nothing: only differences enter. The
     last stage also guides the modulation, so there it does matter."""
     torch.manual_seed(0)
-    tde = TemporalDifferenceEncoder(in_channels=C, num_frames=3,
-                                    deform_groups=G).eval()
+    tde = TemporalDifferenceEncoder(
+        in_channels=C, num_frames=3, deform_groups=G).eval()
     for m in tde.modules():  # visible offsets and masks
         if isinstance(m, torch.nn.Conv2d):
             torch.nn.init.normal_(m.weight, std=0.1)
@@ -64,9 +64,12 @@ def test_tde_guidance_uses_the_configured_key_frame():
     frame 0's last-stage feature changes M; with stage 4 not differenced
     (stages=(0,)), changing the middle frame's F^4 does not."""
     torch.manual_seed(0)
-    tde = TemporalDifferenceEncoder(in_channels=C, num_frames=3,
-                                    key_frame_index=0, stages=(0, ),
-                                    deform_groups=G).eval()
+    tde = TemporalDifferenceEncoder(
+        in_channels=C,
+        num_frames=3,
+        key_frame_index=0,
+        stages=(0, ),
+        deform_groups=G).eval()
     for m in tde.modules():
         if isinstance(m, torch.nn.Conv2d):
             torch.nn.init.normal_(m.weight, std=0.1)
@@ -102,8 +105,8 @@ def test_tde_invalid_arguments(kwargs, message):
 
 
 def test_tde_rejects_wrong_inputs():
-    tde = TemporalDifferenceEncoder(in_channels=C, num_frames=3,
-                                    deform_groups=G)
+    tde = TemporalDifferenceEncoder(
+        in_channels=C, num_frames=3, deform_groups=G)
     with pytest.raises(ValueError, match='expected 4 stage features'):
         tde(_stages(1, 3, num=3))
     with pytest.raises(ValueError, match='T=3'):
@@ -112,8 +115,8 @@ def test_tde_rejects_wrong_inputs():
 
 @pytest.mark.parametrize('mode', ['attention', 'split'])
 def test_rdm(mode):
-    rdm = RepresentationDisentanglementModule(in_channels=C,
-                                              hidden_channels=16, mode=mode)
+    rdm = RepresentationDisentanglementModule(
+        in_channels=C, hidden_channels=16, mode=mode)
     m = torch.randn(2, C, 8, 6)
     useful, noisy = rdm(m)
     assert useful.shape == noisy.shape == m.shape
@@ -124,8 +127,8 @@ def test_rdm(mode):
     else:
         # channel attention: a per-(instance, channel) weight in (0, 1)
         ratio = useful / m
-        assert torch.allclose(ratio, ratio[..., :1, :1].expand_as(ratio),
-                              atol=1e-5)
+        assert torch.allclose(
+            ratio, ratio[..., :1, :1].expand_as(ratio), atol=1e-5)
         assert ((ratio > 0) & (ratio < 1)).all()
         assert not torch.allclose(useful, noisy)
 
@@ -144,8 +147,8 @@ def test_rdm_invalid():
 @pytest.mark.parametrize('t', [2, 3, 5])
 @pytest.mark.parametrize('mode', ['aligned', 'keyframe'])
 def test_appearance(b, t, mode):
-    enc = AppearanceEncoder(in_channels=C, num_frames=t, mode=mode,
-                            deform_groups=G)
+    enc = AppearanceEncoder(
+        in_channels=C, num_frames=t, mode=mode, deform_groups=G)
     feats = torch.randn(b, t, C, 8, 6)
     out = enc(feats)
     assert out.shape == (b, C, 8, 6)
@@ -159,22 +162,27 @@ def test_appearance_invalid():
     with pytest.raises(ValueError, match='num_frames must be >= 2'):
         AppearanceEncoder(num_frames=1, key_frame_index=0)
     with pytest.raises(ValueError, match='T=5'):
-        AppearanceEncoder(in_channels=C, deform_groups=G)(
-            torch.randn(1, 3, C, 4, 4))
+        AppearanceEncoder(
+            in_channels=C, deform_groups=G)(
+                torch.randn(1, 3, C, 4, 4))
 
 
 def test_appearance_last_alignment_is_steered_by_the_aligned_feature():
     """DCN_4 predicts its offsets and mask from DCN_3's output (lineage),
     DCN_1-3 from the guidance; the option keeps the first version."""
     for guide, expect_aligned in (('aligned', True), ('guide', False)):
-        enc = AppearanceEncoder(in_channels=C, num_frames=3,
-                                deform_groups=G,
-                                last_align_guide=guide).eval()
+        enc = AppearanceEncoder(
+            in_channels=C,
+            num_frames=3,
+            deform_groups=G,
+            last_align_guide=guide).eval()
         seen = {}
 
         def keep(name, what):
+
             def hook(module, args, out):
                 seen[name] = out if what == 'out' else args[0]
+
             return hook
 
         enc.support_align[0].register_forward_hook(keep('dcn3_out', 'out'))

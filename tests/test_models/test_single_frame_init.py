@@ -6,12 +6,12 @@ import copy
 
 import pytest
 import torch
+from conftest import ROOT
 from mmengine.config import Config
 from mmengine.registry import init_default_scope
 from mmpose.registry import MODELS
 
 import tdmi_mmpose  # noqa: F401
-from conftest import ROOT
 
 TINY = ROOT / 'configs' / 'smoke' / 'tdmi_hrnet_tiny.py'
 Y_ON = dict(term_weights=dict(y_useful_heatmaps=1., y_appearance_heatmaps=1.))
@@ -40,8 +40,10 @@ def _single_frame_state(prefix='head.final_layer.', channels=8):
     for key in ('frozen', 'init_cfg'):
         backbone_cfg.pop(key, None)
     backbone = MODELS.build(backbone_cfg)
-    state = {f'backbone.{k}': _random_like(k, v)
-             for k, v in backbone.state_dict().items()}
+    state = {
+        f'backbone.{k}': _random_like(k, v)
+        for k, v in backbone.state_dict().items()
+    }
     state[prefix + 'weight'] = torch.randn(17, channels, 1, 1)
     state[prefix + 'bias'] = torch.randn(17)
     return state
@@ -52,19 +54,18 @@ def _samples_and_clip():
     return torch.randn(2, 3, 3, 64, 64), samples(2)
 
 
-@pytest.mark.parametrize('prefix', ['head.final_layer.',
-                                    'keypoint_head.final_layer.'])
+@pytest.mark.parametrize('prefix',
+                         ['head.final_layer.', 'keypoint_head.final_layer.'])
 def test_single_frame_checkpoint_loads_backbone_and_projector(
         tmp_path, prefix):
     state = _single_frame_state(prefix)
     torch.save(dict(state_dict=state), tmp_path / 'stage1.pth')
-    model = MODELS.build(_cfg(single_frame_checkpoint=str(tmp_path /
-                                                          'stage1.pth')))
+    model = MODELS.build(
+        _cfg(single_frame_checkpoint=str(tmp_path / 'stage1.pth')))
     model.init_weights()
     assert torch.equal(model.backbone.conv1.weight,
                        state['backbone.conv1.weight'])
-    assert torch.equal(model.head.y_projector.weight, state[prefix +
-                                                           'weight'])
+    assert torch.equal(model.head.y_projector.weight, state[prefix + 'weight'])
     assert model.head.y_projector.loaded
     # now the mi_y terms may train
     model.head.mi_loss = MODELS.build(
@@ -78,29 +79,34 @@ def test_wrong_single_frame_checkpoints_are_refused(tmp_path):
     state = _single_frame_state()
     del state['backbone.stage4.0.branches.0.0.conv1.weight']
     torch.save(state, tmp_path / 'partial.pth')
-    model = MODELS.build(_cfg(single_frame_checkpoint=str(tmp_path /
-                                                          'partial.pth')))
-    with pytest.raises(KeyError, match='partial.pth.*backbone keys are '
-                       'missing'):
+    model = MODELS.build(
+        _cfg(single_frame_checkpoint=str(tmp_path / 'partial.pth')))
+    with pytest.raises(
+            KeyError, match='partial.pth.*backbone keys are '
+            'missing'):
         model.init_weights()
     state = _single_frame_state(channels=32)  # another width
     torch.save(state, tmp_path / 'w32.pth')
-    model = MODELS.build(_cfg(single_frame_checkpoint=str(tmp_path /
-                                                          'w32.pth')))
-    with pytest.raises(ValueError, match='final_layer.weight has shape '
-                       r'\(17, 32, 1, 1\)'):
+    model = MODELS.build(
+        _cfg(single_frame_checkpoint=str(tmp_path / 'w32.pth')))
+    with pytest.raises(
+            ValueError, match='final_layer.weight has shape '
+            r'\(17, 32, 1, 1\)'):
         model.init_weights()
     state = _single_frame_state()
     del state['head.final_layer.weight']
     torch.save(state, tmp_path / 'nohead.pth')
-    model = MODELS.build(_cfg(single_frame_checkpoint=str(tmp_path /
-                                                          'nohead.pth')))
+    model = MODELS.build(
+        _cfg(single_frame_checkpoint=str(tmp_path / 'nohead.pth')))
     with pytest.raises(KeyError, match='no final layer'):
         model.init_weights()
     with pytest.raises(ValueError, match='loaded twice'):
-        MODELS.build(_cfg(single_frame_checkpoint='x.pth', backbone=dict(
-            _cfg().backbone, init_cfg=dict(type='Pretrained',
-                                           checkpoint='x.pth'))))
+        MODELS.build(
+            _cfg(
+                single_frame_checkpoint='x.pth',
+                backbone=dict(
+                    _cfg().backbone,
+                    init_cfg=dict(type='Pretrained', checkpoint='x.pth'))))
 
 
 def test_random_projector_is_refused_and_loaded_ones_are_not(tmp_path):
@@ -109,14 +115,16 @@ def test_random_projector_is_refused_and_loaded_ones_are_not(tmp_path):
     model = MODELS.build(cfg)
     model.init_weights()
     model.train()
-    with pytest.raises(RuntimeError, match=r"y_useful_heatmaps.*"
-                       r"single_frame_checkpoint"):
+    with pytest.raises(
+            RuntimeError, match=r"y_useful_heatmaps.*"
+            r"single_frame_checkpoint"):
         model(*_samples_and_clip(), mode='loss')
     # a projector given by projector_init_cfg counts as loaded
     state = _single_frame_state()
     torch.save(dict(state_dict=state), tmp_path / 'stage1.pth')
     cfg.head.projector_init_cfg = dict(
-        type='Pretrained', checkpoint=str(tmp_path / 'stage1.pth'),
+        type='Pretrained',
+        checkpoint=str(tmp_path / 'stage1.pth'),
         prefix='head.final_layer.')
     model = MODELS.build(cfg)
     model.init_weights()
@@ -133,9 +141,9 @@ def test_random_projector_is_refused_and_loaded_ones_are_not(tmp_path):
     # a final layer of the wrong shape does not count as loaded
     fresh = MODELS.build(_cfg(head=dict(cfg.head, projector_init_cfg=None)))
     from mmengine.runner.checkpoint import load_state_dict
-    load_state_dict(fresh.head.y_projector,
-                    dict(weight=torch.zeros(17, 4, 1, 1),
-                         bias=torch.zeros(17)))
+    load_state_dict(
+        fresh.head.y_projector,
+        dict(weight=torch.zeros(17, 4, 1, 1), bias=torch.zeros(17)))
     assert not fresh.head.y_projector.loaded
 
 
@@ -152,5 +160,7 @@ def test_noisy_branch_only_where_a_loss_trains_it():
     losses = model(*_samples_and_clip(), mode='loss')
     losses['loss_kpt'].backward()
     # every trainable parameter gets a gradient (what DDP needs)
-    assert [n for n, p in model.named_parameters()
-            if p.requires_grad and p.grad is None] == []
+    assert [
+        n for n, p in model.named_parameters()
+        if p.requires_grad and p.grad is None
+    ] == []

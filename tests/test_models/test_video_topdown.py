@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import torch
+from conftest import ROOT
 from mmengine.config import Config
 from mmengine.registry import init_default_scope
 from mmengine.structures import InstanceData, PixelData
@@ -16,7 +17,6 @@ from mmpose.registry import MODELS
 from mmpose.structures import PoseDataSample
 
 import tdmi_mmpose  # noqa: F401
-from conftest import ROOT
 from tdmi_mmpose.apis import inference_clip
 
 CONFIG = ROOT / 'configs' / 'smoke' / 'tdmi_hrnet_tiny.py'
@@ -27,8 +27,7 @@ FLIP = [0, 2, 1, 4, 3, 6, 5, 8, 7, 10, 9, 12, 11, 14, 13, 16, 15]
 def build(num_frames=3, **changes):
     init_default_scope('mmpose')
     cfg = copy.deepcopy(Config.fromfile(str(CONFIG)).model)
-    cfg.num_frames = num_frames
-    cfg.data_preprocessor.num_frames = num_frames
+    cfg.num_frames = num_frames  # the preprocessor takes it from here
     for key, value in changes.items():
         cfg[key].update(value)
     torch.manual_seed(0)
@@ -41,15 +40,18 @@ def samples(b, seed=0):
     rng = np.random.RandomState(seed)
     out = []
     for _ in range(b):
-        s = PoseDataSample(metainfo=dict(
-            input_size=(64, 64), input_center=np.array([32., 32.]),
-            input_scale=np.array([64., 64.]), flip_indices=FLIP))
-        s.gt_fields = PixelData(heatmaps=torch.from_numpy(
-            rng.uniform(size=(17, 16, 16)).astype(np.float32)))
-        s.gt_instance_labels = InstanceData(keypoint_weights=torch.ones(1,
-                                                                        17))
-        s.gt_instances = InstanceData(bboxes=np.zeros((1, 4)),
-                                      bbox_scores=np.ones(1))
+        s = PoseDataSample(
+            metainfo=dict(
+                input_size=(64, 64),
+                input_center=np.array([32., 32.]),
+                input_scale=np.array([64., 64.]),
+                flip_indices=FLIP))
+        s.gt_fields = PixelData(
+            heatmaps=torch.from_numpy(
+                rng.uniform(size=(17, 16, 16)).astype(np.float32)))
+        s.gt_instance_labels = InstanceData(keypoint_weights=torch.ones(1, 17))
+        s.gt_instances = InstanceData(
+            bboxes=np.zeros((1, 4)), bbox_scores=np.ones(1))
         out.append(s)
     return out
 
@@ -65,8 +67,10 @@ def test_tensor_mode_shapes(b, t):
 def test_loss_mode_and_gradients():
     model = build().train()
     losses = model(torch.randn(2, 3, 3, 64, 64), samples(2), mode='loss')
-    assert {'loss_kpt', 'acc_pose', 'loss_mi_motion', 'loss_mi_modal',
-            'loss_mi_reg'} <= set(losses)
+    assert {
+        'loss_kpt', 'acc_pose', 'loss_mi_motion', 'loss_mi_modal',
+        'loss_mi_reg'
+    } <= set(losses)
     total = sum(v for k, v in losses.items() if k.startswith('loss'))
     total.backward()
     missing = [
@@ -74,8 +78,9 @@ def test_loss_mode_and_gradients():
         if p.requires_grad and (p.grad is None or not p.grad.abs().sum() > 0)
     ]
     assert missing == []
-    assert all(torch.isfinite(p.grad).all() for p in model.parameters()
-               if p.grad is not None)
+    assert all(
+        torch.isfinite(p.grad).all() for p in model.parameters()
+        if p.grad is not None)
     # the noisy branch learns only through the MI loss, and it does
     assert model.disentangler.noisy_mlp[0].weight.grad.abs().sum() > 0
     # frozen parts get nothing
@@ -86,8 +91,11 @@ def test_loss_mode_and_gradients():
 def test_noisy_branch_gets_no_gradient_without_the_motion_mi_group():
     """Why the ablations without the motion group drop the noisy branch:
     nothing else trains it."""
-    model = build(head=dict(mi_loss=dict(
-        type='TDMIMutualInformationLoss', group_weights=dict(motion=0.))))
+    model = build(
+        head=dict(
+            mi_loss=dict(
+                type='TDMIMutualInformationLoss',
+                group_weights=dict(motion=0.))))
     losses = model(torch.randn(2, 3, 3, 64, 64), samples(2), mode='loss')
     assert 'loss_mi_motion' not in losses
     sum(v for k, v in losses.items() if k.startswith('loss')).backward()
@@ -114,9 +122,9 @@ def test_predict_mode_and_flip_test():
         results = model(x, samples(2), mode='predict')
         plain = model(x, None, mode='tensor')
         flipped = model(x.flip(-1), None, mode='tensor')
-    expected = (plain + flip_heatmaps(flipped, flip_mode='heatmap',
-                                      flip_indices=FLIP,
-                                      shift_heatmap=True)) / 2
+    expected = (plain + flip_heatmaps(
+        flipped, flip_mode='heatmap', flip_indices=FLIP,
+        shift_heatmap=True)) / 2
     got = torch.stack([r.pred_fields.heatmaps for r in results])
     assert torch.allclose(got, expected, atol=1e-6)
     for r in results:
@@ -158,8 +166,14 @@ def test_invalid_configurations():
     with pytest.raises(ValueError, match='key_frame_index must be in'):
         MODELS.build(
             dict(Config.fromfile(str(CONFIG)).model, key_frame_index=7))
-    with pytest.raises(ValueError, match='temporal_encoder is configured '
-                       'for 5 frames'):
+    with pytest.raises(
+            ValueError,
+            match='data_preprocessor.num_frames=5 '
+            'differs from the estimator'):
+        build(data_preprocessor=dict(num_frames=5))
+    with pytest.raises(
+            ValueError, match='temporal_encoder is configured '
+            'for 5 frames'):
         build(temporal_encoder=dict(num_frames=5))
     model = build().eval()
     with pytest.raises(ValueError, match='expected clips'):
@@ -174,27 +188,30 @@ def test_invalid_configurations():
 
 def test_state_dict_keys_are_pinned():
     keys = set(build().state_dict())
-    assert {k.split('.')[0] for k in keys} == {
-        'backbone', 'temporal_encoder', 'disentangler', 'appearance', 'head'
-    }
-    for key in ('backbone.conv1.weight',
-                'backbone.stage4.0.branches.0.0.conv1.weight',
-                'temporal_encoder.fusions.0.0.conv1.weight',
-                'temporal_encoder.aligns.3.deform_conv.weight',
-                'temporal_encoder.aligns.0.offset_conv.weight',
-                'temporal_encoder.accumulators.2.0.conv2.weight',
-                'disentangler.useful_mlp.0.weight',
-                'disentangler.noisy_mlp.2.bias',
-                'appearance.support_align.1.mask_conv.weight',
-                'appearance.output_fusion.2.bn2.running_var',
-                'head.fusion.0.downsample.0.weight',
-                'head.final_layer.weight',
-                'head.y_projector.weight',
-                # the lineage's accumulator shortcut (1x1 conv + BN)
-                'temporal_encoder.accumulators.0.0.downsample.0.weight',
-                'temporal_encoder.accumulators.2.0.downsample.1.running_var',
-                # whether the projector came from a checkpoint
-                'head.y_projector.loaded'):
+    assert {k.split('.')[0]
+            for k in keys} == {
+                'backbone', 'temporal_encoder', 'disentangler', 'appearance',
+                'head'
+            }
+    for key in (
+            'backbone.conv1.weight',
+            'backbone.stage4.0.branches.0.0.conv1.weight',
+            'temporal_encoder.fusions.0.0.conv1.weight',
+            'temporal_encoder.aligns.3.deform_conv.weight',
+            'temporal_encoder.aligns.0.offset_conv.weight',
+            'temporal_encoder.accumulators.2.0.conv2.weight',
+            'disentangler.useful_mlp.0.weight',
+            'disentangler.noisy_mlp.2.bias',
+            'appearance.support_align.1.mask_conv.weight',
+            'appearance.output_fusion.2.bn2.running_var',
+            'head.fusion.0.downsample.0.weight',
+            'head.final_layer.weight',
+            'head.y_projector.weight',
+            # the lineage's accumulator shortcut (1x1 conv + BN)
+            'temporal_encoder.accumulators.0.0.downsample.0.weight',
+            'temporal_encoder.accumulators.2.0.downsample.1.running_var',
+            # whether the projector came from a checkpoint
+            'head.y_projector.loaded'):
         assert key in keys, key
     assert len(keys) == 679
 
@@ -202,13 +219,18 @@ def test_state_dict_keys_are_pinned():
 def test_projector_loads_a_pretrained_final_layer(tmp_path):
     """The MI projector takes a single-frame model's final layer by
     prefix, as the recipe's init_cfg does."""
-    stock = {'head.final_layer.weight': torch.randn(17, 8, 1, 1),
-             'head.final_layer.bias': torch.randn(17),
-             'backbone.conv1.weight': torch.randn(64, 3, 3, 3)}
+    stock = {
+        'head.final_layer.weight': torch.randn(17, 8, 1, 1),
+        'head.final_layer.bias': torch.randn(17),
+        'backbone.conv1.weight': torch.randn(64, 3, 3, 3)
+    }
     torch.save(dict(state_dict=stock), tmp_path / 'single_frame.pth')
-    model = build(head=dict(projector_init_cfg=dict(
-        type='Pretrained', checkpoint=str(tmp_path / 'single_frame.pth'),
-        prefix='head.final_layer.')))
+    model = build(
+        head=dict(
+            projector_init_cfg=dict(
+                type='Pretrained',
+                checkpoint=str(tmp_path / 'single_frame.pth'),
+                prefix='head.final_layer.')))
     assert torch.equal(model.head.y_projector.weight,
                        stock['head.final_layer.weight'])
     assert not model.head.y_projector.weight.requires_grad

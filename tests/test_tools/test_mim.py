@@ -7,10 +7,9 @@ import sys
 
 import pytest
 import torch
+from conftest import ROOT, run_cmd, smoke_cfg_options
 
 import tdmi_mmpose  # noqa: F401  (torch.load of MMEngine checkpoints)
-
-from conftest import ROOT, run_cmd, smoke_cfg_options
 
 CONFIG_NAME = 'topdown_hrnet_tiny_coco.py'  # found by mim, not given as path
 MIM = [sys.executable, '-m', 'mim']
@@ -19,16 +18,22 @@ MIM = [sys.executable, '-m', 'mim']
 def _mim_train_and_test(tiny_coco, tmp_path, env=None):
     work_dir = tmp_path / 'work'
     data = smoke_cfg_options(tiny_coco)
-    out = run_cmd(MIM + ['train', 'tdmi_mmpose', CONFIG_NAME, '--work-dir',
-                         work_dir] + data, cwd=tmp_path, env=env).stdout
+    out = run_cmd(
+        MIM + ['train', 'tdmi_mmpose', CONFIG_NAME, '--work-dir', work_dir] +
+        data,
+        cwd=tmp_path,
+        env=env).stdout
     ckpt = torch.load(work_dir / 'iter_4.pth', map_location='cpu')
     assert ckpt['meta']['iter'] == 4
     assert 'Training finished successfully' in out
 
-    out_test = run_cmd(MIM + ['test', 'tdmi_mmpose', CONFIG_NAME,
-                              '--checkpoint', work_dir / 'iter_4.pth',
-                              '--work-dir', tmp_path / 'test'] + data,
-                       cwd=tmp_path, env=env).stdout
+    out_test = run_cmd(
+        MIM + [
+            'test', 'tdmi_mmpose', CONFIG_NAME, '--checkpoint',
+            work_dir / 'iter_4.pth', '--work-dir', tmp_path / 'test'
+        ] + data,
+        cwd=tmp_path,
+        env=env).stdout
     assert 'coco/AP' in out_test
     return out
 
@@ -49,11 +54,17 @@ def test_mim_train_regular_install(tiny_coco, tmp_path):
     for name in ('setup.py', 'README.md', 'LICENSE'):
         shutil.copy(ROOT / name, src / name)
     for name in ('tdmi_mmpose', 'tools', 'configs', 'requirements'):
-        shutil.copytree(ROOT / name, src / name, symlinks=False,
-                        ignore=shutil.ignore_patterns('.mim', '__pycache__'))
+        shutil.copytree(
+            ROOT / name,
+            src / name,
+            symlinks=False,
+            ignore=shutil.ignore_patterns('.mim', '__pycache__'))
     site = tmp_path / 'site'
-    run_cmd([sys.executable, '-m', 'pip', 'install', '--no-deps',
-             '--no-build-isolation', '--target', site, src], cwd=tmp_path)
+    run_cmd([
+        sys.executable, '-m', 'pip', 'install', '--no-deps',
+        '--no-build-isolation', '--target', site, src
+    ],
+            cwd=tmp_path)
     installed = site / 'tdmi_mmpose' / '.mim'
     assert (installed / 'tools' / 'train.py').is_file()
     assert (installed / 'configs' / 'smoke' / CONFIG_NAME).is_file()
@@ -61,6 +72,6 @@ def test_mim_train_regular_install(tiny_coco, tmp_path):
 
     run_dir = tmp_path / 'run'
     run_dir.mkdir()
-    out = _mim_train_and_test(tiny_coco, run_dir,
-                              env={'PYTHONPATH': str(site)})
+    out = _mim_train_and_test(
+        tiny_coco, run_dir, env={'PYTHONPATH': str(site)})
     assert f'{site}/tdmi_mmpose/.mim/tools/train.py' in out

@@ -8,11 +8,10 @@ import sys
 
 import pytest
 import torch
+from conftest import run_cmd
 
 import tdmi_mmpose  # noqa: F401
-from conftest import run_cmd
 from tdmi_mmpose.datasets import generate_synthetic_posetrack
-
 
 LAUNCH = ['--launcher', 'pytorch', '--gpus', '2']
 ENV = {'OMP_NUM_THREADS': '1'}
@@ -36,8 +35,8 @@ def _options(data):
 
 def _data(tmp_path):
     data = tmp_path / 'data'
-    generate_synthetic_posetrack(str(data), splits=dict(train=1, val=1),
-                                 num_frames=8, seed=0)
+    generate_synthetic_posetrack(
+        str(data), splits=dict(train=1, val=1), num_frames=8, seed=0)
     return data
 
 
@@ -49,7 +48,9 @@ def test_two_process_gloo_training(tmp_path):
     out = run_cmd([
         sys.executable, '-m', 'mim', 'train', 'tdmi_mmpose',
         'tdmi_hrnet_tiny.py', *launch, '--work-dir', work, *options
-    ], cwd=tmp_path, env=env).stdout
+    ],
+                  cwd=tmp_path,
+                  env=env).stdout
     assert 'torch.distributed.launch' in out and '--nproc_per_node=2' in out
     assert re.search(r'Distributed training: True', out)
     assert re.search(r'posetrack/Total AP: \d', out)
@@ -60,7 +61,9 @@ def test_two_process_gloo_training(tmp_path):
         sys.executable, '-m', 'mim', 'test', 'tdmi_mmpose',
         'tdmi_hrnet_tiny.py', '--checkpoint', work / 'iter_4.pth', *launch,
         '--work-dir', tmp_path / 'test', *options
-    ], cwd=tmp_path, env=env).stdout
+    ],
+                  cwd=tmp_path,
+                  env=env).stdout
     assert '--nproc_per_node=2' in out
     assert re.search(r'Iter\(test\).*posetrack/Total AP: \d', out)
 
@@ -78,10 +81,12 @@ def test_ablation_without_the_motion_group_trains_under_ddp(tmp_path):
     ]
     out = run_cmd([
         sys.executable, '-m', 'mim', 'train', 'tdmi_mmpose',
-        'tdmi_hrnet_tiny.py', *LAUNCH, '--work-dir', work,
-        *_options(data), *ablation
-    ], cwd=tmp_path, env=ENV).stdout
+        'tdmi_hrnet_tiny.py', *LAUNCH, '--work-dir', work, *_options(data),
+        *ablation
+    ],
+                  cwd=tmp_path,
+                  env=ENV).stdout
     assert re.search(r'Distributed training: True', out)
     assert 'loss_mi_motion' not in out and 'loss_mi_modal' in out
-    assert torch.load(work / 'iter_4.pth',
-                      map_location='cpu')['meta']['iter'] == 4
+    assert torch.load(
+        work / 'iter_4.pth', map_location='cpu')['meta']['iter'] == 4

@@ -5,9 +5,9 @@ checkpoint by 'posetrack/Total AP'."""
 import re
 
 import torch
+from conftest import ROOT, run_cmd
 
 import tdmi_mmpose  # noqa: F401
-from conftest import ROOT, run_cmd
 from tdmi_mmpose.datasets import generate_synthetic_posetrack
 
 CONFIG = ROOT / 'configs' / 'smoke' / 'tdmi_hrnet_tiny.py'
@@ -15,8 +15,8 @@ CONFIG = ROOT / 'configs' / 'smoke' / 'tdmi_hrnet_tiny.py'
 
 def test_train_and_evaluate_tiny_tdmi(python, tmp_path):
     data = tmp_path / 'data'
-    generate_synthetic_posetrack(str(data), splits=dict(train=2, val=1),
-                                 num_frames=8, seed=0)
+    generate_synthetic_posetrack(
+        str(data), splits=dict(train=2, val=1), num_frames=8, seed=0)
     work = tmp_path / 'work'
     out = run_cmd([
         python, ROOT / 'tools' / 'train.py', CONFIG, '--work-dir', work,
@@ -29,7 +29,8 @@ def test_train_and_evaluate_tiny_tdmi(python, tmp_path):
         'posetrack18_val_detections.json',
         f'val_evaluator.gt_dir={data}/annotations/val',
         f'test_evaluator.gt_dir={data}/annotations/val'
-    ], cwd=tmp_path).stdout
+    ],
+                  cwd=tmp_path).stdout
     assert re.search(r'Iter\(train\) \[4/4\].*loss_mi_motion', out)
     assert re.search(r'posetrack/Total AP: \d', out)
     best = list(work.glob('best_posetrack_Total AP_iter_4.pth'))

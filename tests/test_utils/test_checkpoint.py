@@ -19,8 +19,12 @@ def _runner_like_checkpoint(path):
     hub.update_info('iter', 3)
     torch.save(
         dict(
-            meta=dict(seed=np.int64(7), epoch=1, iter=3,
-                      mean=np.array([1.5, 2.5]), dtype=np.dtype('float32')),
+            meta=dict(
+                seed=np.int64(7),
+                epoch=1,
+                iter=3,
+                mean=np.array([1.5, 2.5]),
+                dtype=np.dtype('float32')),
             state_dict={'w': torch.arange(3.)},
             message_hub=hub.state_dict()), path)
 
@@ -48,13 +52,14 @@ def test_weights_only_load_of_runner_checkpoint(tmp_path):
 def test_restricted_getattr_refuses_other_attributes():
     assert history_buffer_getattr(HistoryBuffer, 'mean') is HistoryBuffer.mean
     for obj, name in [(HistoryBuffer, '__init_subclass__'),
-                      (HistoryBuffer, '_set_default_statistics'),
-                      (np, 'load'), (torch, 'load')]:
+                      (HistoryBuffer, '_set_default_statistics'), (np, 'load'),
+                      (torch, 'load')]:
         with pytest.raises(ValueError, match='refused getattr'):
             history_buffer_getattr(obj, name)
 
 
 def test_hostile_getattr_in_checkpoint_is_refused(tmp_path):
+
     class Hostile:
 
         def __reduce__(self):

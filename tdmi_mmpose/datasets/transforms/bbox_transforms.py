@@ -74,8 +74,7 @@ class ClippedNormalBBoxTransform(RandomBBoxTransform):
         if scale_range[0] <= 0:
             raise ValueError(f'scale_range must be positive, got '
                              f'{scale_range}')
-        for name, p in (('shift_prob', shift_prob), ('scale_prob',
-                                                     scale_prob),
+        for name, p in (('shift_prob', shift_prob), ('scale_prob', scale_prob),
                         ('rotate_prob', rotate_prob)):
             if not 0 <= p <= 1:
                 raise ValueError(f'{name} must be in [0, 1], got {p}')

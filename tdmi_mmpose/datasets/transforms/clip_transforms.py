@@ -21,13 +21,41 @@ import numpy as np
 from mmcv.transforms import BaseTransform
 from mmpose.registry import TRANSFORMS
 
-__all__ = ['SampleClipFrames', 'LoadClip', 'edge_frame_numbers']
+__all__ = [
+    'SampleClipFrames', 'LoadClip', 'edge_frame_numbers', 'check_offsets',
+    'DEFAULT_OFFSETS'
+]
 
 _EDGE_MODES = ('lineage', 'clamp')
+# the paper's T = 5 clip
+DEFAULT_OFFSETS = (-2, -1, 0, 1, 2)
 
 
-def edge_frame_numbers(key: int, offsets: Sequence[int], first: int,
-                       last: int, edge: str = 'lineage') -> List[int]:
+def check_offsets(offsets: Sequence[int]) -> List[int]:
+    """Frame offsets as a list; ValueError unless increasing, distinct and
+    with exactly one 0 (the key frame)."""
+    offsets = [int(o) for o in offsets]
+    if offsets.count(0) != 1 or offsets != sorted(offsets) or \
+            len(set(offsets)) != len(offsets):
+        raise ValueError(f'offsets must be increasing, distinct, with '
+                         f'exactly one 0 (the key frame), got {offsets}')
+    return offsets
+
+
+def _check_random_range(random_range, offsets) -> None:
+    low, high = random_range
+    most = max(sum(o < 0 for o in offsets), sum(o > 0 for o in offsets))
+    if not 1 <= low <= high or high - low + 1 < most:
+        raise ValueError(
+            f'random_range {random_range} must satisfy 1 <= low <= '
+            f'high and hold {most} distinct distances')
+
+
+def edge_frame_numbers(key: int,
+                       offsets: Sequence[int],
+                       first: int,
+                       last: int,
+                       edge: str = 'lineage') -> List[int]:
     """Frame numbers of a clip around ``key`` in a video numbered
     ``first..last`` (TDMI sec. 1.6).
 
@@ -62,13 +90,18 @@ class SampleClipFrames(BaseTransform):
     """Pick the frames of a clip around the key frame.
 
     Required keys: ``img_path``, ``frame_number``, ``frame_digits``,
-    ``first_frame``, ``nframes`` (from ``PoseTrackVideoDataset``).
+    ``first_frame``, ``nframes`` (from ``PoseTrackVideoDataset``); optional
+    ``clip_offsets`` (the dataset's ``frame_offsets``).
     Added keys: ``frame_paths`` (T paths in temporal order),
     ``frame_offsets`` (the T offsets asked for), ``frame_numbers``.
 
     Args:
-        offsets (Sequence[int]): offsets of the frames, in temporal order,
-            one of them 0 (the key frame). Defaults to (-2, -1, 0, 1, 2).
+        offsets (Sequence[int], optional): offsets of the frames, in
+            temporal order, one of them 0 (the key frame). None (default)
+            takes the dataset's ``frame_offsets`` (``results
+            ['clip_offsets']``), so a config states them once; without
+            those, (-2, -1, 0, 1, 2). Offsets given here that differ from
+            the dataset's are an error.
         edge (str): how neighbours outside the video are filled:
             ``'lineage'`` (default, the authors' code) or ``'clamp'``
             (MMPose's PoseTrack18VideoDataset); see ``edge_frame_numbers``.
@@ -79,35 +112,40 @@ class SampleClipFrames(BaseTransform):
     """
 
     def __init__(self,
-                 offsets: Sequence[int] = (-2, -1, 0, 1, 2),
+                 offsets: Optional[Sequence[int]] = None,
                  edge: str = 'lineage',
                  random_range: Optional[Tuple[int, int]] = None):
-        offsets = [int(o) for o in offsets]
-        if offsets.count(0) != 1 or offsets != sorted(offsets) or \
-                len(set(offsets)) != len(offsets):
-            raise ValueError(f'offsets must be increasing, distinct, with '
-                             f'exactly one 0 (the key frame), got {offsets}')
+        if offsets is not None:
+            offsets = check_offsets(offsets)
         if edge not in _EDGE_MODES:
             raise ValueError(f'edge must be one of {_EDGE_MODES}, got '
                              f'{edge!r}')
         if random_range is not None:
-            low, high = random_range
-            most = max(sum(o < 0 for o in offsets), sum(o > 0 for o in
-                                                         offsets))
-            if not 1 <= low <= high or high - low + 1 < most:
-                raise ValueError(
-                    f'random_range {random_range} must satisfy 1 <= low <= '
-                    f'high and hold {most} distinct distances')
+            _check_random_range(random_range, offsets or DEFAULT_OFFSETS)
         self.offsets = offsets
         self.edge = edge
         self.random_range = random_range
 
-    def _draw_offsets(self):
+    def _base_offsets(self, results: dict) -> List[int]:
+        from_dataset = results.get('clip_offsets')
+        if from_dataset is None:
+            return list(self.offsets or DEFAULT_OFFSETS)
+        from_dataset = [int(o) for o in from_dataset]
+        if self.offsets is not None and self.offsets != from_dataset:
+            raise ValueError(
+                f'{results.get("img_path")}: SampleClipFrames has offsets '
+                f'{self.offsets} but the dataset says frame_offsets='
+                f'{from_dataset}; state them in one place (the dataset)')
+        if self.random_range is not None:
+            _check_random_range(self.random_range, from_dataset)
+        return from_dataset
+
+    def _draw_offsets(self, base: List[int]) -> List[int]:
         if self.random_range is None:
-            return list(self.offsets)
+            return list(base)
         low, high = self.random_range
-        before = sum(o < 0 for o in self.offsets)
-        after = sum(o > 0 for o in self.offsets)
+        before = sum(o < 0 for o in base)
+        after = sum(o > 0 for o in base)
         pool = np.arange(low, high + 1)
         neg = -np.sort(np.random.choice(pool, before, replace=False))[::-1]
         pos = np.sort(np.random.choice(pool, after, replace=False))
@@ -117,7 +155,7 @@ class SampleClipFrames(BaseTransform):
         key, digits = results['frame_number'], results['frame_digits']
         first = results['first_frame']
         last = first + results['nframes'] - 1
-        offsets = self._draw_offsets()
+        offsets = self._draw_offsets(self._base_offsets(results))
         numbers = edge_frame_numbers(key, offsets, first, last, self.edge)
         folder, ext = osp.dirname(results['img_path']), osp.splitext(
             results['img_path'])[1]
@@ -168,8 +206,8 @@ class LoadClip(BaseTransform):
             self.hits += 1
             return self._cache[path]
         self.misses += 1
-        image = mmcv.imread(path, flag=self.color_type,
-                            backend=self.imdecode_backend)
+        image = mmcv.imread(
+            path, flag=self.color_type, backend=self.imdecode_backend)
         if image is None:
             raise FileNotFoundError(f'cannot read frame {path}')
         if self.cache_size:

@@ -45,9 +45,8 @@ import numpy as np
 from mmengine.logging import print_log
 from scipy.optimize import linear_sum_assignment
 
-from .posetrack_io import (MAX_TRACK_ID, NUM_JOINTS, POSEVAL_JOINTS,
-                           FrameData, SequenceData, load_sequence,
-                           load_sequence_folder)
+from .posetrack_io import (MAX_TRACK_ID, NUM_JOINTS, POSEVAL_JOINTS, FrameData,
+                           SequenceData, load_sequence, load_sequence_folder)
 
 __all__ = [
     'GROUPS', 'PCKH_THRESHOLD', 'evaluate_posetrack',
@@ -99,8 +98,8 @@ def _inside_regions(xy: np.ndarray, regions: List[np.ndarray]) -> np.ndarray:
     import shapely
     inside = np.zeros(len(xy), dtype=bool)
     for polygon in regions:
-        inside |= shapely.contains_xy(shapely.Polygon(polygon), xy[:, 0],
-                                      xy[:, 1])
+        inside |= shapely.contains_xy(
+            shapely.Polygon(polygon), xy[:, 0], xy[:, 1])
     return inside
 
 
@@ -118,16 +117,15 @@ def _remove_ignored(frame: FrameData) -> FrameData:
 
 
 def _evaluated_frames(gt: SequenceData,
-                      pred: SequenceData) -> List[Tuple[FrameData,
-                                                        FrameData]]:
+                      pred: SequenceData) -> List[Tuple[FrameData, FrameData]]:
     """The (GT, prediction) frame pairs the official tool evaluates."""
     pairs = []
     for g, p in zip(gt.frames, pred.frames):
         if g.num_rects == 0:
             continue
         # ignore regions are the GT frame's, applied to both sides
-        p = FrameData(p.name, p.num_rects, p.xy, p.has, p.scores,
-                      p.track_ids, p.head_boxes, g.ignore_regions)
+        p = FrameData(p.name, p.num_rects, p.xy, p.has, p.scores, p.track_ids,
+                      p.head_boxes, g.ignore_regions)
         pairs.append((_remove_ignored(g), _remove_ignored(p)))
     return pairs
 
@@ -181,8 +179,7 @@ def _match_frame(gt: FrameData, pred: FrameData, seq: str) -> _FrameMatch:
                        pck / np.maximum(num_gt_joints[None], 1), pck)
         # each prediction keeps only its favourite GT (first on ties) ...
         favourite = np.argmax(pck, axis=1)
-        pck = np.where(
-            np.arange(num_gt)[None] == favourite[:, None], pck, 0.0)
+        pck = np.where(np.arange(num_gt)[None] == favourite[:, None], pck, 0.0)
         # ... then each GT takes the best prediction left (first on ties)
         pred_of_gt = np.argmax(pck, axis=0)
         matched = pck.max(axis=0) > 0
@@ -214,15 +211,16 @@ def voc_ap(scores: np.ndarray, labels: np.ndarray,
     mpre = np.maximum.accumulate(mpre[::-1])[::-1]
     steps = np.nonzero(mrec[1:] != mrec[:-1])[0] + 1
     ap = np.sum((mrec[steps] - mrec[steps - 1]) * mpre[steps])
-    return float(ap * 100), float(precision[-1] * 100), float(recall[-1] *
-                                                              100)
+    return float(ap * 100), float(precision[-1] * 100), float(recall[-1] * 100)
 
 
 def group_means(per_joint: np.ndarray) -> Dict[str, float]:
     """The 7 group means (NaN if any member is NaN) and Total, the
     NaN-skipping mean of the 15 joints."""
-    out = {name: float(np.mean(per_joint[list(ids)]))
-           for name, ids in GROUPS.items()}
+    out = {
+        name: float(np.mean(per_joint[list(ids)]))
+        for name, ids in GROUPS.items()
+    }
     with warnings.catch_warnings():  # all-NaN input: Total is NaN
         warnings.simplefilter('ignore', RuntimeWarning)
         out['Total'] = float(np.nanmean(per_joint))
@@ -232,8 +230,8 @@ def group_means(per_joint: np.ndarray) -> Dict[str, float]:
 # --------------------------------------------------------------------------
 # MOTA
 # --------------------------------------------------------------------------
-def _lsa_with_missing_edges(costs: np.ndarray) -> Tuple[np.ndarray,
-                                                          np.ndarray]:
+def _lsa_with_missing_edges(
+        costs: np.ndarray) -> Tuple[np.ndarray, np.ndarray]:
     """motmetrics' scipy solver: non-finite costs become one large constant
     (so that scipy sees the same matrix, ties included), then pairs on
     missing edges are dropped."""
@@ -281,8 +279,8 @@ class MOTAccumulator:
             self.misses += len(oids)
             self.false_positives += len(hids)
             return
-        dists = np.asarray(dists, dtype=np.float64).reshape(
-            len(oids), len(hids))
+        dists = np.asarray(
+            dists, dtype=np.float64).reshape(len(oids), len(hids))
         finite = np.isfinite(dists)
         self.dist_sum += float(dists[finite].sum())  # raw events
         o_done = np.zeros(len(oids), dtype=bool)
@@ -292,8 +290,9 @@ class MOTAccumulator:
             last = self._last_hyp.get(o)
             if last is None:
                 continue
-            j = next((j for j, h in enumerate(hids)
-                      if h == last and not h_done[j]), None)
+            j = next(
+                (j for j, h in enumerate(hids) if h == last and not h_done[j]),
+                None)
             if j is not None and finite[i, j]:
                 o_done[i] = h_done[j] = True
                 self._record(o, last, dists[i, j], switch=False)
@@ -340,14 +339,13 @@ def _frame_mot_inputs(gt: FrameData, pred: FrameData,
         dummy = ([0], [0], np.full((1, 1), np.nan))
         return [dummy] * NUM_JOINTS
     # (Pp, Pg, J) -> (J, Pg, Pp)
-    reachable = np.where(match.correct, match.dist,
-                         np.nan).transpose(2, 1, 0)
+    reachable = np.where(match.correct, match.dist, np.nan).transpose(2, 1, 0)
     inputs = []
     for j in range(NUM_JOINTS):
         gi = np.nonzero(gt.has[:, j])[0]
         pi = np.nonzero(pred.has[:, j])[0]
-        inputs.append((gt.track_ids[gi], pred.track_ids[pi],
-                       reachable[j][gi][:, pi]))
+        inputs.append(
+            (gt.track_ids[gi], pred.track_ids[pi], reachable[j][gi][:, pi]))
     return inputs
 
 
@@ -400,10 +398,14 @@ def evaluate_posetrack(gt_seqs: Sequence[SequenceData],
     ap, precision, recall = np.zeros((3, NUM_JOINTS))
     for j in range(NUM_JOINTS):
         ap[j], precision[j], recall[j] = voc_ap(scores[has[:, j], j],
-                                                labels[has[:, j], j],
-                                                positives[j])
-    result = dict(ap=ap, precision=precision, recall=recall,
-                  ap_groups=group_means(ap), positives=positives)
+                                                labels[has[:, j],
+                                                       j], positives[j])
+    result = dict(
+        ap=ap,
+        precision=precision,
+        recall=recall,
+        ap_groups=group_means(ap),
+        positives=positives)
     if track:
         result.update(_mot_summary(trackers))
     return result
@@ -416,7 +418,8 @@ def _track_sequence(gt: SequenceData, pairs, matches,
             print_log(
                 f'sequence {gt.name} has one evaluated frame and is left out '
                 'of MOTA (the official tool crashes on it with IndexError)',
-                logger='current', level=logging.WARNING)
+                logger='current',
+                level=logging.WARNING)
         return
     for (g, p), m in zip(pairs, matches):
         for frame, kind in ((g, 'ground truth'), (p, 'prediction')):
@@ -439,8 +442,8 @@ def _track_sequence(gt: SequenceData, pairs, matches,
 
 
 def _mot_summary(trackers: List[MOTAccumulator]) -> dict:
-    miss, switch, fp, obj, det, dsum = (np.array(
-        [getattr(t, k) for t in trackers], dtype=np.float64)
+    miss, switch, fp, obj, det, dsum = (
+        np.array([getattr(t, k) for t in trackers], dtype=np.float64)
         for k in ('misses', 'switches', 'false_positives', 'objects',
                   'matches', 'dist_sum'))
     with np.errstate(divide='ignore', invalid='ignore'):
@@ -450,14 +453,19 @@ def _mot_summary(trackers: List[MOTAccumulator]) -> dict:
         motp = np.where(det == 0, 0.0, 100 * (1.0 - dsum / det))
         prec = 100 * det / (det + fp)
         rec = 100 * det / obj
-    return dict(mota=mota, motp=motp, mot_precision=prec, mot_recall=rec,
-                mota_groups=group_means(mota), motp_groups=group_means(motp),
-                mot_precision_groups=group_means(prec),
-                mot_recall_groups=group_means(rec))
+    return dict(
+        mota=mota,
+        motp=motp,
+        mot_precision=prec,
+        mot_recall=rec,
+        mota_groups=group_means(mota),
+        motp_groups=group_means(motp),
+        mot_precision_groups=group_means(prec),
+        mot_recall_groups=group_means(rec))
 
 
-
-def evaluate_posetrack_folders(gt_dir: str, pred_dir: str,
+def evaluate_posetrack_folders(gt_dir: str,
+                               pred_dir: str,
                                track: bool = False) -> dict:
     """Evaluate every ``*.json`` sequence of ``gt_dir`` against the file of
     the same name in ``pred_dir`` (sequences in sorted name order)."""
@@ -481,8 +489,7 @@ def summarize(result: dict) -> Dict[str, float]:
     out = {name: float(v) for name, v in zip(POSEVAL_JOINTS, result['ap'])}
     out.update({f'{g} AP': v for g, v in result['ap_groups'].items()})
     if 'mota' in result:
-        out.update({f'{g} MOTA': v
-                    for g, v in result['mota_groups'].items()})
+        out.update({f'{g} MOTA': v for g, v in result['mota_groups'].items()})
         out['Total MOTP'] = result['motp_groups']['Total']
         out['Total Prec'] = result['mot_precision_groups']['Total']
         out['Total Rec'] = result['mot_recall_groups']['Total']
@@ -492,8 +499,10 @@ def summarize(result: dict) -> Dict[str, float]:
 def format_table(result: dict) -> str:
     """The official tool's summary rows as a readable table."""
     cols = list(GROUPS) + ['Total']
-    lines = ['| ' + ' | '.join(f'{c:>6s}' for c in [''] + cols) + ' |',
-             '|' + '|'.join(['--------'] * (len(cols) + 1)) + '|']
+    lines = [
+        '| ' + ' | '.join(f'{c:>6s}' for c in [''] + cols) + ' |',
+        '|' + '|'.join(['--------'] * (len(cols) + 1)) + '|'
+    ]
     rows = [('AP', result['ap_groups'])]
     if 'mota' in result:
         rows += [('MOTA', result['mota_groups']),
@@ -501,6 +510,7 @@ def format_table(result: dict) -> str:
                  ('Prec', result['mot_precision_groups']),
                  ('Rec', result['mot_recall_groups'])]
     for label, values in rows:
-        lines.append('| ' + ' | '.join([f'{label:>6s}'] + [
-            f'{values[c]:6.1f}' for c in cols]) + ' |')
+        lines.append('| ' + ' | '.join([f'{label:>6s}'] +
+                                       [f'{values[c]:6.1f}'
+                                        for c in cols]) + ' |')
     return '\n'.join(lines)

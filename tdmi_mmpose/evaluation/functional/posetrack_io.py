@@ -38,9 +38,8 @@ from ...structures import (NUM_JOINTS, POSEVAL_JOINTS, PT18_KEYPOINTS,
 
 __all__ = [
     'PT18_KEYPOINTS', 'pt18_name_to_joint', 'POSEVAL_JOINTS', 'NUM_JOINTS',
-    'MAX_TRACK_ID', 'MISSING_SCORE',
-    'FrameData', 'SequenceData', 'load_sequence', 'load_sequence_folder',
-    'parse_sequence', 'sequence_names'
+    'MAX_TRACK_ID', 'MISSING_SCORE', 'FrameData', 'SequenceData',
+    'load_sequence', 'load_sequence_folder', 'parse_sequence', 'sequence_names'
 ]
 
 # The official tool asserts track ids below this (it offsets each
@@ -94,7 +93,9 @@ class SequenceData:
 class _FrameBuilder:
     """Collects people of one frame, then stacks them into a FrameData."""
 
-    def __init__(self, name: str, ignore_regions: List[np.ndarray],
+    def __init__(self,
+                 name: str,
+                 ignore_regions: List[np.ndarray],
                  image_id: object = None):
         self.name = name
         self.image_id = image_id
@@ -134,8 +135,9 @@ def _error(path: str, where: str, msg: str) -> ValueError:
 def _polygon(xs, ys, path: str, where: str) -> np.ndarray:
     xs, ys = np.asarray(xs, dtype=np.float64), np.asarray(ys, dtype=np.float64)
     if xs.shape != ys.shape or xs.ndim != 1:
-        raise _error(path, where, 'ignore region x and y lists differ in '
-                     f'length ({xs.size} vs {ys.size})')
+        raise _error(
+            path, where, 'ignore region x and y lists differ in '
+            f'length ({xs.size} vs {ys.size})')
     return np.stack([xs, ys], axis=1)
 
 
@@ -143,8 +145,9 @@ def _unwrap(value, path: str, where: str, key: str):
     """PoseTrack17 wraps every value in a one-element list."""
     if isinstance(value, list):
         if len(value) != 1:
-            raise _error(path, where, f'"{key}" should be a one-element '
-                         f'list, got {value!r}')
+            raise _error(
+                path, where, f'"{key}" should be a one-element '
+                f'list, got {value!r}')
         return value[0]
     return value
 
@@ -152,8 +155,9 @@ def _unwrap(value, path: str, where: str, key: str):
 def _parse_pt18(data: dict, path: str) -> List[FrameData]:
     for key in ('images', 'annotations', 'categories'):
         if key not in data:
-            raise _error(path, 'top level', f'missing "{key}" (a PoseTrack18 '
-                         'file has images, annotations and categories)')
+            raise _error(
+                path, 'top level', f'missing "{key}" (a PoseTrack18 '
+                'file has images, annotations and categories)')
     if not data['categories'] or 'keypoints' not in data['categories'][0]:
         raise _error(path, 'categories[0]', 'missing the "keypoints" names')
     names = list(data['categories'][0]['keypoints'])
@@ -162,11 +166,11 @@ def _parse_pt18(data: dict, path: str) -> List[FrameData]:
         print_log(
             f'{path}: keypoints {unknown} have no PoseTrack joint and are '
             'ignored, as the official tool ignores them',
-            logger='current', level=logging.WARNING)
+            logger='current',
+            level=logging.WARNING)
     # file keypoint index -> poseval id (-1: not evaluated)
-    to_id = np.array([
-        pt18_name_to_joint(n) if n in PT18_KEYPOINTS else -1 for n in names
-    ])
+    to_id = np.array(
+        [pt18_name_to_joint(n) if n in PT18_KEYPOINTS else -1 for n in names])
     used = to_id >= 0
 
     frames: Dict[object, _FrameBuilder] = {}
@@ -179,8 +183,9 @@ def _parse_pt18(data: dict, path: str) -> List[FrameData]:
         xs_all = image.get('ignore_regions_x') or []
         ys_all = image.get('ignore_regions_y') or []
         if len(xs_all) != len(ys_all):
-            raise _error(path, where, 'ignore_regions_x and ignore_regions_y '
-                         f'hold {len(xs_all)} and {len(ys_all)} polygons')
+            raise _error(
+                path, where, 'ignore_regions_x and ignore_regions_y '
+                f'hold {len(xs_all)} and {len(ys_all)} polygons')
         for xs, ys in zip(xs_all, ys_all):
             regions.append(_polygon(xs, ys, path, where))
         if image['id'] in frames:
@@ -199,7 +204,8 @@ def _parse_pt18(data: dict, path: str) -> List[FrameData]:
         print_log(
             f'{path}: {len(stray)} annotations name image ids that are not '
             f'in "images" (e.g. {stray[0]}); they are skipped, as the '
-            'official tool skips them', logger='current',
+            'official tool skips them',
+            logger='current',
             level=logging.WARNING)
     num_kpts = len(names)
     for i, a in enumerate(anns):
@@ -228,26 +234,32 @@ def _parse_pt18(data: dict, path: str) -> List[FrameData]:
     has[:, to_id[used]] = present[:, used]
     for i, a in enumerate(kept):
         if a.get('scores'):
-            scores[i, to_id[used]] = np.asarray(a['scores'],
-                                                dtype=np.float64)[used]
+            scores[i, to_id[used]] = np.asarray(
+                a['scores'], dtype=np.float64)[used]
     boxes = np.full((len(kept), 4), np.nan)
     for i, a in enumerate(kept):
         if a.get('bbox_head') is not None:
             x, y, w, h = a['bbox_head']
             boxes[i] = (x, y, x + w, y + h)
-    track_ids = np.array([
-        -1 if a.get('track_id') is None else a['track_id'] for a in kept
-    ], dtype=np.int64)
+    track_ids = np.array(
+        [-1 if a.get('track_id') is None else a['track_id'] for a in kept],
+        dtype=np.int64)
 
     out = []
     for f, key in enumerate(order):
         builder = frames[key]
         idx = np.nonzero(frame_of == f)[0]
-        out.append(FrameData(
-            name=builder.name, num_rects=len(idx), xy=xy[idx],
-            has=has[idx], scores=scores[idx], track_ids=track_ids[idx],
-            head_boxes=boxes[idx], ignore_regions=builder.ignore_regions,
-            image_id=key))
+        out.append(
+            FrameData(
+                name=builder.name,
+                num_rects=len(idx),
+                xy=xy[idx],
+                has=has[idx],
+                scores=scores[idx],
+                track_ids=track_ids[idx],
+                head_boxes=boxes[idx],
+                ignore_regions=builder.ignore_regions,
+                image_id=key))
     return out
 
 
@@ -260,12 +272,13 @@ def _parse_pt17_points(rect: dict, path: str, where: str):
             continue
         joint = int(_unwrap(point['id'], path, where, 'id'))
         if not 0 <= joint < NUM_JOINTS:
-            raise _error(path, where, f'point id {joint} is not a PoseTrack '
-                         f'joint id (0..{NUM_JOINTS - 1})')
+            raise _error(
+                path, where, f'point id {joint} is not a PoseTrack '
+                f'joint id (0..{NUM_JOINTS - 1})')
         if has[joint]:
             continue  # the official tool reads the first point of an id
-        xy[joint] = (_unwrap(point['x'], path, where, 'x'),
-                     _unwrap(point['y'], path, where, 'y'))
+        xy[joint] = (_unwrap(point['x'], path, where,
+                             'x'), _unwrap(point['y'], path, where, 'y'))
         has[joint] = True
         if 'score' in point:
             scores[joint] = _unwrap(point['score'], path, where, 'score')
@@ -284,10 +297,10 @@ def _parse_pt17(data: dict, path: str) -> List[FrameData]:
         regions = []
         for region in item.get('ignore_regions') or []:
             points = region.get('point') or []
-            regions.append(_polygon(
-                [_unwrap(p['x'], path, where, 'x') for p in points],
-                [_unwrap(p['y'], path, where, 'y') for p in points], path,
-                where))
+            regions.append(
+                _polygon([_unwrap(p['x'], path, where, 'x') for p in points],
+                         [_unwrap(p['y'], path, where, 'y') for p in points],
+                         path, where))
         builder = _FrameBuilder(name, regions)
         for j, rect in enumerate(item.get('annorect') or []):
             builder.num_rects += 1
@@ -302,15 +315,17 @@ def _parse_pt17(data: dict, path: str) -> List[FrameData]:
                 box = np.array([
                     _unwrap(rect[k], path, where, k)
                     for k in ('x1', 'y1', 'x2', 'y2')
-                ], dtype=np.float64)
-            track_id = _unwrap(rect.get('track_id', [-1]), path, where,
-                               'track_id')
+                ],
+                               dtype=np.float64)
+            track_id = _unwrap(
+                rect.get('track_id', [-1]), path, where, 'track_id')
             builder.add(xy, has, scores, track_id, box)
         frames.append(builder.build())
     return frames
 
 
-def parse_sequence(data: dict, path: str,
+def parse_sequence(data: dict,
+                   path: str,
                    name: Optional[str] = None) -> SequenceData:
     """Normalise one loaded sequence file (either format)."""
     if name is None:
@@ -334,8 +349,8 @@ def load_sequence(path: str) -> SequenceData:
 
 def sequence_names(folder: str) -> Sequence[str]:
     """Sequence file names (``*.json``) of a folder, sorted."""
-    return sorted(osp.basename(p) for p in glob.glob(osp.join(folder,
-                                                              '*.json')))
+    return sorted(
+        osp.basename(p) for p in glob.glob(osp.join(folder, '*.json')))
 
 
 def load_sequence_folder(folder: str) -> List[SequenceData]:

@@ -111,14 +111,13 @@ class PoseTrackMetric(BaseMetric):
             keypoints = np.asarray(pred['keypoints'])  # (N, K, 2)
             scores = np.asarray(pred['keypoint_scores'])  # (N, K)
             if scores.shape != keypoints.shape[:2]:
-                raise ValueError(
-                    f'{sample.get("img_path")}: keypoint_scores '
-                    f'{scores.shape} do not match keypoints '
-                    f'{keypoints.shape}')
+                raise ValueError(f'{sample.get("img_path")}: keypoint_scores '
+                                 f'{scores.shape} do not match keypoints '
+                                 f'{keypoints.shape}')
             bbox_scores = self._bbox_scores(sample, len(keypoints))
             gt = sample.get('gt_instances', {})
-            if 'bbox_scales' in gt and len(gt['bbox_scales']) == len(
-                    keypoints):
+            if 'bbox_scales' in gt and len(
+                    gt['bbox_scales']) == len(keypoints):
                 areas = np.prod(np.asarray(gt['bbox_scales']), axis=1)
             else:
                 extent = keypoints.max(axis=1) - keypoints.min(axis=1)
@@ -229,22 +228,25 @@ class PoseTrackMetric(BaseMetric):
         kpt_scores = np.concatenate([e['keypoint_scores'] for e in entries])
         box = np.concatenate([e['bbox_scores'] for e in entries])
         areas = np.concatenate([e['areas'] for e in entries])
-        tids = (np.concatenate([e['track_ids'] for e in entries])
-                if self.track else np.arange(len(kpts)))
+        tids = (
+            np.concatenate([e['track_ids'] for e in entries])
+            if self.track else np.arange(len(kpts)))
         if self.protocol == 'tdmi':
             return kpts, kpt_scores * box[:, None], box, tids
         valid = kpt_scores > self.keypoint_score_thr
-        mean_valid = np.where(valid.any(1), (kpt_scores * valid).sum(1) /
-                              np.maximum(valid.sum(1), 1), 0.0)
+        mean_valid = np.where(
+            valid.any(1),
+            (kpt_scores * valid).sum(1) / np.maximum(valid.sum(1), 1), 0.0)
         person = box * mean_valid
         instances = [
-            dict(keypoints=np.concatenate([k, s[:, None]], axis=1),
-                 score=p, area=a)
-            for k, s, p, a in zip(kpts, kpt_scores, person, areas)
+            dict(
+                keypoints=np.concatenate([k, s[:, None]], axis=1),
+                score=p,
+                area=a) for k, s, p, a in zip(kpts, kpt_scores, person, areas)
         ]
         sigmas = (self.dataset_meta or {}).get('sigmas')
-        keep = np.asarray(oks_nms(instances, self.nms_thr, sigmas=sigmas),
-                          dtype=int)
+        keep = np.asarray(
+            oks_nms(instances, self.nms_thr, sigmas=sigmas), dtype=int)
         return kpts[keep], kpt_scores[keep], person[keep], tids[keep]
 
     def _prediction_file(self, seq: SequenceData, per_frame: dict,
@@ -261,15 +263,19 @@ class PoseTrackMetric(BaseMetric):
             kpts, scores, person, tids = self._score_instances(entries)
             for k, s, p, t in zip(kpts, scores, person, tids):
                 annotations.append(
-                    dict(image_id=image_id,
-                         keypoints=np.concatenate([k, s[:, None]],
-                                                  axis=1).ravel().tolist(),
-                         scores=s.tolist(),
-                         score=float(p),
-                         track_id=int(t)))
+                    dict(
+                        image_id=image_id,
+                        keypoints=np.concatenate([k, s[:, None]],
+                                                 axis=1).ravel().tolist(),
+                        scores=s.tolist(),
+                        score=float(p),
+                        track_id=int(t)))
         categories = [
-            dict(id=1, name='person', supercategory='person',
-                 keypoints=list(names))
+            dict(
+                id=1,
+                name='person',
+                supercategory='person',
+                keypoints=list(names))
         ]
-        return dict(images=images, annotations=annotations,
-                    categories=categories)
+        return dict(
+            images=images, annotations=annotations, categories=categories)

@@ -47,8 +47,7 @@ class MultiStageHRNet(HRNet):
             ``in_channels``, ``init_cfg``, ...).
     """
 
-    def __init__(self, frozen: bool = True, norm_eval: bool = True,
-                 **kwargs):
+    def __init__(self, frozen: bool = True, norm_eval: bool = True, **kwargs):
         super().__init__(norm_eval=norm_eval, **kwargs)
         self.frozen = frozen
         if frozen:

@@ -51,7 +51,9 @@ class _FrozenProjector(BaseModule):
     a TDMI checkpoint carries its own flag).
     """
 
-    def __init__(self, in_channels: int, out_channels: int,
+    def __init__(self,
+                 in_channels: int,
+                 out_channels: int,
                  init_cfg: Optional[dict] = None):
         super().__init__(init_cfg=init_cfg)
         conv = nn.Conv2d(in_channels, out_channels, 1)
@@ -59,9 +61,8 @@ class _FrozenProjector(BaseModule):
         self.bias = nn.Parameter(conv.bias.detach(), requires_grad=False)
         self.register_buffer('loaded', torch.zeros((), dtype=torch.bool))
 
-    def _load_from_state_dict(self, state_dict, prefix, local_metadata,
-                              strict, missing_keys, unexpected_keys,
-                              error_msgs):
+    def _load_from_state_dict(self, state_dict, prefix, local_metadata, strict,
+                              missing_keys, unexpected_keys, error_msgs):
         flag = prefix + 'loaded'
         if prefix + 'weight' in state_dict and flag not in state_dict:
             state_dict[flag] = torch.ones((), dtype=torch.bool)
@@ -97,17 +98,16 @@ class TDMIHead(HeatmapHead):
             this package's first version).
     """
 
-    def __init__(self,
-                 in_channels: int = 48,
-                 out_channels: int = 17,
-                 fusion_blocks: int = 3,
-                 mi_loss: Optional[dict] = dict(
-                     type='TDMIMutualInformationLoss'),
-                 projector_init_cfg: Optional[dict] = None,
-                 loss: dict = dict(type='KeypointMSELoss',
-                                   use_target_weight=True),
-                 decoder: Optional[dict] = None,
-                 init_cfg: Optional[dict] = None):
+    def __init__(
+            self,
+            in_channels: int = 48,
+            out_channels: int = 17,
+            fusion_blocks: int = 3,
+            mi_loss: Optional[dict] = dict(type='TDMIMutualInformationLoss'),
+            projector_init_cfg: Optional[dict] = None,
+            loss: dict = dict(type='KeypointMSELoss', use_target_weight=True),
+            decoder: Optional[dict] = None,
+            init_cfg: Optional[dict] = None):
         # HeatmapHead replaces None by its own default: keep a placeholder
         # and initialise as the lineage in init_weights
         self._lineage_init = init_cfg is None
@@ -122,8 +122,7 @@ class TDMIHead(HeatmapHead):
             loss=loss,
             decoder=decoder,
             **kwargs)
-        self.fusion = basic_blocks(2 * in_channels, in_channels,
-                                   fusion_blocks)
+        self.fusion = basic_blocks(2 * in_channels, in_channels, fusion_blocks)
         self.y_projector = _FrozenProjector(in_channels, out_channels,
                                             projector_init_cfg)
         self.mi_loss = None
@@ -180,17 +179,17 @@ class TDMIHead(HeatmapHead):
             d.gt_instance_labels.keypoint_weights for d in batch_data_samples
         ])
         losses = dict(
-            loss_kpt=self.loss_module(heatmaps, gt_heatmaps,
-                                      keypoint_weights))
+            loss_kpt=self.loss_module(heatmaps, gt_heatmaps, keypoint_weights))
         if train_cfg.get('compute_acc', True):
             _, avg_acc, _ = pose_pck_accuracy(
                 output=to_numpy(heatmaps),
                 target=to_numpy(gt_heatmaps),
                 mask=to_numpy(keypoint_weights) > 0)
-            losses['acc_pose'] = torch.tensor(avg_acc,
-                                              device=gt_heatmaps.device)
+            losses['acc_pose'] = torch.tensor(
+                avg_acc, device=gt_heatmaps.device)
         if self.mi_loss is not None:
             losses.update(
-                self.mi_loss(dict(feats, fused=fused, heatmaps=heatmaps),
-                             projector=self.y_projector))
+                self.mi_loss(
+                    dict(feats, fused=fused, heatmaps=heatmaps),
+                    projector=self.y_projector))
         return losses

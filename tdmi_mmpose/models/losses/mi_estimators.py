@@ -59,8 +59,8 @@ class KLSoftmaxMI(nn.Module):
         with torch.autocast(a.device.type, enabled=False):
             # softmax over the h*w positions of each (instance, channel) row
             p = F.softmax(a.float().flatten(2) / self.temperature, dim=-1)
-            log_q = F.log_softmax(b.float().flatten(2) / self.temperature,
-                                  dim=-1)
+            log_q = F.log_softmax(
+                b.float().flatten(2) / self.temperature, dim=-1)
             # The lineage value kl_div(p, q, reduction='mean') with p given
             # where kl_div expects log-probabilities: mean(q * (log q - p)),
             # 0 where q = 0. Written with log_softmax, because at a
@@ -83,7 +83,9 @@ class CLUBMI(nn.Module):
     """
     needs_channels = True
 
-    def __init__(self, x_channels: int, y_channels: int,
+    def __init__(self,
+                 x_channels: int,
+                 y_channels: int,
                  hidden_channels: int = 64):
         super().__init__()
         if min(x_channels, y_channels, hidden_channels) < 1:
@@ -109,8 +111,8 @@ class CLUBMI(nn.Module):
         return x
 
     def _gaussian(self, x: Tensor, detach: bool):
-        return (self._apply(self.mean_mlp, x, detach),
-                self._apply(self.logvar_mlp, x, detach))
+        return (self._apply(self.mean_mlp, x,
+                            detach), self._apply(self.logvar_mlp, x, detach))
 
     def forward(self, a: Tensor, b: Tensor) -> Tensor:
         """(B, Cx, h, w) and (B, Cy, h', w') -> scalar upper bound."""
@@ -127,5 +129,4 @@ class CLUBMI(nn.Module):
         with torch.autocast(a.device.type, enabled=False):
             x, y = self._pool(a).detach(), self._pool(b).detach()
             mean, logvar = self._gaussian(x, detach=False)
-            return (((mean - y)**2 / logvar.exp() + logvar).sum(-1) /
-                    2).mean()
+            return (((mean - y)**2 / logvar.exp() + logvar).sum(-1) / 2).mean()

@@ -88,19 +88,24 @@ class TDMIMutualInformationLoss(nn.Module):
         if unknown:
             raise ValueError(f'unknown MI terms {sorted(unknown)}; expected '
                              f'some of {sorted(MI_TERMS)}')
-        dims = dict(motion=channels, useful=channels, noisy=channels,
-                    appearance=channels, fused=channels,
-                    heatmaps=num_keypoints)
-        self.group_weights = {g: float(group_weights.get(g, 1.)) for g in
-                              GROUPS}
+        dims = dict(
+            motion=channels,
+            useful=channels,
+            noisy=channels,
+            appearance=channels,
+            fused=channels,
+            heatmaps=num_keypoints)
+        self.group_weights = {
+            g: float(group_weights.get(g, 1.))
+            for g in GROUPS
+        }
         self.term_weights = {}
         self.estimators = nn.ModuleDict()
         for term, (group, first, second, default) in MI_TERMS.items():
             weight = float(term_weights.get(term, default))
             if weight == 0 or self.group_weights[group] == 0:
                 continue
-            cfg = copy.deepcopy(min_estimator if weight > 0 else
-                                max_estimator)
+            cfg = copy.deepcopy(min_estimator if weight > 0 else max_estimator)
             if MODELS.get(cfg['type']).needs_channels:
                 cfg.setdefault(
                     'x_channels',

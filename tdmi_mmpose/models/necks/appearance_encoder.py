@@ -81,7 +81,8 @@ class AppearanceEncoder(BaseModule):
                              f'{_LAST_ALIGN_GUIDES}, got {last_align_guide!r}')
         # the aligned mode needs support frames
         key_frame_index = resolve_key_frame_index(
-            num_frames, key_frame_index,
+            num_frames,
+            key_frame_index,
             min_frames=2 if mode == 'aligned' else 1)
         self.in_channels = in_channels
         self.num_frames = num_frames
@@ -126,8 +127,8 @@ class AppearanceEncoder(BaseModule):
         support_idx = [
             t for t in range(self.num_frames) if t != self.key_frame_index
         ]
-        support = self.support_fusion(
-            feats[:, support_idx].flatten(1, 2))  # (B, C, h, w)
+        support = self.support_fusion(feats[:, support_idx].flatten(
+            1, 2))  # (B, C, h, w)
         guide = self.guide(torch.cat([support, key], dim=1))
         for refine in self.guide_refine:
             guide = refine(guide, guide)

@@ -73,8 +73,7 @@ class RepresentationDisentanglementModule(BaseModule):
                 self.noisy_mlp = self._mlp(in_channels, hidden_channels)
         else:
             half = torch.arange(in_channels) < in_channels // 2
-            self.register_buffer('useful_mask', half.float(),
-                                 persistent=False)
+            self.register_buffer('useful_mask', half.float(), persistent=False)
 
     @staticmethod
     def _mlp(channels: int, hidden: int) -> nn.Sequential:

@@ -93,12 +93,10 @@ class TemporalDifferenceEncoder(BaseModule):
                  init_cfg=None):
         super().__init__(init_cfg=init_cfg)
         # temporal differences need at least two frames
-        key_frame_index = resolve_key_frame_index(num_frames,
-                                                  key_frame_index,
-                                                  min_frames=2)
+        key_frame_index = resolve_key_frame_index(
+            num_frames, key_frame_index, min_frames=2)
         stages = tuple(stages)
-        if not stages or any(not 0 <= s < num_backbone_stages
-                             for s in stages):
+        if not stages or any(not 0 <= s < num_backbone_stages for s in stages):
             raise ValueError(f'stages must be a non-empty list of indices in '
                              f'[0, {num_backbone_stages}), got {stages}')
         if isinstance(blocks_per_stage, int):
@@ -119,8 +117,7 @@ class TemporalDifferenceEncoder(BaseModule):
 
         c = in_channels
         self.fusions = nn.ModuleList(
-            basic_blocks((num_frames - 1) * c, c, n)
-            for n in blocks_per_stage)
+            basic_blocks((num_frames - 1) * c, c, n) for n in blocks_per_stage)
         if modulation:
             self.guides = nn.ModuleList(
                 basic_blocks(2 * c, c, 1) for _ in stages)
@@ -187,4 +184,3 @@ class TemporalDifferenceEncoder(BaseModule):
                 raise ValueError(
                     f'stage feature {j} has shape {tuple(f.shape)}; expected'
                     f' (B, T={self.num_frames}, C={self.in_channels}, h, w)')
-

@@ -81,16 +81,16 @@ class VideoTopdownPoseEstimator(TopdownPoseEstimator):
                  data_preprocessor: Optional[dict] = None,
                  init_cfg: Optional[dict] = None,
                  metainfo: Optional[dict] = None):
-        key_frame_index = resolve_key_frame_index(num_frames,
-                                                  key_frame_index)
+        key_frame_index = resolve_key_frame_index(num_frames, key_frame_index)
         backbone_init = (backbone.get('init_cfg') or {})
         if single_frame_checkpoint and isinstance(
-                backbone_init, dict) and backbone_init.get(
-                    'type') == 'Pretrained':
+                backbone_init,
+                dict) and backbone_init.get('type') == 'Pretrained':
             raise ValueError(
                 'both single_frame_checkpoint and backbone.init_cfg='
                 'Pretrained are set: the backbone would be loaded twice; '
                 'keep one (single_frame_checkpoint also loads the projector)')
+        data_preprocessor = _with_num_frames(data_preprocessor, num_frames)
         super().__init__(
             backbone=backbone,
             head=head,
@@ -108,8 +108,8 @@ class VideoTopdownPoseEstimator(TopdownPoseEstimator):
         self.appearance = MODELS.build({**frames, **appearance})
         for name in ('temporal_encoder', 'appearance'):
             module = getattr(self, name)
-            if (module.num_frames, module.key_frame_index) != (
-                    num_frames, key_frame_index):
+            if (module.num_frames,
+                    module.key_frame_index) != (num_frames, key_frame_index):
                 raise ValueError(
                     f'{name} is configured for {module.num_frames} frames '
                     f'with the key at {module.key_frame_index}, the '
@@ -127,13 +127,14 @@ class VideoTopdownPoseEstimator(TopdownPoseEstimator):
             raise ValueError(
                 'the MI loss uses the noisy motion M_n but the disentangler '
                 'was built with noisy_branch=False')
-        if has and not used and any(
-                p.requires_grad for p in self.disentangler.parameters()):
+        if has and not used and any(p.requires_grad
+                                    for p in self.disentangler.parameters()):
             print_log(
                 'no loss uses the noisy motion M_n, so the disentangler\'s '
                 'noisy branch gets no gradient (DDP fails on such '
                 'parameters): set model.disentangler.noisy_branch=False',
-                logger='current', level=30)
+                logger='current',
+                level=30)
 
     def init_weights(self) -> None:
         """MMEngine's initialisation, then the stage-1 single-frame model's
@@ -164,12 +165,12 @@ class VideoTopdownPoseEstimator(TopdownPoseEstimator):
                 f'backbone.{missing[0]}; expected a single-frame top-down '
                 f'checkpoint of the same backbone')
         _check_shapes(filename, 'backbone.', own, weights)
-        self.backbone.load_state_dict(
-            {k: weights[k]
-             for k in own}, strict=True)
+        self.backbone.load_state_dict({k: weights[k]
+                                       for k in own},
+                                      strict=True)
         projector = self.head.y_projector
-        prefix = next((p for p in _FINAL_LAYER_PREFIXES
-                       if p + 'weight' in state), None)
+        prefix = next(
+            (p for p in _FINAL_LAYER_PREFIXES if p + 'weight' in state), None)
         if prefix is None:
             raise KeyError(
                 f'{filename} has no final layer under any of '
@@ -197,8 +198,11 @@ class VideoTopdownPoseEstimator(TopdownPoseEstimator):
         stages = [s.unflatten(0, (b, t)) for s in stages]  # (B, T, C, h, w)
         motion = self.temporal_encoder(stages)
         useful, noisy = self.disentangler(motion)
-        return dict(motion=motion, useful=useful, noisy=noisy,
-                    appearance=self.appearance(stages[-1]))
+        return dict(
+            motion=motion,
+            useful=useful,
+            noisy=noisy,
+            appearance=self.appearance(stages[-1]))
 
     def loss(self, inputs: Tensor, data_samples) -> dict:
         self._check_frame_offsets(data_samples)
@@ -226,11 +230,24 @@ class VideoTopdownPoseEstimator(TopdownPoseEstimator):
                     f'{self.key_frame_index}')
 
 
+def _with_num_frames(cfg: Optional[dict], num_frames: int):
+    """The multi-frame preprocessor takes T from the estimator (one source
+    of truth); a different T given there is an error."""
+    if not isinstance(
+            cfg, dict) or cfg.get('type') != 'MultiFramePoseDataPreprocessor':
+        return cfg
+    given = cfg.get('num_frames')
+    if given is not None and given != num_frames:
+        raise ValueError(f'data_preprocessor.num_frames={given} differs from '
+                         f'the estimator\'s num_frames={num_frames}; leave '
+                         f'it out (the estimator sets it)')
+    return dict(cfg, num_frames=num_frames)
+
+
 def _check_shapes(filename: str, prefix: str, own: Dict[str, Tensor],
                   loaded: Dict[str, Tensor]) -> None:
     for key, value in own.items():
         if tuple(loaded[key].shape) != tuple(value.shape):
-            raise ValueError(
-                f'{filename}: {prefix}{key} has shape '
-                f'{tuple(loaded[key].shape)}, the model expects '
-                f'{tuple(value.shape)}')
+            raise ValueError(f'{filename}: {prefix}{key} has shape '
+                             f'{tuple(loaded[key].shape)}, the model expects '
+                             f'{tuple(value.shape)}')

@@ -22,8 +22,7 @@ from torch import Tensor
 from torchvision.ops import DeformConv2d
 
 __all__ = [
-    'basic_blocks', 'ModulatedDeformAlign', 'MASK_ACTIVATIONS',
-    'lineage_init_'
+    'basic_blocks', 'ModulatedDeformAlign', 'MASK_ACTIVATIONS', 'lineage_init_'
 ]
 
 MASK_ACTIVATIONS = ('none', 'sigmoid')
@@ -86,10 +85,10 @@ class ModulatedDeformAlign(nn.Module):
             raise ValueError(f'mask_activation must be one of '
                              f'{MASK_ACTIVATIONS}, got {mask_activation!r}')
         taps = deform_groups * _KERNEL * _KERNEL
-        self.offset_conv = nn.Conv2d(channels, 2 * taps, _KERNEL,
-                                     padding=dilation, dilation=dilation)
-        self.mask_conv = nn.Conv2d(channels, taps, _KERNEL, padding=dilation,
-                                   dilation=dilation)
+        self.offset_conv = nn.Conv2d(
+            channels, 2 * taps, _KERNEL, padding=dilation, dilation=dilation)
+        self.mask_conv = nn.Conv2d(
+            channels, taps, _KERNEL, padding=dilation, dilation=dilation)
         self.deform_conv = DeformConv2d(
             channels,
             channels,
