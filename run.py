@@ -329,28 +329,48 @@ def build_mmcv_wheel(env: Env, torch_info: dict, cache: Path) -> Path:
 
 
 def link_for_mim(env: Env) -> None:
-    """Make ``mim train tdmi_mmpose`` work for the editable install.
+    """Make ``mim train tdmi_mmpose`` work for the editable install."""
+    purelib = Path(
+        env.py('import sysconfig; '
+               'print(sysconfig.get_paths()["purelib"])'))
+    link_package(purelib, ROOT / 'tdmi_mmpose')
+
+
+def link_package(purelib: Path, target: Path) -> Path:
+    """Link ``purelib/tdmi_mmpose`` to the checkout's package ``target``.
 
     mim looks for the codebase at ``<distribution location>/tdmi_mmpose``;
     for a PEP 660 editable install the location is site-packages, where no
     such folder exists. A link to the source package puts it there (the
     package's ``.mim`` links, made by setup.py, lead on to tools/ and
     configs/).
+
+    The link is written into the editable distribution's RECORD, so pip
+    owns it: ``pip uninstall tdmi_mmpose`` removes the link itself (pip
+    treats a link as a file and never follows it), and ``pip install .``
+    first uninstalls the editable install, link included, then writes a
+    real folder. Without that entry a regular install would write through
+    the link into the checkout, and its uninstall would delete the
+    checkout's files.
     """
-    purelib = Path(
-        env.py('import sysconfig; '
-               'print(sysconfig.get_paths()["purelib"])'))
     link = purelib / 'tdmi_mmpose'
-    target = ROOT / 'tdmi_mmpose'
     if link.is_symlink():
-        if link.resolve() == target.resolve():
-            return
-        link.unlink()
+        if link.resolve() != target.resolve():
+            link.unlink()
     elif link.exists():
         fail(f'{link} exists and is not a link to {target}: another '
              'tdmi_mmpose is installed there; pip uninstall it and run '
              'again')
-    link.symlink_to(target, target_is_directory=True)
+    if not link.is_symlink():
+        link.symlink_to(target, target_is_directory=True)
+    records = sorted(purelib.glob('tdmi_mmpose-*.dist-info/RECORD'))
+    if len(records) != 1:
+        fail(f'expected one tdmi_mmpose dist-info in {purelib}, found '
+             f'{len(records)}')
+    lines = records[0].read_text().splitlines()
+    if 'tdmi_mmpose,,' not in lines:
+        records[0].write_text('\n'.join(lines + ['tdmi_mmpose,,']) + '\n')
+    return link
 
 
 def setup_env(args) -> Env:

@@ -12,6 +12,7 @@ import shutil
 import sys
 
 from setuptools import find_packages, setup
+from setuptools.command.build_py import build_py
 
 ROOT = osp.dirname(osp.abspath(__file__))
 # Folders that mim looks for in ``<package>/.mim/`` (mim train tdmi_mmpose).
@@ -34,43 +35,48 @@ def read_requirements(name: str) -> list:
         return [line for line in lines if line]
 
 
-def add_mim_extension() -> None:
-    """Expose ``tools/`` and ``configs/`` to mim as ``tdmi_mmpose/.mim/``.
-
-    mim finds a codebase's training script and configs in
-    ``<installed package>/.mim/``. A wheel build copies the folders there so
-    that a regular ``pip install .`` carries them; an editable or develop
-    build links them, so edits to configs and tools take effect at once.
-    This follows OpenMMLab's own ``setup.py`` files, extended to setuptools'
-    PEP 660 ``editable_wheel`` command.
-    """
-    if {'develop', 'editable_wheel'} & set(sys.argv):
-        mode = 'symlink'
-    elif {'sdist', 'bdist_wheel', 'build', 'install'} & set(sys.argv):
-        mode = 'copy'
-    else:
+def link_mim_extension() -> None:
+    """Editable / develop installs: link ``tools/`` and ``configs/`` as
+    ``tdmi_mmpose/.mim/`` in the checkout (git-ignored), so that mim finds
+    them and edits take effect at once (OpenMMLab's ``setup.py`` habit,
+    extended to setuptools' PEP 660 ``editable_wheel`` command)."""
+    if not {'develop', 'editable_wheel'} & set(sys.argv):
         return
-
     mim_root = osp.join(ROOT, 'tdmi_mmpose', '.mim')
     os.makedirs(mim_root, exist_ok=True)
     for name in MIM_FILES:
-        src = osp.join(ROOT, name)
         dst = osp.join(mim_root, name)
         if osp.islink(dst) or osp.isfile(dst):
             os.remove(dst)
         elif osp.isdir(dst):
             shutil.rmtree(dst)
-        if mode == 'symlink':
-            os.symlink(osp.relpath(src, mim_root), dst)
-        else:
+        os.symlink(osp.relpath(osp.join(ROOT, name), mim_root), dst)
+
+
+class BuildPyWithMim(build_py):
+    """Regular builds: copy ``tools/`` and ``configs/`` into the *build*
+    folder's ``tdmi_mmpose/.mim/``, so a wheel carries them for mim. The
+    checkout is not written to (OpenMMLab's ``setup.py`` files copy into
+    the source tree, which replaced the editable install's links with
+    stale copies)."""
+
+    def run(self):
+        super().run()
+        mim_root = osp.join(self.build_lib, 'tdmi_mmpose', '.mim')
+        if osp.islink(mim_root):
+            os.remove(mim_root)
+        elif osp.isdir(mim_root):
+            shutil.rmtree(mim_root)
+        os.makedirs(mim_root)
+        for name in MIM_FILES:
             shutil.copytree(
-                src,
-                dst,
+                osp.join(ROOT, name),
+                osp.join(mim_root, name),
                 ignore=shutil.ignore_patterns('__pycache__', '*.pyc'))
 
 
 if __name__ == '__main__':
-    add_mim_extension()
+    link_mim_extension()
     setup(
         name='tdmi_mmpose',
         version=get_version(),
@@ -83,8 +89,7 @@ if __name__ == '__main__':
         python_requires='>=3.10',
         packages=find_packages(
             exclude=('tests', 'tests.*', 'tools', 'configs')),
-        include_package_data=True,
-        package_data={'tdmi_mmpose': ['.mim/**/*']},
+        cmdclass={'build_py': BuildPyWithMim},
         install_requires=read_requirements('runtime.txt'),
         extras_require={
             'mim': read_requirements('mminstall.txt'),

@@ -2,6 +2,7 @@
 """run.py's set-up logic: another torch, the mmcv cache key, the C++
 standard patch."""
 import importlib.util
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -67,3 +68,80 @@ def test_cxx_standard_raised_only_when_torch_needs_it(tmp_path):
     src, include = _fake_torch(tmp_path / 'old', needs_cxx20=False)
     run_py._patch_mmcv_cxx_standard(src, include)
     assert "'-std=c++17'" in (src / 'setup.py').read_text()
+
+
+def _venv_on_the_dev_stack(tmp_path):
+    """A fresh venv without pip that sees this environment's packages (pip,
+    setuptools) through a .pth, so nothing is downloaded."""
+    import subprocess
+    import sys
+    import sysconfig
+    base = Path(sys.base_prefix) / 'bin' / 'python3'
+    venv = tmp_path / 'venv'
+    subprocess.run([str(base), '-m', 'venv', '--without-pip',
+                    str(venv)],
+                   check=True)
+    python = venv / 'bin' / 'python'
+    purelib = Path(
+        subprocess.run([
+            str(python), '-c', 'import sysconfig; '
+            'print(sysconfig.get_paths()["purelib"])'
+        ],
+                       check=True,
+                       stdout=subprocess.PIPE,
+                       text=True).stdout.strip())
+    (purelib / '_dev_stack.pth').write_text(sysconfig.get_paths()['purelib'] +
+                                            '\n')
+    return python, purelib
+
+
+def _copy_of_the_checkout(tmp_path):
+    import shutil
+    copy = tmp_path / 'checkout'
+    ignore = shutil.ignore_patterns('.venv', '.cache', '.git', 'data',
+                                    'work_dirs', '__pycache__', 'tests',
+                                    '*.egg-info', 'build')
+    shutil.copytree(ROOT, copy, ignore=ignore, symlinks=True)
+    return copy
+
+
+def _snapshot(root):
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted(root.rglob('*'))
+        if p.is_file() and '__pycache__' not in p.parts
+        and '.egg-info' not in p.as_posix() and p.parts[len(root.parts)] !=
+        'build'  # setuptools' build folder of a regular install
+    }
+
+
+@pytest.mark.slow
+def test_pip_uninstall_and_reinstall_leave_the_checkout_intact(tmp_path):
+    """run.py links site-packages/tdmi_mmpose to the checkout for mim; pip
+    owns that link (RECORD), so neither ``pip uninstall`` nor a regular
+    ``pip install .`` followed by an uninstall writes or deletes through
+    it."""
+    import subprocess
+    python, purelib = _venv_on_the_dev_stack(tmp_path)
+    copy = _copy_of_the_checkout(tmp_path)
+    pip = [str(python), '-m', 'pip', '-q']
+    flags = ['--no-deps', '--no-build-isolation', '--no-index']
+    subprocess.run([*pip, 'install', *flags, '-e', str(copy)], check=True)
+    link = run_py.link_package(purelib, copy / 'tdmi_mmpose')
+    assert link.is_symlink()
+    before = _snapshot(copy)
+    assert 'tdmi_mmpose/__init__.py' in before
+
+    subprocess.run([*pip, 'uninstall', '-y', 'tdmi_mmpose'], check=True)
+    assert not link.exists() and not link.is_symlink()
+    assert _snapshot(copy) == before
+
+    # the editable install again, then a regular install over it and its
+    # uninstall: the checkout never changes
+    subprocess.run([*pip, 'install', *flags, '-e', str(copy)], check=True)
+    run_py.link_package(purelib, copy / 'tdmi_mmpose')
+    subprocess.run([*pip, 'install', *flags, str(copy)], check=True)
+    assert (purelib / 'tdmi_mmpose').is_dir()
+    assert not (purelib / 'tdmi_mmpose').is_symlink()
+    subprocess.run([*pip, 'uninstall', '-y', 'tdmi_mmpose'], check=True)
+    assert _snapshot(copy) == before

@@ -137,7 +137,9 @@ def main() -> int:
     strip = osp.join(args.work_dir, 'predictions.png')
     runner.model.eval()
     # what mmpose.apis.init_model attaches: the dataset's keypoint metainfo
+    # and the config (inference_clip takes its test pipeline)
     runner.model.dataset_meta = runner.val_loop.dataloader.dataset.metainfo
+    runner.model.cfg = cfg
     render(runner.model, args.data_root, strip)
     checkpoint = osp.join(args.work_dir, f'iter_{cfg.train_cfg.max_iters}.pth')
     print('\n== summary')

@@ -1,6 +1,9 @@
 # Copyright (c) The tdmi_mmpose Authors. All rights reserved.
 """Video inference: run a model on a clip; helpers of the synthetic runs."""
-from .inference import inference_clip
+from .inference import clip_test_pipeline, inference_clip
 from .synthetic_runs import evaluate_runner, synthetic_config
 
-__all__ = ['inference_clip', 'evaluate_runner', 'synthetic_config']
+__all__ = [
+    'inference_clip', 'clip_test_pipeline', 'evaluate_runner',
+    'synthetic_config'
+]

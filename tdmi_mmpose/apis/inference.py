@@ -2,10 +2,12 @@
 """Run a video pose model on one clip, as ``mmpose.apis.inference_topdown``
 runs an image model on one image.
 
-The frames are cropped with the key frame's person boxes and one shared
-affine per person, by MMPose's own ``GetBBoxCenterScale``,
-``TopdownAffine`` (which warps a list of frames alike) and
-``PackPoseInputs`` (which stacks them to (T, 3, H, W)).
+The preprocessing is the model config's test pipeline without the steps
+that choose and read frames (``SampleClipFrames``, ``LoadClip``), so the
+crop (box padding, UDP or not, input size) is exactly what ``tools/test.py``
+does with that config: typically MMPose's ``GetBBoxCenterScale``,
+``TopdownAffine`` (which warps a list of frames alike, one affine per
+person) and ``PackPoseInputs`` (which stacks them to (T, 3, H, W)).
 """
 from typing import List, Optional, Sequence, Union
 
@@ -19,10 +21,26 @@ from mmpose.structures import PoseDataSample
 from mmpose.structures.bbox import bbox_xywh2xyxy
 from torch import nn
 
-__all__ = ['inference_clip']
+__all__ = ['inference_clip', 'clip_test_pipeline']
 
-# MMPose's top-down box padding
-BBOX_PADDING = 1.25
+# the test-pipeline steps that pick and decode frames: the caller gives them
+_FRAME_LOADING = ('SampleClipFrames', 'LoadClip', 'LoadImage')
+
+
+def clip_test_pipeline(cfg) -> Compose:
+    """The config's test pipeline after frame loading (see module doc).
+
+    Raises:
+        ValueError: if the config has no test pipeline.
+    """
+    try:
+        steps = cfg.test_dataloader.dataset.pipeline
+    except (AttributeError, KeyError):
+        raise ValueError('the model config has no '
+                         'test_dataloader.dataset.pipeline to take the '
+                         'preprocessing from') from None
+    return Compose(
+        [dict(step) for step in steps if step['type'] not in _FRAME_LOADING])
 
 
 def _load_frames(frames: Sequence[Union[np.ndarray, str]]) -> List[np.ndarray]:
@@ -64,18 +82,18 @@ def inference_clip(model: nn.Module,
         list[PoseDataSample]: one per box, ``pred_instances.keypoints``
         (1, K, 2) in key-frame image coordinates and ``keypoint_scores``.
     """
-    if getattr(model, 'dataset_meta', None) is None:
+    if getattr(model, 'dataset_meta', None) is None or getattr(
+            model, 'cfg', None) is None:
         raise ValueError('the model has no dataset_meta (keypoint names, '
-                         'flip indices); build it with mmpose.apis.init_model'
-                         ' or set model.dataset_meta')
+                         'flip indices) or no cfg (its test pipeline); '
+                         'build it with mmpose.apis.init_model')
     if len(frames) != model.num_frames:
         raise ValueError(f'the model takes {model.num_frames} frames, got '
                          f'{len(frames)}')
     if bbox_format not in ('xyxy', 'xywh'):
         raise ValueError(f'bbox_format must be xyxy or xywh, got '
                          f'{bbox_format!r}')
-    scope = getattr(model, 'cfg', {}).get('default_scope', 'mmpose')
-    init_default_scope(scope or 'mmpose')
+    init_default_scope(model.cfg.get('default_scope', 'mmpose') or 'mmpose')
     images = _load_frames(frames)
     h, w = images[0].shape[:2]
     if bboxes is None or len(bboxes) == 0:
@@ -89,11 +107,7 @@ def inference_clip(model: nn.Module,
     if bbox_format == 'xywh':
         boxes = bbox_xywh2xyxy(boxes)
 
-    pipeline = Compose([
-        dict(type='GetBBoxCenterScale', padding=BBOX_PADDING),
-        dict(type='TopdownAffine', input_size=model.head.decoder.input_size),
-        dict(type='PackPoseInputs'),
-    ])
+    pipeline = clip_test_pipeline(model.cfg)
     data_list = []
     for box, score in zip(boxes, scores):
         info = dict(
