@@ -50,7 +50,8 @@ from mmengine.logging import print_log
 from mmpose.datasets.datasets.base import BaseCocoStyleDataset
 from mmpose.registry import DATASETS
 
-from ..structures import PT18_KEYPOINTS, pt18_name_to_joint
+from ..structures import (PT18_KEYPOINTS, parse_annolist_points,
+                          pt18_name_to_joint)
 from .transforms.clip_transforms import check_offsets
 
 __all__ = ['PoseTrackVideoDataset']
@@ -203,7 +204,7 @@ class PoseTrackVideoDataset(BaseCocoStyleDataset):
         return list(frames.values())
 
     def _read_annolist(self, annolist: list, path: str) -> List[dict]:
-        frames = []
+        frames, ignored = [], 0
         for i, item in enumerate(annolist):
             try:
                 name = item['image'][0]['name']
@@ -212,20 +213,14 @@ class PoseTrackVideoDataset(BaseCocoStyleDataset):
                                  'image[0].name') from None
             people = []
             for j, rect in enumerate(item.get('annorect') or []):
-                points = (rect.get('annopoints') or [{}])[0].get('point')
+                where = f'{name}, annorect[{j}]'
+                points = parse_annolist_points((rect.get('annopoints')
+                                                or [{}])[0].get('point'), path,
+                                               where)
+                ignored += points.repeated + points.unlabelled
                 kpts = np.zeros((17, 3), np.float32)
-                for point in points or []:
-                    joint = point['id'][0] if isinstance(point['id'],
-                                                         list) else point['id']
-                    if joint not in _POSEVAL_TO_PT18:
-                        raise ValueError(f'{path}: {name}, annorect[{j}]: '
-                                         f'point id {joint} is not a '
-                                         'PoseTrack joint id (0..14)')
-                    x = point['x'][0] if isinstance(point['x'],
-                                                    list) else point['x']
-                    y = point['y'][0] if isinstance(point['y'],
-                                                    list) else point['y']
-                    kpts[_POSEVAL_TO_PT18[joint]] = (x, y, 1)
+                for joint in np.flatnonzero(points.has):
+                    kpts[_POSEVAL_TO_PT18[joint]] = (*points.xy[joint], 1)
                 track = rect.get('track_id', [-1])
                 people.append(
                     dict(
@@ -243,6 +238,13 @@ class PoseTrackVideoDataset(BaseCocoStyleDataset):
                     is_labeled=bool(
                         labeled[0] if isinstance(labeled, list) else labeled),
                     people=people))
+        if ignored:
+            print_log(
+                f'{path}: {ignored} points ignored (repeated joint ids: the '
+                'first point is used; points without an id), as the '
+                'official tool reads them',
+                logger='current',
+                level=logging.WARNING)
         return frames
 
     def _place_frame(self, frame: dict, path: str) -> None:

@@ -33,8 +33,9 @@ from typing import Dict, List, Optional, Sequence
 import numpy as np
 from mmengine.logging import print_log
 
-from ...structures import (NUM_JOINTS, POSEVAL_JOINTS, PT18_KEYPOINTS,
-                           pt18_name_to_joint)
+from ...structures import (MISSING_SCORE, NUM_JOINTS, POSEVAL_JOINTS,
+                           PT18_KEYPOINTS, parse_annolist_points,
+                           pt18_name_to_joint, unwrap)
 
 __all__ = [
     'PT18_KEYPOINTS', 'pt18_name_to_joint', 'POSEVAL_JOINTS', 'NUM_JOINTS',
@@ -45,8 +46,6 @@ __all__ = [
 # The official tool asserts track ids below this (it offsets each
 # sequence's ids by index * MAX_TRACK_ID).
 MAX_TRACK_ID = 10000
-# Score of a predicted joint that comes without one (poseval's fallback).
-MISSING_SCORE = -9999.0
 
 
 @dataclass
@@ -141,15 +140,7 @@ def _polygon(xs, ys, path: str, where: str) -> np.ndarray:
     return np.stack([xs, ys], axis=1)
 
 
-def _unwrap(value, path: str, where: str, key: str):
-    """PoseTrack17 wraps every value in a one-element list."""
-    if isinstance(value, list):
-        if len(value) != 1:
-            raise _error(
-                path, where, f'"{key}" should be a one-element '
-                f'list, got {value!r}')
-        return value[0]
-    return value
+_unwrap = unwrap
 
 
 def _parse_pt18(data: dict, path: str) -> List[FrameData]:
@@ -263,26 +254,14 @@ def _parse_pt18(data: dict, path: str) -> List[FrameData]:
     return out
 
 
-def _parse_pt17_points(rect: dict, path: str, where: str):
-    xy = np.zeros((NUM_JOINTS, 2))
-    has = np.zeros(NUM_JOINTS, dtype=bool)
-    scores = np.full(NUM_JOINTS, MISSING_SCORE)
-    for point in rect['annopoints'][0]['point']:
-        if point.get('id') is None:
-            continue
-        joint = int(_unwrap(point['id'], path, where, 'id'))
-        if not 0 <= joint < NUM_JOINTS:
-            raise _error(
-                path, where, f'point id {joint} is not a PoseTrack '
-                f'joint id (0..{NUM_JOINTS - 1})')
-        if has[joint]:
-            continue  # the official tool reads the first point of an id
-        xy[joint] = (_unwrap(point['x'], path, where,
-                             'x'), _unwrap(point['y'], path, where, 'y'))
-        has[joint] = True
-        if 'score' in point:
-            scores[joint] = _unwrap(point['score'], path, where, 'score')
-    return xy, has, scores
+def _log_ignored_points(points, path: str, where: str) -> None:
+    if points.repeated or points.unlabelled:
+        print_log(
+            f'{path}: {where}: {points.repeated} repeated joint ids (the '
+            f'first point of an id is used) and {points.unlabelled} points '
+            'without an id (skipped), as the official tool reads them',
+            logger='current',
+            level=logging.WARNING)
 
 
 def _parse_pt17(data: dict, path: str) -> List[FrameData]:
@@ -308,8 +287,10 @@ def _parse_pt17(data: dict, path: str) -> List[FrameData]:
             if not (annopoints and len(annopoints[0]) > 0
                     and 'point' in annopoints[0]):
                 continue  # a point-less rect: counted, but no person
-            xy, has, scores = _parse_pt17_points(rect, path,
-                                                 f'{where}, annorect[{j}]')
+            points = parse_annolist_points(annopoints[0]['point'], path,
+                                           f'{where}, annorect[{j}]')
+            _log_ignored_points(points, path, f'{where}, annorect[{j}]')
+            xy, has, scores = points.xy, points.has, points.scores
             box = np.full(4, np.nan)
             if all(k in rect for k in ('x1', 'y1', 'x2', 'y2')):
                 box = np.array([
