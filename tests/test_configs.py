@@ -188,3 +188,96 @@ def test_ablation_changes_only_what_it_says(name):
         if not any(k == a or k.startswith(a + '.') for a in allowed)
     ]
     assert stray == [], f'{name} also changes {stray}'
+
+
+def _renamed(name):
+    """images/val/<video>/000007.jpg -> images/<video>/00000008.jpg (the
+    PoseWarper/DCPose PoseTrack17 renaming: 8 digits, 1-based)."""
+    parts = name.split('/')
+    number = int(parts[-1].split('.')[0])
+    return f'images/{parts[-2]}/{number + 1:08d}.jpg'
+
+
+def _posetrack17_layout(synthetic, root):
+    """The synthetic set in the PoseTrack17 recipe's layout (README, Data
+    preparation): renamed frames, merged COCO-style files, annolist ground
+    truth with the renamed names, val_boxes.json in the PoseWarper form."""
+    import json
+    import shutil
+    for split in ('train', 'val'):
+        data = json.loads((synthetic / 'annotations' /
+                           f'posetrack18_{split}.json').read_text())
+        for image in data['images']:
+            old = image['file_name']
+            image['file_name'] = _renamed(old)
+            (root / image['file_name']).parent.mkdir(
+                parents=True, exist_ok=True)
+            shutil.copy(synthetic / old, root / image['file_name'])
+        (root / 'annotations').mkdir(exist_ok=True)
+        (root / 'annotations' / f'posetrack_{split}.json').write_text(
+            json.dumps(data))
+        if split == 'val':
+            names = {im['id']: im['file_name'] for im in data['images']}
+    (root / 'annotations' / 'val').mkdir()
+    for path in (synthetic / 'annotations_pt17' / 'val').glob('*.json'):
+        seq = json.loads(path.read_text())
+        for item in seq['annolist']:
+            item['image'][0]['name'] = _renamed(item['image'][0]['name'])
+        (root / 'annotations' / 'val' / path.name).write_text(json.dumps(seq))
+    dets = json.loads((synthetic / 'detections' /
+                       'posetrack18_val_detections.json').read_text())
+    boxes = [
+        dict(
+            image_name=names[d['image_id']], bbox=d['bbox'], score=d['score'])
+        for d in dets
+    ]
+    (root / 'val_boxes.json').write_text(json.dumps(boxes))
+
+
+def _posetrack21_layout(synthetic, root):
+    """posetrack_data/{train,val}/<video>.json and val_human_detections.json
+    next to images/{train,val}/<video>/<6 digits>.jpg."""
+    import shutil
+    shutil.copytree(synthetic / 'images', root / 'images')
+    for split in ('train', 'val'):
+        shutil.copytree(synthetic / 'annotations' / split,
+                        root / 'posetrack_data' / split)
+    shutil.copy(synthetic / 'detections' / 'posetrack18_val_detections.json',
+                root / 'val_human_detections.json')
+
+
+@pytest.mark.parametrize('name, layout', [
+    ('configs/tdmi_hrnet_w48_posetrack17.py', _posetrack17_layout),
+    ('configs/tdmi_hrnet_w48_posetrack21.py', _posetrack21_layout),
+])
+def test_recipe_reads_its_own_file_layout(name, layout, synthetic, tmp_path):
+    """The recipe's own paths (ann files, box file, metric folder) under a
+    data root laid out as README says: datasets build, give T = 5 clips,
+    and every predicted frame is a frame of the metric's ground truth."""
+    from tdmi_mmpose.evaluation.functional import load_sequence_folder
+    root = tmp_path / 'data'
+    root.mkdir()
+    layout(synthetic, root)
+    init_default_scope('mmpose')
+    cfg = Config.fromfile(str(ROOT / name))
+    data_root = cfg.train_dataloader.dataset.data_root
+    for split in ('train_dataloader', 'val_dataloader'):
+        ds_cfg = copy.deepcopy(cfg[split].dataset)
+        ds_cfg.data_root = str(root)
+        if ds_cfg.get('bbox_file'):
+            ds_cfg.bbox_file = ds_cfg.bbox_file.replace(data_root, f'{root}/')
+        dataset = DATASETS.build(ds_cfg)
+        assert dataset[0]['inputs'].shape[:2] == (5, 3)
+        if split == 'val_dataloader':
+            assert ds_cfg.bbox_file.startswith(str(root))
+            gt_dir = cfg.val_evaluator.gt_dir.replace(data_root, f'{root}/')
+            gt_frames = {
+                f'{seq.name}/{frame.name.split("/")[-1]}'
+                for seq in load_sequence_folder(gt_dir)
+                for frame in seq.frames
+            }
+            keys = {
+                '/'.join(dataset.get_data_info(i)['img_path'].split('/')[-2:])
+                for i in range(len(dataset))
+            }
+            assert keys and keys <= gt_frames
