@@ -156,3 +156,52 @@ def test_format_only_writes_files_without_evaluating(tmp_path):
         _samples_from_prediction_files(case / 'pred'))
     assert results == {}
     assert len(list(out.glob('*.json'))) == 3
+
+
+def test_output_folder_may_not_overwrite_or_join_the_ground_truth(tmp_path):
+    gt = VECTORS / '06_synth_basic' / 'gt'
+    for out in (gt, gt / 'preds', f'{gt}/'):
+        with pytest.raises(
+                ValueError, match='is gt_dir .* or lies inside '
+                'it'):
+            PoseTrackMetric(gt_dir=str(gt), outfile_prefix=str(out))
+    link = tmp_path / 'link'
+    link.symlink_to(gt, target_is_directory=True)
+    with pytest.raises(ValueError, match='lies inside it'):
+        PoseTrackMetric(gt_dir=str(gt), outfile_prefix=str(link))
+    # a sibling folder whose name starts like gt_dir is fine
+    PoseTrackMetric(gt_dir=str(gt), outfile_prefix=f'{gt}_predictions')
+
+
+def test_sequences_without_predictions(tmp_path):
+    """A gt_dir with a video the dataset did not predict: refused by
+    default; 'skip' equals evaluating the predicted videos alone; 'missed'
+    scores the video as missed (lower)."""
+    import shutil
+    case = VECTORS / '06_synth_basic'
+    samples = [
+        s for s in _samples_from_prediction_files(case / 'pred')
+        if '014731_mpii_test' not in s['img_path']
+    ]
+    with pytest.raises(
+            ValueError,
+            match=r"1 of the 3 ground-truth "
+            r"sequences .* have no predicted frame: "
+            r"\['014731_mpii_test'\]"):
+        _run(PoseTrackMetric(gt_dir=str(case / 'gt')), samples)
+    skipped = _run(
+        PoseTrackMetric(gt_dir=str(case / 'gt'), missing_sequences='skip'),
+        samples)
+    two = tmp_path / 'gt_two'
+    two.mkdir()
+    for name in ('005627_bonn_test.json', '007349_mpii_test.json'):
+        shutil.copy(case / 'gt' / name, two / name)
+    alone = _run(PoseTrackMetric(gt_dir=str(two)), samples)
+    assert skipped['posetrack/Total AP'] == pytest.approx(
+        alone['posetrack/Total AP'])
+    missed = _run(
+        PoseTrackMetric(gt_dir=str(case / 'gt'), missing_sequences='missed'),
+        samples)
+    assert missed['posetrack/Total AP'] < skipped['posetrack/Total AP'] - 1
+    with pytest.raises(ValueError, match='missing_sequences must be one of'):
+        PoseTrackMetric(gt_dir=str(case / 'gt'), missing_sequences='drop')

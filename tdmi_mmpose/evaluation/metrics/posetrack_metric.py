@@ -41,6 +41,13 @@ from ..functional import (PT18_KEYPOINTS, SequenceData, evaluate_posetrack,
 __all__ = ['PoseTrackMetric']
 
 _PROTOCOLS = ('tdmi', 'mmpose')
+_MISSING = ('error', 'skip', 'missed')
+
+
+def _inside(path: str, folder: str) -> bool:
+    """Whether ``path`` is ``folder`` or below it (links resolved)."""
+    path, folder = osp.realpath(path), osp.realpath(folder)
+    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
 
 
 def _frame_key(path: str) -> str:
@@ -66,7 +73,18 @@ class PoseTrackMetric(BaseMetric):
         track (bool): also compute MOTA; needs ``pred_instances.track_ids``.
             Defaults to False.
         outfile_prefix (str, optional): folder to write the per-sequence
-            prediction files to. Defaults to None (not kept).
+            prediction files to. Defaults to None (not kept). It may not be
+            ``gt_dir`` or lie inside it (the files would replace or join the
+            ground truth).
+        missing_sequences (str): what to do with ground-truth sequences
+            for which no frame was predicted (a ``gt_dir`` with more
+            videos than the dataset, or with a merged file in it):
+            ``'error'`` (default) refuses, naming them, as
+            ``tools/eval_posetrack.py`` refuses a missing prediction file;
+            ``'skip'`` evaluates the predicted sequences only and warns,
+            naming the others; ``'missed'`` scores them as sequences
+            without any detection (what the official tool does with empty
+            prediction files).
         format_only (bool): only write the files (test-set submission);
             needs ``outfile_prefix``. Defaults to False.
         collect_device (str): ``'cpu'`` or ``'gpu'``. Defaults to ``'cpu'``.
@@ -83,6 +101,7 @@ class PoseTrackMetric(BaseMetric):
                  track: bool = False,
                  outfile_prefix: Optional[str] = None,
                  format_only: bool = False,
+                 missing_sequences: str = 'error',
                  collect_device: str = 'cpu',
                  prefix: Optional[str] = None) -> None:
         super().__init__(collect_device=collect_device, prefix=prefix)
@@ -94,6 +113,14 @@ class PoseTrackMetric(BaseMetric):
         if format_only and not outfile_prefix:
             raise ValueError('format_only=True needs outfile_prefix (the '
                              'folder to write the prediction files to)')
+        if missing_sequences not in _MISSING:
+            raise ValueError(f'missing_sequences must be one of {_MISSING}, '
+                             f'got {missing_sequences!r}')
+        if outfile_prefix and _inside(outfile_prefix, gt_dir):
+            raise ValueError(
+                f'outfile_prefix {outfile_prefix!r} is gt_dir {gt_dir!r} or '
+                f'lies inside it: the prediction files would overwrite or '
+                f'join the ground-truth files; choose another folder')
         self.gt_dir = gt_dir
         self.protocol = protocol
         self.keypoint_score_thr = keypoint_score_thr
@@ -101,6 +128,7 @@ class PoseTrackMetric(BaseMetric):
         self.track = track
         self.outfile_prefix = outfile_prefix
         self.format_only = format_only
+        self.missing_sequences = missing_sequences
         self._gt: Optional[List[SequenceData]] = None
 
     def process(self, data_batch: Sequence[dict],
@@ -157,6 +185,7 @@ class PoseTrackMetric(BaseMetric):
         names = self._keypoint_names()
         gt_seqs = self._load_gt()
         per_frame = self._group_by_frame(results, gt_seqs)
+        gt_seqs = self._predicted_sequences(gt_seqs, per_frame, logger)
         files = {
             seq.name: self._prediction_file(seq, per_frame, names)
             for seq in gt_seqs
@@ -179,6 +208,31 @@ class PoseTrackMetric(BaseMetric):
         logger.info(f'PoseTrack evaluation ({self.protocol} protocol, '
                     f'{len(gt_seqs)} sequences):\n' + format_table(result))
         return summarize(result)
+
+    def _predicted_sequences(self, gt_seqs: List[SequenceData],
+                             per_frame: dict, logger) -> List[SequenceData]:
+        """Apply ``missing_sequences`` to sequences with no prediction."""
+        missing = [
+            seq.name for seq in gt_seqs
+            if not any(_frame_key(f.name) in per_frame for f in seq.frames)
+        ]
+        if not missing or self.missing_sequences == 'missed':
+            return gt_seqs
+        what = (f'{len(missing)} of the {len(gt_seqs)} ground-truth '
+                f'sequences in {self.gt_dir} have no predicted frame: '
+                f'{missing[:10]}{" ..." if len(missing) > 10 else ""}')
+        if self.missing_sequences == 'error':
+            raise ValueError(
+                f'{what}. Point gt_dir at the per-sequence files of the '
+                f'videos the dataset holds, or set missing_sequences='
+                f'\'skip\' (evaluate the predicted ones) or \'missed\' '
+                f'(score them as missed, as the official tool would)')
+        logger.warning(f'{what}; they are left out of the evaluation '
+                       f"(missing_sequences='skip')")
+        kept = [seq for seq in gt_seqs if seq.name not in set(missing)]
+        if not kept:
+            raise ValueError(f'{what}: nothing left to evaluate')
+        return kept
 
     def _keypoint_names(self) -> List[str]:
         meta = self.dataset_meta or {}
