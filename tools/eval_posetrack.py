@@ -3,7 +3,7 @@
 it.
 
     python tools/eval_posetrack.py --gt GT_DIR --pred PRED_DIR [--track] \
-        [--out RESULT.json]
+        [--pair-by-position] [--out RESULT.json]
 
 GT_DIR holds one ground-truth file per sequence (PoseTrack17 ``annolist`` or
 PoseTrack18/21 format); PRED_DIR a file of the same name per sequence
@@ -31,6 +31,11 @@ def parse_args(argv=None):
         '--track',
         action='store_true',
         help='also compute MOTA (needs track ids)')
+    parser.add_argument(
+        '--pair-by-position',
+        action='store_true',
+        help='pair frames by position only, as the official tool does '
+        '(default: frame names must also agree where both files give them)')
     parser.add_argument('--out', help='write the numbers to this JSON file')
     return parser.parse_args(argv)
 
@@ -39,7 +44,10 @@ def main(argv=None) -> int:
     args = parse_args(argv)
     try:
         result = evaluate_posetrack_folders(
-            args.gt, args.pred, track=args.track)
+            args.gt,
+            args.pred,
+            track=args.track,
+            pair_by_position=args.pair_by_position)
     except (ValueError, OSError) as e:
         print(f'error: {e}', file=sys.stderr)
         return 1

@@ -258,3 +258,38 @@ def test_tracking_needs_track_ids(tmp_path):
     evaluate_posetrack_folders(str(gt), str(pred))  # AP needs none
     with pytest.raises(ValueError, match='has no track_id'):
         evaluate_posetrack_folders(str(gt), str(pred), track=True)
+
+
+def test_frames_named_differently_are_refused(tmp_path):
+    """Paired by position like the official tool, but where both files name
+    their frames the names must agree: a reversed image list or another
+    video's frame names would be scored against the wrong frames."""
+    gt, pred = _copy_case(tmp_path)
+    name = '007349_mpii_test.json'
+    _edit(pred / name, lambda d: d['images'].reverse())
+    with pytest.raises(
+            ValueError,
+            match=r"sequence 007349_mpii_test: "
+            r"frame 0 of the prediction file .* is '.*', of the "
+            r"ground truth .* '.*'; frames are paired by "
+            r'position'):
+        evaluate_posetrack_folders(str(gt), str(pred))
+    # the official tool's behaviour on request
+    evaluate_posetrack_folders(str(gt), str(pred), pair_by_position=True)
+
+    (tmp_path / 'other').mkdir()
+    gt, pred = _copy_case(tmp_path / 'other')
+    other = json.loads((gt / '014731_mpii_test.json').read_text())
+    folder = other['images'][0]['file_name'].rsplit('/', 2)[-2]
+
+    def rename(data):
+        for image in data['images']:
+            parts = image['file_name'].split('/')
+            image['file_name'] = '/'.join(parts[:-2] + [folder, parts[-1]])
+
+    _edit(pred / name, rename)
+    with pytest.raises(ValueError, match='frame 0 of the prediction file'):
+        evaluate_posetrack_folders(str(gt), str(pred))
+    # files that name frames by id only cannot be checked: accepted
+    _edit(pred / name, lambda d: [im.pop('file_name') for im in d['images']])
+    evaluate_posetrack_folders(str(gt), str(pred))

@@ -39,7 +39,7 @@ import logging
 import os.path as osp
 import warnings
 from dataclasses import dataclass
-from typing import Dict, List, Sequence, Tuple
+from typing import Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 from mmengine.logging import print_log
@@ -70,13 +70,46 @@ GROUPS = {
 # --------------------------------------------------------------------------
 # validation and clean-up
 # --------------------------------------------------------------------------
-def _check_pair(gt: SequenceData, pred: SequenceData) -> None:
+def _name_key(name: str) -> Optional[str]:
+    """``'<folder>/<file>'`` (or ``'<file>'``) of a frame name; None when
+    the name is no file name (e.g. an image id written as the name)."""
+    parts = [p for p in name.replace('\\', '/').split('/') if p]
+    if not parts or '.' not in parts[-1]:
+        return None
+    return '/'.join(parts[-2:])
+
+
+def _check_names(gt: SequenceData, pred: SequenceData) -> None:
+    """Frames are paired by position, as the official tool does; where both
+    sides name a frame, the names must agree (the folder too, where both
+    give one), else the prediction is scored against the wrong frame."""
+    for i, (g, p) in enumerate(zip(gt.frames, pred.frames)):
+        gk, pk = _name_key(g.name), _name_key(p.name)
+        if gk is None or pk is None:
+            continue
+        if '/' not in gk or '/' not in pk:
+            gk, pk = gk.split('/')[-1], pk.split('/')[-1]
+        if gk != pk:
+            raise ValueError(
+                f'sequence {gt.name}: frame {i} of the prediction file '
+                f'{pred.path} is {p.name!r}, of the ground truth {gt.path} '
+                f'{g.name!r}; frames are paired by position, so the '
+                f'prediction must list the same images in the same order '
+                f'(pair_by_position=True / --pair-by-position skips this '
+                f'check, as the official tool does)')
+
+
+def _check_pair(gt: SequenceData,
+                pred: SequenceData,
+                pair_by_position: bool = False) -> None:
     if len(gt.frames) != len(pred.frames):
         raise ValueError(
             f'sequence {gt.name}: the prediction file {pred.path} has '
             f'{len(pred.frames)} frames, the ground truth {gt.path} has '
             f'{len(gt.frames)}; frames are paired by position, so the '
             'prediction must list the same images in the same order')
+    if not pair_by_position:
+        _check_names(gt, pred)
     for frame in pred.frames:
         where = f'sequence {gt.name}, frame {frame.name} ({pred.path})'
         ids = frame.track_ids[frame.track_ids >= 0]
@@ -354,13 +387,17 @@ def _frame_mot_inputs(gt: FrameData, pred: FrameData,
 # --------------------------------------------------------------------------
 def evaluate_posetrack(gt_seqs: Sequence[SequenceData],
                        pred_seqs: Sequence[SequenceData],
-                       track: bool = False) -> dict:
+                       track: bool = False,
+                       pair_by_position: bool = False) -> dict:
     """Evaluate predictions against ground truth, sequence by sequence.
 
     Args:
         gt_seqs: ground-truth sequences.
         pred_seqs: predictions, one per GT sequence, in the same order.
         track: also compute MOTA / MOTP / precision / recall.
+        pair_by_position: pair frames by position only, as the official
+            tool does; by default the frame names must also agree where
+            both files give them.
 
     Returns:
         dict: ``ap``, ``precision``, ``recall`` (each (J, ) arrays in poseval
@@ -378,7 +415,7 @@ def evaluate_posetrack(gt_seqs: Sequence[SequenceData],
     trackers = [MOTAccumulator() for _ in range(NUM_JOINTS)]
 
     for gt, pred in zip(gt_seqs, pred_seqs):
-        _check_pair(gt, pred)
+        _check_pair(gt, pred, pair_by_position)
         pairs = _evaluated_frames(gt, pred)
         matches = [_match_frame(g, p, gt.name) for g, p in pairs]
         for (g, _), m in zip(pairs, matches):
@@ -466,9 +503,11 @@ def _mot_summary(trackers: List[MOTAccumulator]) -> dict:
 
 def evaluate_posetrack_folders(gt_dir: str,
                                pred_dir: str,
-                               track: bool = False) -> dict:
+                               track: bool = False,
+                               pair_by_position: bool = False) -> dict:
     """Evaluate every ``*.json`` sequence of ``gt_dir`` against the file of
-    the same name in ``pred_dir`` (sequences in sorted name order)."""
+    the same name in ``pred_dir`` (sequences in sorted name order); see
+    ``evaluate_posetrack`` for ``pair_by_position``."""
     gts = load_sequence_folder(gt_dir)
     names = [osp.basename(g.path) for g in gts]
     missing = [n for n in names if not osp.isfile(osp.join(pred_dir, n))]
@@ -478,7 +517,8 @@ def evaluate_posetrack_folders(gt_dir: str,
             f'{len(names)} sequences, e.g. {missing[0]}; write one per '
             'ground-truth sequence (with the same images in the same order)')
     preds = [load_sequence(osp.join(pred_dir, n)) for n in names]
-    return evaluate_posetrack(gts, preds, track=track)
+    return evaluate_posetrack(
+        gts, preds, track=track, pair_by_position=pair_by_position)
 
 
 def summarize(result: dict) -> Dict[str, float]:
