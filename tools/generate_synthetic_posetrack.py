@@ -2,9 +2,13 @@
 """Write the synthetic PoseTrack-format video set (the embedded default).
 
     python tools/generate_synthetic_posetrack.py OUT_DIR [--train 6] [--val 3]
-        [--frames 24] [--width 320] [--height 240] [--seed 0]
+        [--frames 24] [--width 320] [--height 240] [--seed 0] [--overwrite]
+
+A folder that is not empty is refused unless ``--overwrite`` (which first
+removes the folders the generator writes there).
 """
 import argparse
+import sys
 import time
 
 from tdmi_mmpose.datasets.synthetic import generate_synthetic_posetrack
@@ -19,14 +23,24 @@ def main() -> None:
     parser.add_argument('--width', type=int, default=320)
     parser.add_argument('--height', type=int, default=240)
     parser.add_argument('--seed', type=int, default=0)
+    parser.add_argument(
+        '--overwrite',
+        action='store_true',
+        help='write into a folder that is not empty (removes the previous '
+        'set there first)')
     args = parser.parse_args()
     start = time.perf_counter()
-    written = generate_synthetic_posetrack(
-        args.out_dir,
-        splits=dict(train=args.train, val=args.val),
-        num_frames=args.frames,
-        image_size=(args.width, args.height),
-        seed=args.seed)
+    try:
+        written = generate_synthetic_posetrack(
+            args.out_dir,
+            splits=dict(train=args.train, val=args.val),
+            num_frames=args.frames,
+            image_size=(args.width, args.height),
+            seed=args.seed,
+            overwrite=args.overwrite)
+    except (FileExistsError, ValueError) as e:
+        print(f'error: {e}', file=sys.stderr)
+        sys.exit(1)
     for split, seqs in written.items():
         print(f'{split}: {len(seqs)} videos x {args.frames} frames')
     print(f'written to {args.out_dir} in {time.perf_counter() - start:.1f} s')

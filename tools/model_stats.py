@@ -107,11 +107,11 @@ def main() -> None:
 
     trainable, total = count(tdmi)
     backbone = count(tdmi.backbone)[1]
-    print(
-        f'TDMI (HRNet-W48, 384x288, T={args.frames}): trainable '
-        f'{trainable:,} ({trainable / 1e6:.2f} M), total {total / 1e6:.2f} M (frozen '
-        f'backbone {backbone / 1e6:.2f} M, frozen projector '
-        f'{count(tdmi.head.y_projector)[1]} parameters)')
+    print(f'TDMI (HRNet-W48, 384x288, T={args.frames}): trainable '
+          f'{trainable:,} ({trainable / 1e6:.2f} M), total '
+          f'{total / 1e6:.2f} M (frozen backbone {backbone / 1e6:.2f} M, '
+          f'frozen projector '
+          f'{count(tdmi.head.y_projector)[1]} parameters)')
     for name in ('temporal_encoder', 'disentangler', 'appearance', 'head'):
         print(f'  {name:17s} {count(getattr(tdmi, name))[0]:>9,} trainable')
     print(f'single-frame HRNet-W48 top-down: {count(single)[1] / 1e6:.2f} M')

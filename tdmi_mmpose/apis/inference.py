@@ -11,7 +11,6 @@ person) and ``PackPoseInputs`` (which stacks them to (T, 3, H, W)).
 """
 from typing import List, Optional, Sequence, Union
 
-import mmcv
 import numpy as np
 import torch
 from mmcv.transforms import Compose
@@ -20,6 +19,8 @@ from mmengine.registry import init_default_scope
 from mmpose.structures import PoseDataSample
 from mmpose.structures.bbox import bbox_xywh2xyxy
 from torch import nn
+
+from ..datasets.transforms.clip_transforms import read_frame
 
 __all__ = ['inference_clip', 'clip_test_pipeline']
 
@@ -47,10 +48,7 @@ def _load_frames(frames: Sequence[Union[np.ndarray, str]]) -> List[np.ndarray]:
     loaded = []
     for i, frame in enumerate(frames):
         if isinstance(frame, str):
-            image = mmcv.imread(frame)
-            if image is None:
-                raise FileNotFoundError(f'frame {i}: cannot read {frame}')
-            frame = image
+            frame = read_frame(frame)
         if not isinstance(frame, np.ndarray) or frame.ndim != 3:
             raise ValueError(f'frame {i}: expected an (H, W, 3) BGR image or'
                              f' a path, got {type(frame).__name__}')
@@ -60,6 +58,24 @@ def _load_frames(frames: Sequence[Union[np.ndarray, str]]) -> List[np.ndarray]:
         raise ValueError(f'frames of one clip must have one size, got '
                          f'{sorted(shapes)}')
     return loaded
+
+
+def _check_boxes(bboxes: np.ndarray, bbox_format: str) -> None:
+    """Finite boxes and scores, positive size: an inverted box (e.g. xywh
+    given as xyxy) would silently mirror the result."""
+    for i, box in enumerate(bboxes):
+        if not np.isfinite(box).all():
+            raise ValueError(f'box {i} {box.tolist()}: NaN or infinite '
+                             f'values')
+        if bbox_format == 'xyxy':
+            size = box[2] - box[0], box[3] - box[1]
+        else:
+            size = box[2], box[3]
+        if size[0] <= 0 or size[1] <= 0:
+            raise ValueError(
+                f'box {i} {box.tolist()} has width {size[0]:g} and height '
+                f'{size[1]:g} as {bbox_format}; boxes must have a positive '
+                f'size (xywh given as xyxy? set bbox_format)')
 
 
 def inference_clip(model: nn.Module,
@@ -87,6 +103,11 @@ def inference_clip(model: nn.Module,
         raise ValueError('the model has no dataset_meta (keypoint names, '
                          'flip indices) or no cfg (its test pipeline); '
                          'build it with mmpose.apis.init_model')
+    if not hasattr(model, 'num_frames'):
+        raise ValueError(
+            f'inference_clip runs a video model (VideoTopdownPoseEstimator);'
+            f' got a {type(model).__name__}: for a single-frame model use '
+            f'mmpose.apis.inference_topdown')
     if len(frames) != model.num_frames:
         raise ValueError(f'the model takes {model.num_frames} frames, got '
                          f'{len(frames)}')
@@ -102,6 +123,7 @@ def inference_clip(model: nn.Module,
     if bboxes.ndim != 2 or bboxes.shape[1] not in (4, 5):
         raise ValueError(f'bboxes must be (N, 4) or (N, 5), got '
                          f'{bboxes.shape}')
+    _check_boxes(bboxes, bbox_format)
     scores = bboxes[:, 4] if bboxes.shape[1] == 5 else np.ones(len(bboxes))
     boxes = bboxes[:, :4]
     if bbox_format == 'xywh':

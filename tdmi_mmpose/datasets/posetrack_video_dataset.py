@@ -65,6 +65,31 @@ _POSEVAL_TO_PT18 = {
 _PT17_BOX_PADDING = 0.15
 
 
+def _is_number(value) -> bool:
+    return isinstance(value,
+                      (int, float, np.number)) and not isinstance(value, bool)
+
+
+def _check_detection(det, i: int, bbox_file: str) -> None:
+    """A detection is ``{image_id | image_name, bbox: [x, y, w, h], score}``
+    with finite numbers; anything else is refused here, naming the entry
+    (not later at the metric, naming the predictions)."""
+    if not isinstance(det, dict) or 'bbox' not in det or 'score' not in det:
+        raise ValueError(f'{bbox_file}: detection {i} needs "bbox" '
+                         f'[x, y, w, h] and "score", got {det!r}')
+    box, score = det['bbox'], det['score']
+    if not isinstance(box, (list, tuple)) or len(box) != 4 or not all(
+            _is_number(v) for v in box):
+        raise ValueError(f'{bbox_file}: detection {i}: "bbox" must be four '
+                         f'numbers [x, y, w, h], got {box!r}')
+    if not _is_number(score):
+        raise ValueError(f'{bbox_file}: detection {i}: "score" must be a '
+                         f'number, got {score!r}')
+    if not np.isfinite(list(box) + [score]).all():
+        raise ValueError(f'{bbox_file}: detection {i}: "bbox" {list(box)} '
+                         f'and "score" {score} must be finite')
+
+
 def _load_json(path: str):
     try:
         with open(path) as f:
@@ -335,10 +360,7 @@ class PoseTrackVideoDataset(BaseCocoStyleDataset):
         by_name = {'/'.join(f['file_name'].split('/')[-2:]): f for f in frames}
         samples, below = [], 0
         for i, det in enumerate(dets):
-            if 'bbox' not in det or 'score' not in det or len(
-                    det['bbox']) != 4:
-                raise ValueError(f'{self.bbox_file}: detection {i} needs '
-                                 '"bbox" [x, y, w, h] and "score"')
+            _check_detection(det, i, self.bbox_file)
             if 'image_id' in det:
                 frame = by_id.get(det['image_id'])
                 ref = f'image_id {det["image_id"]}'

@@ -191,13 +191,38 @@ def _pt17_file(images: List[dict], anns: List[dict]) -> dict:
     return dict(annolist=annolist)
 
 
-def generate_synthetic_posetrack(root: str,
-                                 splits: Dict[str, int] = None,
-                                 num_frames: int = 24,
-                                 image_size: Tuple[int, int] = (320, 240),
-                                 people: Tuple[int, int] = (2, 3),
-                                 degrade_prob: float = 0.3,
-                                 seed: int = 0) -> Dict[str, List[str]]:
+# what generate_synthetic_posetrack writes under its root
+_OUTPUTS = ('images', 'annotations', 'annotations_pt17', 'detections')
+
+
+def _prepare_root(root: str, overwrite: bool) -> None:
+    if osp.isfile(root):
+        raise ValueError(f'{root} is a file; the synthetic set needs a '
+                         f'folder')
+    if not osp.isdir(root) or not os.listdir(root):
+        return
+    if not overwrite:
+        raise FileExistsError(
+            f'{root} is not empty ({sorted(os.listdir(root))[:5]}): writing '
+            f'the synthetic set there would overwrite files and mix videos; '
+            f'choose an empty folder or pass overwrite=True (--overwrite), '
+            f'which first removes {list(_OUTPUTS)} there')
+    import shutil
+    for name in _OUTPUTS:
+        path = osp.join(root, name)
+        if osp.isdir(path):
+            shutil.rmtree(path)
+
+
+def generate_synthetic_posetrack(
+        root: str,
+        splits: Dict[str, int] = None,
+        num_frames: int = 24,
+        image_size: Tuple[int, int] = (320, 240),
+        people: Tuple[int, int] = (2, 3),
+        degrade_prob: float = 0.3,
+        seed: int = 0,
+        overwrite: bool = False) -> Dict[str, List[str]]:
     """Write the synthetic set under ``root``.
 
     Args:
@@ -208,11 +233,15 @@ def generate_synthetic_posetrack(root: str,
         people: (min, max) people per video.
         degrade_prob: probability that a labelled frame is degraded.
         seed: random seed; the output is a function of the arguments.
+        overwrite: a ``root`` that is not empty is refused (its files
+            would be overwritten and videos of two sets mixed) unless True;
+            then the folders this function writes are removed first.
 
     Returns:
         dict: split -> the sequence names written.
     """
     splits = dict(train=6, val=3) if splits is None else splits
+    _prepare_root(root, overwrite)
     if num_frames < 2 or min(image_size) < 32 or people[0] < 1 or \
             people[1] < people[0]:
         raise ValueError('need num_frames >= 2, an image of at least 32 '

@@ -90,3 +90,34 @@ def test_inference_clip_needs_the_config():
     model.cfg = None
     with pytest.raises(ValueError, match='no cfg'):
         inference_clip(model, [np.zeros((8, 8, 3), np.uint8)] * 3)
+
+
+def test_bad_boxes_frames_and_models_are_refused(tmp_path):
+    model = init_model(str(TINY), None, device='cpu')
+    frames = [np.zeros((64, 64, 3), np.uint8)] * 3
+    for box, message in (
+        ([[10, 10, np.nan, 40, 0.9]], r'box 0 .*NaN or infinite'),
+        ([[10, 10, 40, 40, np.inf]], r'box 0 .*NaN or infinite'),
+        ([[40, 10, 10, 40]], r'box 0 .*width -30 .*positive size'),
+    ):
+        with pytest.raises(ValueError, match=message):
+            inference_clip(model, frames, np.array(box, dtype=np.float32))
+    # xywh boxes given as xyxy: x2 < x1 is refused, not mirrored
+    with pytest.raises(ValueError, match='xywh given as xyxy'):
+        inference_clip(model, frames, np.array([[30, 20, 10, 25]]))
+    inference_clip(
+        model, frames, np.array([[30, 20, 10, 25]]), bbox_format='xywh')
+    empty = tmp_path / 'empty.jpg'
+    empty.write_bytes(b'')
+    with pytest.raises(ValueError, match='empty.jpg: the file is empty'):
+        inference_clip(model, [str(empty)] * 3)
+    broken = tmp_path / 'broken.jpg'
+    broken.write_bytes(b'not a jpeg at all')
+    with pytest.raises(ValueError, match='cannot decode frame .*broken.jpg'):
+        inference_clip(model, [str(broken)] * 3)
+    single = init_model(
+        str(ROOT / 'configs' / 'smoke' / 'topdown_hrnet_tiny_coco.py'),
+        None,
+        device='cpu')
+    with pytest.raises(ValueError, match='inference_topdown'):
+        inference_clip(single, frames)

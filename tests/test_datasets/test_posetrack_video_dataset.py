@@ -502,3 +502,45 @@ def test_offsets_stated_once_on_the_dataset(synthetic):
             dict(_key(5), clip_offsets=(-1, 0, 1)))
     with pytest.raises(ValueError, match='exactly one 0'):
         _dataset(data_root=str(synthetic), ann_file=ann, frame_offsets=(-1, 1))
+
+
+@pytest.mark.parametrize('edit, message', [
+    (dict(score=float('nan')), r'detection 0: .*must be finite'),
+    (dict(bbox=[0, 0, float('inf'), 9]), r'detection 0: .*must be finite'),
+    (dict(score='0.9'), r'detection 0: "score" must be a number'),
+    (dict(bbox=['0', 0, 9, 9]), r'detection 0: "bbox" must be four numbers'),
+    (dict(bbox=[0, 0, 9]), r'detection 0: "bbox" must be four numbers'),
+])
+def test_bad_detections_are_refused_at_load(synthetic, tmp_path, edit,
+                                            message):
+    ann = str(synthetic / 'annotations/posetrack18_val.json')
+    image_id = _pt18(synthetic)['images'][0]['id']
+    det = dict(image_id=image_id, bbox=[0, 0, 9, 9], score=0.9)
+    det.update(edit)
+    path = tmp_path / 'dets.json'
+    path.write_text(json.dumps([det]))
+    with pytest.raises(ValueError, match=f'dets.json: {message}'):
+        _dataset(
+            data_root=str(synthetic),
+            ann_file=ann,
+            test_mode=True,
+            bbox_file=str(path))
+
+
+def test_synthetic_generator_does_not_overwrite(tmp_path):
+    root = tmp_path / 'set'
+    kwargs = dict(splits=dict(train=1, val=1), num_frames=4)
+    generate_synthetic_posetrack(str(root), seed=1, **kwargs)
+    before = sorted(p.name for p in (root / 'images' / 'val').iterdir())
+    with pytest.raises(FileExistsError, match='is not empty.*overwrite=True'):
+        generate_synthetic_posetrack(str(root), seed=2, **kwargs)
+    assert sorted(p.name
+                  for p in (root / 'images' / 'val').iterdir()) == before
+    generate_synthetic_posetrack(
+        str(root),
+        seed=2,
+        overwrite=True,
+        splits=dict(train=1, val=2),
+        num_frames=4)
+    # the previous set is gone, not mixed in
+    assert len(list((root / 'images' / 'val').iterdir())) == 2

@@ -23,7 +23,7 @@ from mmpose.registry import TRANSFORMS
 
 __all__ = [
     'SampleClipFrames', 'LoadClip', 'edge_frame_numbers', 'check_offsets',
-    'DEFAULT_OFFSETS'
+    'DEFAULT_OFFSETS', 'read_frame'
 ]
 
 _EDGE_MODES = ('lineage', 'clamp')
@@ -171,6 +171,26 @@ class SampleClipFrames(BaseTransform):
                 f'edge={self.edge!r}, random_range={self.random_range})')
 
 
+def read_frame(path: str,
+               color_type: str = 'color',
+               backend: str = 'cv2') -> np.ndarray:
+    """Decode one frame; a missing, empty or undecodable file raises an
+    error naming it (OpenCV alone raises an assertion about an empty buffer
+    or returns None)."""
+    if not osp.isfile(path):
+        raise FileNotFoundError(f'cannot read frame {path}: no such file')
+    if osp.getsize(path) == 0:
+        raise ValueError(f'cannot read frame {path}: the file is empty')
+    try:
+        image = mmcv.imread(path, flag=color_type, backend=backend)
+    except Exception as e:  # OpenCV's cv2.error, PIL's errors
+        raise ValueError(f'cannot decode frame {path}: {e}') from None
+    if image is None:
+        raise ValueError(f'cannot decode frame {path}: not an image or '
+                         f'truncated')
+    return image
+
+
 @TRANSFORMS.register_module()
 class LoadClip(BaseTransform):
     """Decode ``results['frame_paths']`` into ``results['img']`` (a list).
@@ -206,10 +226,7 @@ class LoadClip(BaseTransform):
             self.hits += 1
             return self._cache[path]
         self.misses += 1
-        image = mmcv.imread(
-            path, flag=self.color_type, backend=self.imdecode_backend)
-        if image is None:
-            raise FileNotFoundError(f'cannot read frame {path}')
+        image = read_frame(path, self.color_type, self.imdecode_backend)
         if self.cache_size:
             image.setflags(write=False)
             self._cache[path] = image

@@ -63,6 +63,12 @@ class VideoTopdownPoseEstimator(TopdownPoseEstimator):
             single-frame model; ``init_weights`` loads the backbone and the
             MI projector from it. Do not combine with a ``Pretrained``
             ``init_cfg`` of the backbone.
+        allow_partial_load (bool): load a whole-model checkpoint whose
+            tensors do not all fit (other shapes, missing parameters), as
+            MMEngine would with warnings. Defaults to False: such a
+            checkpoint (e.g. of another T or width) is refused, because
+            testing it would report numbers of randomly initialised
+            layers.
         train_cfg, test_cfg, data_preprocessor, init_cfg, metainfo: as
             MMPose's ``TopdownPoseEstimator``.
     """
@@ -76,6 +82,7 @@ class VideoTopdownPoseEstimator(TopdownPoseEstimator):
                  num_frames: int = 5,
                  key_frame_index: Optional[int] = None,
                  single_frame_checkpoint: Optional[str] = None,
+                 allow_partial_load: bool = False,
                  train_cfg: Optional[dict] = None,
                  test_cfg: Optional[dict] = None,
                  data_preprocessor: Optional[dict] = None,
@@ -102,6 +109,8 @@ class VideoTopdownPoseEstimator(TopdownPoseEstimator):
         self.num_frames = num_frames
         self.key_frame_index = key_frame_index
         self.single_frame_checkpoint = single_frame_checkpoint
+        self.allow_partial_load = allow_partial_load
+        self._register_load_state_dict_pre_hook(self._refuse_misfits)
         frames = dict(num_frames=num_frames, key_frame_index=key_frame_index)
         self.temporal_encoder = MODELS.build({**frames, **temporal_encoder})
         self.disentangler = MODELS.build(disentangler)
@@ -135,6 +144,35 @@ class VideoTopdownPoseEstimator(TopdownPoseEstimator):
                 'parameters): set model.disentangler.noisy_branch=False',
                 logger='current',
                 level=30)
+
+    def _refuse_misfits(self, state_dict, prefix, local_metadata, *args):
+        """Refuse a whole-model checkpoint that does not fit (see
+        ``allow_partial_load``); runs before any tensor is copied."""
+        if self.allow_partial_load:
+            return
+        own = {k: v for k, v in self.state_dict().items()}
+        params = {n for n, _ in self.named_parameters()}
+        misfits = [
+            f'{k}: checkpoint {tuple(state_dict[prefix + k].shape)}, model '
+            f'{tuple(v.shape)}' for k, v in own.items()
+            if prefix + k in state_dict and hasattr(state_dict[prefix +
+                                                               k], 'shape')
+            and tuple(state_dict[prefix + k].shape) != tuple(v.shape)
+        ]
+        missing = sorted(k for k in params if prefix + k not in state_dict)
+        if not misfits and not missing:
+            return
+        lines = misfits[:5] + [
+            f'{k}: not in the checkpoint' for k in missing[:5]
+        ]
+        raise ValueError(
+            f'the checkpoint does not fit this {type(self).__name__} '
+            f'(T={self.num_frames}): {len(misfits)} tensors of another '
+            f'shape and {len(missing)} parameters missing, e.g.\n  ' +
+            '\n  '.join(lines) + '\nA checkpoint of another T, width or '
+            'model would be tested with random layers. To load what fits '
+            'anyway, set model.allow_partial_load=True '
+            '(--cfg-options model.allow_partial_load=True).')
 
     def init_weights(self) -> None:
         """MMEngine's initialisation, then the stage-1 single-frame model's
