@@ -90,6 +90,34 @@ def _check_detection(det, i: int, bbox_file: str) -> None:
                          f'and "score" {score} must be finite')
 
 
+def _keypoint_array(values, where: str) -> np.ndarray:
+    """(17, 3) keypoints of a COCO-like annotation: 51 finite numbers."""
+    if not isinstance(values, list) or not all(_is_number(v) for v in values):
+        bad = values if not isinstance(values, list) else next(
+            v for v in values if not _is_number(v))
+        raise ValueError(f'{where}: "keypoints" must be a list of numbers, '
+                         f'found {bad!r}')
+    if len(values) != 17 * 3:
+        raise ValueError(f'{where}: has {len(values)} keypoint values, '
+                         'expected 51')
+    kpts = np.asarray(values, dtype=np.float32).reshape(17, 3)
+    if not np.isfinite(kpts).all():
+        joints = np.flatnonzero(~np.isfinite(kpts).all(1)).tolist()
+        raise ValueError(f'{where}: keypoints {joints} are NaN or infinite')
+    return kpts
+
+
+def _gt_box(box, where: str):
+    """A ground-truth ``bbox`` [x, y, w, h] of finite numbers, or None."""
+    if box is None:
+        return None
+    if not isinstance(box, (list, tuple)) or len(box) != 4 or not all(
+            _is_number(v) for v in box) or not np.isfinite(box).all():
+        raise ValueError(f'{where}: "bbox" must be four finite numbers '
+                         f'[x, y, w, h], got {box!r}')
+    return list(box)
+
+
 def _load_json(path: str):
     try:
         with open(path) as f:
@@ -155,6 +183,8 @@ class PoseTrackVideoDataset(BaseCocoStyleDataset):
         frames: List[dict] = []
         for path in files:
             frames += self._read_file(path)
+        if self.check_files:
+            self._check_video_lengths(frames)
         if self.bbox_file:
             data_list = self._detection_samples(frames)
         else:
@@ -164,6 +194,24 @@ class PoseTrackVideoDataset(BaseCocoStyleDataset):
                              'person with keypoints, or no detection above '
                              f'{self.bbox_score_thr})')
         return data_list
+
+    def _check_video_lengths(self, frames: List[dict]) -> None:
+        """``nframes`` may not promise frames the video folder lacks (the
+        clip sampler would ask for them mid-training): its last frame must
+        exist. One check per video."""
+        last = {}
+        for frame in frames:
+            folder = osp.dirname(frame['img_path'])
+            end = frame['first_frame'] + int(frame['nframes']) - 1
+            last.setdefault(folder, (end, frame))
+        for folder, (end, frame) in last.items():
+            ext = osp.splitext(frame['img_path'])[1]
+            path = osp.join(folder, f'{end:0{frame["frame_digits"]}d}{ext}')
+            if not osp.isfile(path):
+                raise FileNotFoundError(
+                    f'{self.ann_file}: video {folder} says nframes='
+                    f'{frame["nframes"]} (frames {frame["first_frame"]}..'
+                    f'{end}), but its last frame {path} does not exist')
 
     def _annotation_files(self) -> List[str]:
         if osp.isdir(self.ann_file):
@@ -189,6 +237,10 @@ class PoseTrackVideoDataset(BaseCocoStyleDataset):
     def _read_coco_like(self, data: dict, path: str) -> List[dict]:
         if 'annotations' not in data:
             raise ValueError(f'{path}: missing "annotations"')
+        for key in ('images', 'annotations'):
+            if not isinstance(data[key], list):
+                raise ValueError(f'{path}: "{key}" must be a list, got '
+                                 f'{type(data[key]).__name__}')
         names = (data.get('categories') or [{}])[0].get('keypoints')
         if names is not None and list(names) != list(PT18_KEYPOINTS):
             raise ValueError(f'{path}: categories[0].keypoints {names} are '
@@ -199,6 +251,12 @@ class PoseTrackVideoDataset(BaseCocoStyleDataset):
             for key in ('id', 'file_name'):
                 if key not in image:
                     raise ValueError(f'{path}: images[{i}] has no "{key}"')
+            if image['id'] in frames:
+                raise ValueError(
+                    f'{path}: images[{i}] ({image["file_name"]}) repeats '
+                    f'image id {image["id"]} of '
+                    f'{frames[image["id"]]["file_name"]}; image ids must be '
+                    f'unique in a file')
             frames[image['id']] = dict(
                 file_name=image['file_name'],
                 img_id=image['id'],
@@ -212,15 +270,12 @@ class PoseTrackVideoDataset(BaseCocoStyleDataset):
                 raise ValueError(f'{path}: annotations[{i}] names image_id '
                                  f'{ann.get("image_id")}, which is not in '
                                  '"images"')
-            kpts = np.asarray(ann.get('keypoints', []), dtype=np.float32)
-            if kpts.size != 17 * 3:
-                raise ValueError(f'{path}: annotations[{i}] (image '
-                                 f'{frame["file_name"]}) has {kpts.size} '
-                                 'keypoint values, expected 51')
+            where = f'{path}: annotations[{i}] (image {frame["file_name"]})'
+            kpts = _keypoint_array(ann.get('keypoints', []), where)
             frame['people'].append(
                 dict(
-                    keypoints=kpts.reshape(17, 3),
-                    bbox=ann.get('bbox'),
+                    keypoints=kpts,
+                    bbox=_gt_box(ann.get('bbox'), where),
                     id=ann.get('id', i),
                     track_id=ann.get('track_id', -1)))
         for frame in frames.values():
@@ -329,7 +384,7 @@ class PoseTrackVideoDataset(BaseCocoStyleDataset):
                 f'{frame["file_name"]} does not exist')
 
     def _gt_samples(self, frames: List[dict]) -> List[dict]:
-        samples = []
+        samples, empty_boxes = [], 0
         for frame in frames:
             if not self.test_mode and not frame['is_labeled']:
                 continue  # unlabelled frames are never training keys
@@ -345,10 +400,17 @@ class PoseTrackVideoDataset(BaseCocoStyleDataset):
                     lo, hi = lo - pad, hi + pad
                     bbox = [lo[0], lo[1], hi[0] - lo[0], hi[1] - lo[1]]
                 if bbox[2] <= 0 or bbox[3] <= 0:
+                    empty_boxes += 1
                     continue
                 self._check_file(frame)
                 samples.append(
                     self._sample(frame, bbox, 1.0, person, person['id']))
+        if empty_boxes:
+            print_log(
+                f'{self.ann_file}: {empty_boxes} labelled people with a box '
+                'of zero or negative width or height were skipped',
+                logger='current',
+                level=logging.WARNING)
         return samples
 
     def _detection_samples(self, frames: List[dict]) -> List[dict]:
