@@ -69,9 +69,11 @@ def require_mmdet():
 _check_installed_versions()
 
 from .utils import list_registered  # noqa: E402
+from .utils import register_checked_local_loader  # noqa: E402
 from .utils import register_checkpoint_safe_globals  # noqa: E402
 
 register_checkpoint_safe_globals()
+register_checked_local_loader()
 
 # Imported for their side effect: registering modules into MMPose.
 from . import apis, datasets, evaluation, models  # noqa: E402,F401

@@ -17,6 +17,7 @@ object with the 15 joints' AP under poseval's names (``head_top``, ``neck``,
 import argparse
 import json
 import math
+import os
 import sys
 
 from tdmi_mmpose.evaluation.functional import (evaluate_posetrack_folders,
@@ -40,9 +41,25 @@ def parse_args(argv=None):
     return parser.parse_args(argv)
 
 
+def _check_writable(path: str) -> None:
+    """Fail before a long evaluation, not after it."""
+    if os.path.isdir(path):
+        raise ValueError(f'--out {path} is a folder; give a file name')
+    existed = os.path.exists(path)
+    try:
+        with open(path, 'a'):
+            pass
+    except OSError as e:
+        raise ValueError(f'--out {path} cannot be written: {e.strerror}')
+    if not existed:
+        os.remove(path)
+
+
 def main(argv=None) -> int:
     args = parse_args(argv)
     try:
+        if args.out:
+            _check_writable(args.out)
         result = evaluate_posetrack_folders(
             args.gt,
             args.pred,

@@ -19,7 +19,10 @@ import numpy as np
 import torch
 from mmengine.logging.history_buffer import HistoryBuffer
 
-__all__ = ['register_checkpoint_safe_globals', 'history_buffer_getattr']
+__all__ = [
+    'register_checkpoint_safe_globals', 'history_buffer_getattr',
+    'load_from_local_checked', 'register_checked_local_loader'
+]
 
 
 def history_buffer_getattr(obj: Any, name: str) -> Any:
@@ -52,3 +55,37 @@ def register_checkpoint_safe_globals() -> None:
     torch.serialization.add_safe_globals(
         _numpy_globals() +
         [HistoryBuffer, (history_buffer_getattr, 'builtins.getattr')])
+
+
+def load_from_local_checked(filename: str, map_location=None):
+    """MMEngine's local checkpoint loader, with errors that say what is
+    wrong with the file: an empty file or a truncated / foreign one raises
+    ``ValueError`` naming it (torch alone raises ``EOFError`` or
+    "PytorchStreamReader failed reading zip archive")."""
+    import os.path as osp
+    import pickle
+    import zipfile
+    filename = osp.expanduser(filename)
+    if not osp.isfile(filename):
+        raise FileNotFoundError(f'checkpoint {filename} can not be found')
+    if osp.getsize(filename) == 0:
+        raise ValueError(f'checkpoint {filename} is an empty file (an '
+                         f'interrupted save?)')
+    try:
+        return torch.load(filename, map_location=map_location)
+    except pickle.UnpicklingError:
+        raise  # weights_only refusals explain themselves
+    except (EOFError, RuntimeError, zipfile.BadZipFile,
+            pickle.PickleError) as e:
+        raise ValueError(
+            f'checkpoint {filename} ({osp.getsize(filename)} bytes) cannot '
+            f'be read: truncated, or not a torch checkpoint ({e})') from None
+
+
+def register_checked_local_loader() -> None:
+    """Use ``load_from_local_checked`` for local paths in MMEngine's
+    ``CheckpointLoader`` (Runner, ``load_from``, ``init_model``,
+    ``Pretrained``), in place of its plain ``torch.load`` (idempotent)."""
+    from mmengine.runner.checkpoint import CheckpointLoader
+    CheckpointLoader.register_scheme(
+        prefixes='', loader=load_from_local_checked, force=True)

@@ -7,8 +7,8 @@ import runpy
 from mmengine.utils import get_installed_path
 
 __all__ = [
-    'allow_cpu_distributed', 'find_mmpose_tool', 'launcher_of',
-    'run_mmpose_tool'
+    'allow_cpu_distributed', 'check_work_dir', 'find_mmpose_tool',
+    'launcher_of', 'option_of', 'run_mmpose_tool'
 ]
 
 
@@ -46,16 +46,41 @@ def allow_cpu_distributed() -> bool:
     return True
 
 
+def option_of(argv, name: str, default=None):
+    """The value of ``--name`` in MMPose's tool arguments, as argparse
+    reads ``--name VALUE`` and ``--name=VALUE``."""
+    value = default
+    for i, arg in enumerate(argv):
+        if arg == name and i + 1 < len(argv):
+            value = argv[i + 1]
+        elif arg.startswith(name + '='):
+            value = arg.split('=', 1)[1]
+    return value
+
+
+def check_work_dir(work_dir: str) -> None:
+    """Create ``work_dir`` and write a probe file there, so that an
+    unwritable folder fails at once, naming it (MMEngine would fail when it
+    first writes a log or checkpoint).
+
+    Raises:
+        SystemExit: with the folder and the reason.
+    """
+    import os
+    import tempfile
+    try:
+        os.makedirs(work_dir, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=work_dir):
+            pass
+    except OSError as e:
+        raise SystemExit(f'error: --work-dir {work_dir} is not a writable '
+                         f'folder: {e.strerror or e}') from None
+
+
 def launcher_of(argv) -> str:
     """The value of ``--launcher`` in MMPose's tool arguments (``'none'``
     when absent), parsed as argparse does."""
-    launcher = 'none'
-    for i, arg in enumerate(argv):
-        if arg == '--launcher' and i + 1 < len(argv):
-            launcher = argv[i + 1]
-        elif arg.startswith('--launcher='):
-            launcher = arg.split('=', 1)[1]
-    return launcher
+    return option_of(argv, '--launcher', 'none')
 
 
 def run_mmpose_tool(name: str) -> None:
@@ -68,6 +93,9 @@ def run_mmpose_tool(name: str) -> None:
     import sys
 
     import tdmi_mmpose  # noqa: F401  (registers modules, checkpoint loading)
+    work_dir = option_of(sys.argv[1:], '--work-dir')
+    if work_dir:
+        check_work_dir(work_dir)
     if launcher_of(sys.argv[1:]) == 'pytorch':
         allow_cpu_distributed()
     runpy.run_path(find_mmpose_tool(name), run_name='__main__')

@@ -227,7 +227,7 @@ def test_frame_count_mismatch(tmp_path):
 @pytest.mark.parametrize('edit, message', [
     (lambda a: a.__setitem__('track_id', 10000), 'track ids must be < 10000'),
     (lambda a: a['keypoints'].__setitem__(0, float('nan')),
-     'NaN or infinite coordinates'),
+     'keypoints" holds NaN or infinite'),
     (lambda a: a['keypoints'].pop(), r'"keypoints" has 50 values, expected'),
     (lambda a: a.__setitem__('scores', [0.5] * 3), r'"scores" has 3 values'),
 ])
@@ -293,3 +293,35 @@ def test_frames_named_differently_are_refused(tmp_path):
     # files that name frames by id only cannot be checked: accepted
     _edit(pred / name, lambda d: [im.pop('file_name') for im in d['images']])
     evaluate_posetrack_folders(str(gt), str(pred))
+
+
+@pytest.mark.parametrize('edit, message', [
+    (lambda a: a.__setitem__('track_id', 1.5),
+     r'"track_id" must be an integer, got 1.5'),
+    (lambda a: a.__setitem__('track_id', 'a'),
+     r'"track_id" must be an integer, got \'a\''),
+    (lambda a: a['keypoints'].__setitem__(4, 'x'),
+     r'"keypoints" must hold numbers, found \'x\''),
+    (lambda a: a.__setitem__('bbox_head', [1, 2, 3]),
+     r'"bbox_head" must be four numbers'),
+])
+def test_bad_values_named_in_either_file(tmp_path, edit, message):
+    gt, pred = _copy_case(tmp_path)
+    _edit(pred / '014731_mpii_test.json', lambda d: edit(d['annotations'][0]))
+    with pytest.raises(ValueError, match=message) as info:
+        evaluate_posetrack_folders(str(gt), str(pred))
+    assert 'pred/014731_mpii_test.json: frame ' in str(info.value)
+    (tmp_path / 'again').mkdir()
+    gt, pred = _copy_case(tmp_path / 'again')
+    _edit(gt / '014731_mpii_test.json', lambda d: edit(d['annotations'][0]))
+    with pytest.raises(ValueError, match=message) as info:
+        evaluate_posetrack_folders(str(gt), str(pred))
+    assert 'gt/014731_mpii_test.json: frame ' in str(info.value)
+
+
+def test_annotations_must_be_a_list(tmp_path):
+    gt, pred = _copy_case(tmp_path)
+    _edit(pred / '014731_mpii_test.json',
+          lambda d: d.__setitem__('annotations', {}))
+    with pytest.raises(ValueError, match='"annotations" must be a list'):
+        evaluate_posetrack_folders(str(gt), str(pred))

@@ -69,3 +69,25 @@ def test_hostile_getattr_in_checkpoint_is_refused(tmp_path):
     torch.save({'x': Hostile()}, path)
     with pytest.raises(Exception, match='refused getattr'):
         torch.load(path)
+
+
+def test_empty_or_truncated_checkpoints_are_named(tmp_path):
+    """Through MMEngine's loader (Runner, load_from, init_model,
+    Pretrained): not an EOFError or a zip-archive message, but the file and
+    what is wrong with it."""
+    from mmengine.runner.checkpoint import _load_checkpoint
+    empty = tmp_path / 'empty.pth'
+    empty.write_bytes(b'')
+    with pytest.raises(ValueError, match='empty.pth is an empty file'):
+        _load_checkpoint(str(empty))
+    whole = tmp_path / 'whole.pth'
+    torch.save(dict(state_dict=dict(w=torch.ones(1000))), whole)
+    cut = tmp_path / 'cut.pth'
+    cut.write_bytes(whole.read_bytes()[:1500])
+    with pytest.raises(
+            ValueError,
+            match=r'cut.pth \(1500 bytes\) cannot be '
+            'read: truncated'):
+        _load_checkpoint(str(cut))
+    assert torch.equal(
+        _load_checkpoint(str(whole))['state_dict']['w'], torch.ones(1000))

@@ -143,6 +143,35 @@ def _polygon(xs, ys, path: str, where: str) -> np.ndarray:
 _unwrap = unwrap
 
 
+def _is_number(value) -> bool:
+    return isinstance(value,
+                      (int, float, np.number)) and not isinstance(value, bool)
+
+
+def _check_annotation(ann: dict, path: str, where: str) -> None:
+    """Values the bulk conversion below would otherwise reject with a raw
+    NumPy error, or silently truncate."""
+    for key in ('keypoints', 'scores'):
+        bad = [v for v in ann.get(key) or [] if not _is_number(v)]
+        if bad:
+            raise _error(path, where, f'"{key}" must hold numbers, found '
+                         f'{bad[0]!r}')
+    if not np.isfinite(ann['keypoints']).all():
+        raise _error(path, where, '"keypoints" holds NaN or infinite values')
+    track = ann.get('track_id')
+    if track is not None and not (_is_number(track)
+                                  and float(track).is_integer()):
+        raise _error(path, where, f'"track_id" must be an integer, got '
+                     f'{track!r}')
+    head = ann.get('bbox_head')
+    if head is not None and (not isinstance(head,
+                                            (list, tuple)) or len(head) != 4
+                             or not all(_is_number(v) for v in head)):
+        raise _error(
+            path, where, f'"bbox_head" must be four numbers '
+            f'[x, y, w, h], got {head!r}')
+
+
 def _parse_pt18(data: dict, path: str) -> List[FrameData]:
     for key in ('images', 'annotations', 'categories'):
         if key not in data:
@@ -187,6 +216,10 @@ def _parse_pt18(data: dict, path: str) -> List[FrameData]:
 
     # all annotations of the file at once: (A, K, 3) keypoints
     anns = data['annotations']
+    if not isinstance(anns, list):
+        raise _error(
+            path, 'top level', f'"annotations" must be a list, got '
+            f'{type(anns).__name__}')
     slot = {key: i for i, key in enumerate(order)}
     frame_of = np.array([slot.get(a.get('image_id'), -1) for a in anns],
                         dtype=np.int64)
@@ -212,6 +245,10 @@ def _parse_pt18(data: dict, path: str) -> List[FrameData]:
                 path, f'frame {frames[order[frame_of[i]]].name}, '
                 f'annotations[{i}]', f'"scores" has {len(scores_i)} values, '
                 f'expected {num_kpts}')
+        if frame_of[i] >= 0:
+            _check_annotation(
+                a, path, f'frame {frames[order[frame_of[i]]].name}, '
+                f'annotations[{i}]')
     kept = [a for a, f in zip(anns, frame_of) if f >= 0]
     frame_of = frame_of[frame_of >= 0]
     kpts = np.array([a['keypoints'] for a in kept],
