@@ -199,7 +199,13 @@ class PoseTrackVideoDataset(BaseCocoStyleDataset):
         """``nframes`` may not promise frames the video folder lacks (the
         clip sampler would ask for them mid-training): its last frame must
         exist. One check per video."""
-        last = {}
+        for problem in self.video_length_problems(frames):
+            raise FileNotFoundError(problem)
+
+    def video_length_problems(self, frames: List[dict]) -> List[str]:
+        """One message per video whose last frame (by ``nframes``) is not
+        on disk."""
+        last, problems = {}, []
         for frame in frames:
             folder = osp.dirname(frame['img_path'])
             end = frame['first_frame'] + int(frame['nframes']) - 1
@@ -208,10 +214,20 @@ class PoseTrackVideoDataset(BaseCocoStyleDataset):
             ext = osp.splitext(frame['img_path'])[1]
             path = osp.join(folder, f'{end:0{frame["frame_digits"]}d}{ext}')
             if not osp.isfile(path):
-                raise FileNotFoundError(
+                problems.append(
                     f'{self.ann_file}: video {folder} says nframes='
                     f'{frame["nframes"]} (frames {frame["first_frame"]}..'
                     f'{end}), but its last frame {path} does not exist')
+        return problems
+
+    def annotation_files(self) -> List[str]:
+        """The annotation files ``ann_file`` stands for (itself, or the
+        ``*.json`` files of the folder)."""
+        return self._annotation_files()
+
+    def read_annotation_file(self, path: str) -> List[dict]:
+        """The frames of one annotation file (errors name the file)."""
+        return self._read_file(path)
 
     def _annotation_files(self) -> List[str]:
         if osp.isdir(self.ann_file):

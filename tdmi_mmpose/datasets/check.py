@@ -1,0 +1,154 @@
+# Copyright (c) The tdmi_mmpose Authors. All rights reserved.
+"""Check a configured PoseTrack split before a long run: every annotation
+file, every detection, every frame a clip will read, all problems listed at
+once (the dataset itself stops at the first one).
+
+What is checked, for a ``PoseTrackVideoDataset`` config:
+
+1. each annotation file on its own (format, ids, keypoints, boxes, frame
+   numbers), so one broken file does not hide the others;
+2. each video's ``nframes`` against its frames on disk;
+3. each detection of ``bbox_file`` (numbers, finite, an image it names);
+4. each frame that ``SampleClipFrames`` (the pipeline's, or the dataset's
+   ``frame_offsets``) will read for a sample: present, not empty,
+   decodable, in parallel threads with a progress bar.
+"""
+import copy
+import json
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from typing import List, Tuple
+
+from mmengine.registry import init_default_scope
+from mmengine.utils import ProgressBar
+from mmpose.registry import DATASETS
+
+from .posetrack_video_dataset import _check_detection
+from .transforms.clip_transforms import SampleClipFrames, read_frame
+
+__all__ = ['check_posetrack_split']
+
+
+def _frame_problem(path: str):
+    try:
+        read_frame(path)
+    except (OSError, ValueError) as e:
+        return str(e)
+    return None
+
+
+def _sampler(pipeline) -> SampleClipFrames:
+    for step in pipeline or []:
+        if step.get('type') == 'SampleClipFrames':
+            args = {k: v for k, v in step.items() if k != 'type'}
+            args.pop('random_range', None)  # the configured offsets suffice:
+            # any drawn frame lies in the video, whose frames are all checked
+            return SampleClipFrames(**args)
+    return SampleClipFrames()
+
+
+def _detection_problems(dataset, frames) -> List[str]:
+    path = dataset.bbox_file
+    try:
+        with open(path) as f:
+            dets = json.load(f)
+    except (OSError, ValueError) as e:
+        return [f'{path}: cannot be read as JSON ({e})']
+    if not isinstance(dets, list):
+        return [f'{path}: expected a list of detections']
+    ids = {f['img_id'] for f in frames}
+    names = {'/'.join(f['file_name'].split('/')[-2:]) for f in frames}
+    problems = []
+    for i, det in enumerate(dets):
+        try:
+            _check_detection(det, i, path)
+        except ValueError as e:
+            problems.append(str(e))
+            continue
+        if 'image_id' in det and det['image_id'] not in ids:
+            problems.append(f'{path}: detection {i} names image_id '
+                            f'{det["image_id"]}, which is in no annotation '
+                            f'file')
+        elif 'image_name' in det and '/'.join(
+                det['image_name'].split('/')[-2:]) not in names:
+            problems.append(f'{path}: detection {i} names image_name '
+                            f'{det["image_name"]}, which is in no annotation '
+                            f'file')
+        elif 'image_id' not in det and 'image_name' not in det:
+            problems.append(f'{path}: detection {i} has neither "image_id" '
+                            f'nor "image_name"')
+    return problems
+
+
+def check_posetrack_split(dataset_cfg: dict,
+                          workers: int = 8,
+                          progress: bool = True) -> Tuple[List[str], dict]:
+    """Check one split (see module doc).
+
+    Args:
+        dataset_cfg (dict): a ``PoseTrackVideoDataset`` config (as in a
+            dataloader's ``dataset``).
+        workers (int): threads decoding frames.
+        progress (bool): show a progress bar over the frames.
+
+    Returns:
+        tuple: the problems (messages naming file and entry) and counts
+        (``annotation_files``, ``frames``, ``detections``).
+    """
+    init_default_scope('mmpose')
+    cfg = copy.deepcopy(dict(dataset_cfg))
+    pipeline = cfg.pop('pipeline', [])
+    cfg.update(lazy_init=True, pipeline=[])
+    dataset = DATASETS.build(cfg)  # resolves data_root, loads nothing
+    problems: List[str] = []
+    frames: List[dict] = []
+    try:
+        files = dataset.annotation_files()
+    except (OSError, ValueError) as e:
+        return [str(e)], dict(annotation_files=0, frames=0, detections=0)
+    for path in files:
+        try:
+            frames += dataset.read_annotation_file(path)
+        except (OSError, ValueError, KeyError, TypeError) as e:
+            problems.append(str(e) if path in str(e) else f'{path}: {e}')
+    problems += dataset.video_length_problems(frames)
+    counts = dict(annotation_files=len(files), detections=0)
+    if dataset.bbox_file:
+        det_problems = _detection_problems(dataset, frames)
+        problems += det_problems
+        with open(dataset.bbox_file) as f:
+            try:
+                counts['detections'] = len(json.load(f))
+            except ValueError:
+                pass
+
+    sampler = _sampler(pipeline)
+    offsets = None if dataset.frame_offsets is None else list(
+        dataset.frame_offsets)
+    paths = set()
+    for frame in frames:
+        results = dict(
+            img_path=frame['img_path'],
+            frame_number=frame['frame_number'],
+            frame_digits=frame['frame_digits'],
+            first_frame=frame['first_frame'],
+            nframes=int(frame['nframes']))
+        if offsets is not None:
+            results['clip_offsets'] = offsets
+        try:
+            paths.update(sampler(results)['frame_paths'])
+        except ValueError as e:
+            problems.append(f'{frame["img_path"]}: {e}')
+    counts['frames'] = len(paths)
+    bar = ProgressBar(len(paths)) if progress and paths else None
+    frame_problems = []
+    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+        futures = [pool.submit(_frame_problem, p) for p in sorted(paths)]
+        for future in as_completed(futures):
+            if future.result():
+                frame_problems.append(future.result())
+            if bar is not None:
+                bar.update()
+    if bar is not None:
+        print()
+    problems += sorted(frame_problems)
+    return sorted(set(problems), key=problems.index), counts
