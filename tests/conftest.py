@@ -68,6 +68,15 @@ def write_tiny_coco(root: Path, num_images: int = 6, seed: int = 0) -> Path:
     return root
 
 
+def random_state_like(key: str, value):
+    """Random values for a state-dict entry that still make a valid state
+    (positive BatchNorm variances)."""
+    import torch
+    if key.endswith('running_var'):
+        return torch.rand_like(value) + 0.5
+    return torch.randn_like(value.float()).to(value.dtype)
+
+
 def smoke_cfg_options(data_root: Path) -> list:
     """``--cfg-options`` that point the smoke top-down config at data_root."""
     root = f'{data_root}/'

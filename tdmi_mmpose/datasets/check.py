@@ -22,7 +22,7 @@ from mmengine.registry import init_default_scope
 from mmengine.utils import ProgressBar
 from mmpose.registry import DATASETS
 
-from .posetrack_video_dataset import _check_detection
+from .posetrack_video_dataset import check_detection
 from .transforms.clip_transforms import SampleClipFrames, read_frame
 
 __all__ = ['check_posetrack_split']
@@ -60,7 +60,7 @@ def _detection_problems(dataset, frames) -> List[str]:
     problems = []
     for i, det in enumerate(dets):
         try:
-            _check_detection(det, i, path)
+            check_detection(det, i, path)
         except ValueError as e:
             problems.append(str(e))
             continue

@@ -50,7 +50,7 @@ from mmengine.logging import print_log
 from mmpose.datasets.datasets.base import BaseCocoStyleDataset
 from mmpose.registry import DATASETS
 
-from ..structures import (PT18_KEYPOINTS, parse_annolist_points,
+from ..structures import (PT18_KEYPOINTS, is_number, parse_annolist_points,
                           pt18_name_to_joint)
 from .transforms.clip_transforms import check_offsets
 
@@ -65,12 +65,7 @@ _POSEVAL_TO_PT18 = {
 _PT17_BOX_PADDING = 0.15
 
 
-def _is_number(value) -> bool:
-    return isinstance(value,
-                      (int, float, np.number)) and not isinstance(value, bool)
-
-
-def _check_detection(det, i: int, bbox_file: str) -> None:
+def check_detection(det, i: int, bbox_file: str) -> None:
     """A detection is ``{image_id | image_name, bbox: [x, y, w, h], score}``
     with finite numbers; anything else is refused here, naming the entry
     (not later at the metric, naming the predictions)."""
@@ -79,10 +74,10 @@ def _check_detection(det, i: int, bbox_file: str) -> None:
                          f'[x, y, w, h] and "score", got {det!r}')
     box, score = det['bbox'], det['score']
     if not isinstance(box, (list, tuple)) or len(box) != 4 or not all(
-            _is_number(v) for v in box):
+            is_number(v) for v in box):
         raise ValueError(f'{bbox_file}: detection {i}: "bbox" must be four '
                          f'numbers [x, y, w, h], got {box!r}')
-    if not _is_number(score):
+    if not is_number(score):
         raise ValueError(f'{bbox_file}: detection {i}: "score" must be a '
                          f'number, got {score!r}')
     if not np.isfinite(list(box) + [score]).all():
@@ -92,9 +87,9 @@ def _check_detection(det, i: int, bbox_file: str) -> None:
 
 def _keypoint_array(values, where: str) -> np.ndarray:
     """(17, 3) keypoints of a COCO-like annotation: 51 finite numbers."""
-    if not isinstance(values, list) or not all(_is_number(v) for v in values):
+    if not isinstance(values, list) or not all(is_number(v) for v in values):
         bad = values if not isinstance(values, list) else next(
-            v for v in values if not _is_number(v))
+            v for v in values if not is_number(v))
         raise ValueError(f'{where}: "keypoints" must be a list of numbers, '
                          f'found {bad!r}')
     if len(values) != 17 * 3:
@@ -112,7 +107,7 @@ def _gt_box(box, where: str):
     if box is None:
         return None
     if not isinstance(box, (list, tuple)) or len(box) != 4 or not all(
-            _is_number(v) for v in box) or not np.isfinite(box).all():
+            is_number(v) for v in box) or not np.isfinite(box).all():
         raise ValueError(f'{where}: "bbox" must be four finite numbers '
                          f'[x, y, w, h], got {box!r}')
     return list(box)
@@ -438,7 +433,7 @@ class PoseTrackVideoDataset(BaseCocoStyleDataset):
         by_name = {'/'.join(f['file_name'].split('/')[-2:]): f for f in frames}
         samples, below = [], 0
         for i, det in enumerate(dets):
-            _check_detection(det, i, self.bbox_file)
+            check_detection(det, i, self.bbox_file)
             if 'image_id' in det:
                 frame = by_id.get(det['image_id'])
                 ref = f'image_id {det["image_id"]}'

@@ -1,11 +1,12 @@
 # Copyright (c) The tdmi_mmpose Authors. All rights reserved.
 """Neutral tables and conventions used by more than one floor."""
-from .posetrack_annolist import (MISSING_SCORE, AnnolistPoints,
+from .posetrack_annolist import (MISSING_SCORE, AnnolistPoints, is_number,
                                  parse_annolist_points, unwrap)
 from .posetrack_keypoints import (NUM_JOINTS, POSEVAL_JOINTS, PT18_KEYPOINTS,
                                   pt18_name_to_joint)
 
 __all__ = [
     'MISSING_SCORE', 'AnnolistPoints', 'parse_annolist_points', 'unwrap',
-    'NUM_JOINTS', 'POSEVAL_JOINTS', 'PT18_KEYPOINTS', 'pt18_name_to_joint'
+    'is_number', 'NUM_JOINTS', 'POSEVAL_JOINTS', 'PT18_KEYPOINTS',
+    'pt18_name_to_joint'
 ]

@@ -25,7 +25,8 @@ import numpy as np
 from .posetrack_keypoints import NUM_JOINTS
 
 __all__ = [
-    'AnnolistPoints', 'parse_annolist_points', 'unwrap', 'MISSING_SCORE'
+    'AnnolistPoints', 'parse_annolist_points', 'unwrap', 'MISSING_SCORE',
+    'is_number'
 ]
 
 # score of a point that has none (the official tool's fallback)
@@ -41,6 +42,12 @@ class AnnolistPoints(NamedTuple):
     unlabelled: int  # points without an id (ignored)
 
 
+def is_number(value) -> bool:
+    """A JSON number (int or float, not a bool or a string)."""
+    return isinstance(value,
+                      (int, float, np.number)) and not isinstance(value, bool)
+
+
 def unwrap(value, path: str, where: str, key: str):
     """PoseTrack17 wraps every value in a one-element list."""
     if isinstance(value, list):
@@ -53,8 +60,7 @@ def unwrap(value, path: str, where: str, key: str):
 
 def _joint_id(value, path: str, where: str) -> int:
     # the official tool compares ids with ==, so 3.0 is joint 3
-    integral = isinstance(value, (int, float, np.number)) and not isinstance(
-        value, bool) and float(value).is_integer()
+    integral = is_number(value) and float(value).is_integer()
     if not integral or not 0 <= int(value) < NUM_JOINTS:
         raise ValueError(f'{path}: {where}: point id {value!r} is not a '
                          f'PoseTrack joint id (0..{NUM_JOINTS - 1})')

@@ -9,6 +9,7 @@ import pytest
 import torch
 import torch.nn as nn
 from conftest import ROOT
+from conftest import random_state_like as _random_like
 from mmengine.config import Config
 from mmengine.registry import init_default_scope
 from mmpose.registry import MODELS
@@ -95,13 +96,6 @@ def test_fresh_model_has_the_lineage_initialisation(w48):
                 assert m.weight.std() > 0.01
                 assert not m.bias.any()
     assert dcns == 8 and linears == 4 and convs > 50 and bns > 40
-
-
-def _random_like(key, value):
-    """Random values of a valid state (positive BatchNorm variances)."""
-    if key.endswith('running_var'):
-        return torch.rand_like(value) + 0.5
-    return torch.randn_like(value.float()).to(value.dtype)
 
 
 def _released_posetrack18_state_dict():

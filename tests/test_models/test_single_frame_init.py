@@ -7,6 +7,7 @@ import copy
 import pytest
 import torch
 from conftest import ROOT
+from conftest import random_state_like as _random_like
 from mmengine.config import Config
 from mmengine.registry import init_default_scope
 from mmpose.registry import MODELS
@@ -22,13 +23,6 @@ def _cfg(**changes):
     cfg = copy.deepcopy(Config.fromfile(str(TINY)).model)
     cfg.update(changes)
     return cfg
-
-
-def _random_like(key, value):
-    """Random values of a valid state (positive BatchNorm variances)."""
-    if key.endswith('running_var'):
-        return torch.rand_like(value) + 0.5
-    return torch.randn_like(value.float()).to(value.dtype)
 
 
 def _single_frame_state(prefix='head.final_layer.', channels=8):

@@ -34,7 +34,7 @@ import numpy as np
 from mmengine.logging import print_log
 
 from ...structures import (MISSING_SCORE, NUM_JOINTS, POSEVAL_JOINTS,
-                           PT18_KEYPOINTS, parse_annolist_points,
+                           PT18_KEYPOINTS, is_number, parse_annolist_points,
                            pt18_name_to_joint, unwrap)
 
 __all__ = [
@@ -143,30 +143,25 @@ def _polygon(xs, ys, path: str, where: str) -> np.ndarray:
 _unwrap = unwrap
 
 
-def _is_number(value) -> bool:
-    return isinstance(value,
-                      (int, float, np.number)) and not isinstance(value, bool)
-
-
 def _check_annotation(ann: dict, path: str, where: str) -> None:
     """Values the bulk conversion below would otherwise reject with a raw
     NumPy error, or silently truncate."""
     for key in ('keypoints', 'scores'):
-        bad = [v for v in ann.get(key) or [] if not _is_number(v)]
+        bad = [v for v in ann.get(key) or [] if not is_number(v)]
         if bad:
             raise _error(path, where, f'"{key}" must hold numbers, found '
                          f'{bad[0]!r}')
     if not np.isfinite(ann['keypoints']).all():
         raise _error(path, where, '"keypoints" holds NaN or infinite values')
     track = ann.get('track_id')
-    if track is not None and not (_is_number(track)
+    if track is not None and not (is_number(track)
                                   and float(track).is_integer()):
         raise _error(path, where, f'"track_id" must be an integer, got '
                      f'{track!r}')
     head = ann.get('bbox_head')
     if head is not None and (not isinstance(head,
                                             (list, tuple)) or len(head) != 4
-                             or not all(_is_number(v) for v in head)):
+                             or not all(is_number(v) for v in head)):
         raise _error(
             path, where, f'"bbox_head" must be four numbers '
             f'[x, y, w, h], got {head!r}')
