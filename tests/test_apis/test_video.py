@@ -1,0 +1,245 @@
+# Copyright (c) The tdmi_mmpose Authors. All rights reserved.
+"""Video pose estimation with tracking: the real clip as mp4 and as frames,
+the tool against the test dataloader on the synthetic validation split,
+the mmdet path, tracking, streaming memory and bad input."""
+import json
+import subprocess
+import sys
+
+import cv2
+import numpy as np
+import pytest
+import torch
+from conftest import ROOT
+from mmengine.config import Config
+from mmengine.dataset import pseudo_collate
+from mmengine.structures import InstanceData
+from mmpose.apis import init_model
+from mmpose.registry import DATASETS, METRICS
+from mmpose.structures import PoseDataSample
+
+import tdmi_mmpose  # noqa: F401
+from tdmi_mmpose.apis.video import (VideoPoseTracker, load_box_file,
+                                    open_frames, posetrack_annotations,
+                                    posetrack_file)
+from tdmi_mmpose.datasets import generate_synthetic_posetrack
+from tdmi_mmpose.evaluation.functional import evaluate_posetrack_folders
+
+TINY = ROOT / 'configs' / 'smoke' / 'tdmi_hrnet_tiny.py'
+CLIP = ROOT.parent / 'shared' / 'data' / 'posetrack18_sample' / 'videos' / \
+    '000001_mpiinew_test'
+if not CLIP.is_dir():  # the copy kept with the tests
+    CLIP = ROOT / 'tests' / 'data' / 'posetrack18_clip'
+
+
+@pytest.fixture(scope='module')
+def model():
+    torch.manual_seed(0)
+    return init_model(str(TINY), None, device='cpu')
+
+
+@pytest.fixture(scope='module')
+def synthetic(tmp_path_factory):
+    root = tmp_path_factory.mktemp('synthetic_video')
+    generate_synthetic_posetrack(
+        str(root), splits=dict(train=1, val=1), num_frames=10, seed=3)
+    return root
+
+
+def _run(model, source, boxes, **kwargs):
+    name, frames = open_frames(str(source))
+    tracker = VideoPoseTracker(model, boxes, **kwargs)
+    images, anns = [], []
+    for frame, people in tracker.run(frames):
+        images.append(dict(id=frame.image_id, file_name=frame.file_name))
+        anns += posetrack_annotations(frame, people)
+    return tracker, images, anns
+
+
+def _clip_boxes(tmp_path):
+    """One person box on each of the clip's frames, by image_name."""
+    entries = [
+        dict(
+            image_name=f'{CLIP.name}/{i:06d}.jpg',
+            bbox=[350, 80, 300, 600],
+            score=0.9) for i in range(5)
+    ]
+    path = tmp_path / 'boxes.json'
+    path.write_text(json.dumps(entries))
+    return load_box_file(str(path))
+
+
+def test_real_clip_as_mp4_and_as_frames(model, tmp_path):
+    """The mp4 and the frames name the same frames and people; decoded
+    losslessly (PNG) the mp4's frames give exactly its keypoints; the JPEG
+    frames differ from the mp4's pixels by about 2.5 grey levels, so their
+    keypoints agree only closely."""
+    boxes = _clip_boxes(tmp_path)
+    mp4 = CLIP / f'{CLIP.name}.mp4'
+    _, images_v, anns_v = _run(model, mp4, boxes)
+    _, images_f, anns_f = _run(model, CLIP, boxes)
+    assert [im['file_name'] for im in images_v
+            ] == [f'{CLIP.name}/{i:06d}.jpg' for i in range(5)]
+    assert [im['file_name']
+            for im in images_f] == [im['file_name'] for im in images_v]
+    assert len(anns_v) == len(anns_f) == 5
+    assert [a['track_id'] for a in anns_v] == [0] * 5
+    png = tmp_path / CLIP.name
+    png.mkdir()
+    capture = cv2.VideoCapture(str(mp4))
+    for i in range(5):
+        ok, image = capture.read()
+        assert ok
+        cv2.imwrite(str(png / f'{i:06d}.png'), image)
+    _, _, anns_p = _run(model, png, {
+        f'{CLIP.name}/{i:06d}.png': b
+        for i, b in enumerate(boxes.values())
+    })
+    for a, b in zip(anns_v, anns_p):
+        np.testing.assert_allclose(a['keypoints'], b['keypoints'], atol=1e-4)
+    kv = np.array([a['keypoints'] for a in anns_v]).reshape(5, 17, 3)
+    kf = np.array([a['keypoints'] for a in anns_f]).reshape(5, 17, 3)
+    assert np.median(np.linalg.norm(kv[..., :2] - kf[..., :2], axis=-1)) < 20
+
+
+def _dataloader_ap(model, cfg, root, seq_file, det_file, gt_dir):
+    """What tools/test.py computes: the test dataset and PoseTrackMetric."""
+    ds_cfg = cfg.test_dataloader.dataset.copy()
+    ds_cfg.update(
+        data_root=f'{root}/', ann_file=str(seq_file), bbox_file=str(det_file))
+    dataset = DATASETS.build(ds_cfg)
+    metric = METRICS.build(dict(cfg.test_evaluator, gt_dir=str(gt_dir)))
+    metric.dataset_meta = dataset.metainfo
+    for i in range(0, len(dataset), 8):
+        batch = pseudo_collate(
+            [dataset[j] for j in range(i, min(i + 8, len(dataset)))])
+        outputs = model.test_step(batch)
+        metric.process(batch, [o.to_dict() for o in outputs])
+    return metric.evaluate(len(dataset))['posetrack/Total AP']
+
+
+def test_tool_output_equals_the_test_dataloader(model, synthetic, tmp_path):
+    cfg = Config.fromfile(str(TINY))
+    checkpoint = tmp_path / 'tiny.pth'
+    torch.save(dict(state_dict=model.state_dict(), meta=dict()), checkpoint)
+    seq = sorted((synthetic / 'annotations' / 'val').glob('*.json'))[0]
+    det = synthetic / 'detections' / 'posetrack18_val_detections.json'
+    gt = tmp_path / 'gt'
+    gt.mkdir()
+    (gt / seq.name).write_text(seq.read_text())
+    result = subprocess.run([
+        sys.executable,
+        str(ROOT / 'tools' / 'video_demo.py'),
+        str(TINY),
+        str(checkpoint), '--input',
+        str(seq), '--bboxes',
+        str(det), '--output-root',
+        str(tmp_path / 'out'), '--save-predictions', '--no-video'
+    ],
+                            stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT,
+                            text=True,
+                            timeout=600)
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert 'frames/s' in result.stdout
+    pred = tmp_path / 'pred'
+    pred.mkdir()
+    (pred / seq.name).write_text(
+        (tmp_path / 'out' / f'{seq.stem}.json').read_text())
+    tool = evaluate_posetrack_folders(str(gt), str(pred), track=True)
+    assert np.isfinite(tool['mota_groups']['Total'])
+    same = init_model(str(TINY), str(checkpoint), device='cpu')
+    expected = _dataloader_ap(same, cfg, synthetic, seq, det, gt)
+    assert expected > 0  # a number that could differ
+    assert tool['ap_groups']['Total'] == pytest.approx(expected, abs=1e-4)
+
+
+def _person(box, track_id=None):
+    sample = PoseDataSample()
+    sample.pred_instances = InstanceData(
+        bboxes=np.array([box], dtype=np.float32),
+        bbox_scores=np.ones(1),
+        keypoints=np.zeros((1, 17, 2)),
+        keypoint_scores=np.ones((1, 17)))
+    return sample
+
+
+def test_tracking_is_stable_and_new_on_reentry(model):
+    """Two well-separated people crossing the frame keep their ids; one who
+    leaves for a frame and comes back gets a new id (no
+    re-identification)."""
+    tracker = VideoPoseTracker(model, {})
+    tracker._last, tracker._next_id = [], 0
+    ids = []
+    for t in range(10):
+        a = _person([10 + 20 * t, 50, 60 + 20 * t, 200])
+        b = _person([400 - 20 * t, 60, 450 - 20 * t, 210])
+        ids.append([p.track_id for p in tracker._track([a, b])])
+    assert ids == [[0, 1]] * 10
+    tracker._track([_person([190, 50, 240, 200])])  # b has left
+    back = tracker._track(
+        [_person([190, 50, 240, 200]),
+         _person([220, 60, 270, 210])])
+    assert [p.track_id for p in back] == [0, 2]
+
+
+def test_a_detector_finding_nobody_gives_empty_frames(model, synthetic):
+    seq = sorted((synthetic / 'annotations' / 'val').glob('*.json'))[0]
+    tracker, images, anns = _run(
+        model, seq, lambda images: [np.zeros(
+            (0, 5), np.float32)] * len(images))
+    assert len(images) == 10 and anns == []
+    out = posetrack_file(images, anns, ['nose'] * 17)
+    assert len(out['images']) == 10 and out['annotations'] == []
+
+
+def test_stream_holds_about_one_clip(model, synthetic):
+    seq = sorted((synthetic / 'annotations' / 'val').glob('*.json'))[0]
+    det = synthetic / 'detections' / 'posetrack18_val_detections.json'
+    tracker, images, _ = _run(model, seq, load_box_file(str(det)), det_batch=2)
+    assert len(images) == 10
+    # T = 3 frames of the clip window plus the detector batch
+    assert tracker.max_buffered <= model.num_frames + 2
+
+
+@pytest.mark.slow
+def test_mmdet_detector_plumbing(model, synthetic):
+    """Plumbing only: a tiny RTMDet with random weights (its boxes mean
+    nothing) runs in batches and feeds the tracker."""
+    from mmengine.utils import get_installed_path
+
+    from tdmi_mmpose.apis.video import MMDetBoxes
+    config = (f'{get_installed_path("mmdet")}/.mim/configs/rtmdet/'
+              'rtmdet_tiny_8xb32-300e_coco.py')
+    detector = MMDetBoxes(config, None, bbox_thr=0.0)
+    images = [np.full((120, 160, 3), 128, np.uint8)] * 2
+    boxes = detector(images)
+    assert len(boxes) == 2 and all(b.shape[1] == 5 for b in boxes)
+    seq = sorted((synthetic / 'annotations' / 'val').glob('*.json'))[0]
+    _, images, _ = _run(model, seq, detector, det_batch=4)
+    assert len(images) == 10
+
+
+def test_bad_inputs(tmp_path, model):
+    fake = tmp_path / 'fake.mp4'
+    fake.write_text('not a video')
+    with pytest.raises(
+            ValueError,
+            match='fake.mp4: OpenCV cannot open|'
+            'fake.mp4: the video has no readable frame'):
+        list(open_frames(str(fake))[1])
+    empty = tmp_path / 'empty'
+    empty.mkdir()
+    with pytest.raises(ValueError, match='empty: no image files'):
+        list(open_frames(str(empty))[1])
+    sizes = tmp_path / 'sizes'
+    sizes.mkdir()
+    cv2.imwrite(str(sizes / '000000.jpg'), np.zeros((40, 60, 3), np.uint8))
+    cv2.imwrite(str(sizes / '000001.jpg'), np.zeros((50, 60, 3), np.uint8))
+    with pytest.raises(
+            ValueError,
+            match=r'frame 1 \(sizes/000001.jpg\) is '
+            r'60x50, the first frame 60x40'):
+        list(open_frames(str(sizes))[1])
+    with pytest.raises(FileNotFoundError, match='does not exist'):
+        open_frames(str(tmp_path / 'nothing.mp4'))
