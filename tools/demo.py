@@ -10,11 +10,15 @@
 4. trains it on CPU through MMEngine's Runner (progress every 50
    iterations), evaluates again and saves the checkpoint;
 5. renders key frames of a validation video with the trained model's
-   predictions, drawn by MMPose's visualiser, to one PNG strip.
+   predictions, drawn by MMPose's visualiser, to one PNG strip;
+6. runs the video tool on one synthetic validation video with the trained
+   model (boxes from the synthetic detection file): a rendered video with
+   track ids, its PoseTrack JSON, and that video's mAP and MOTA.
 
     python tools/demo.py [--iters N] [--work-dir work_dirs/demo]
 """
 import argparse
+import os
 import os.path as osp
 import sys
 import time
@@ -105,15 +109,43 @@ def render(model, data_root: str, out_file: str, frames: int = 4) -> None:
         cv2.resize(strip, None, fx=2, fy=2, interpolation=cv2.INTER_NEAREST))
 
 
+def track_one_video(model, data_root: str, out_dir: str) -> dict:
+    """The video tool's API on the first validation sequence: rendered
+    video, PoseTrack JSON, and that video's AP and MOTA by our metric."""
+    import shutil
+    import tempfile
+
+    from tdmi_mmpose.apis.video import load_box_file, run_video
+    from tdmi_mmpose.evaluation.functional import evaluate_posetrack_folders
+    gt_dir = osp.join(data_root, 'annotations', 'val')
+    sequence = sorted(f for f in os.listdir(gt_dir) if f.endswith('.json'))[0]
+    boxes = load_box_file(
+        osp.join(data_root, 'detections', 'posetrack18_val_detections.json'))
+    out = run_video(
+        model, osp.join(gt_dir, sequence), boxes, out_dir, bbox_thr=0.2)
+    with tempfile.TemporaryDirectory() as tmp:
+        for side in ('gt', 'pred'):
+            os.makedirs(osp.join(tmp, side))
+        shutil.copy(osp.join(gt_dir, sequence), osp.join(tmp, 'gt', sequence))
+        shutil.copy(out['json'], osp.join(tmp, 'pred', sequence))
+        result = evaluate_posetrack_folders(
+            osp.join(tmp, 'gt'), osp.join(tmp, 'pred'), track=True)
+    return dict(
+        out,
+        fps=out['frames'] / max(out['seconds'], 1e-9),
+        ap=result['ap_groups']['Total'],
+        mota=result['mota_groups']['Total'])
+
+
 def main() -> int:
     args = parse_args()
     start = time.time()
     from tdmi_mmpose.__main__ import main as self_check
-    print('== 1/5 self-check', flush=True)
+    print('== 1/6 self-check', flush=True)
     self_check([])
 
     from tdmi_mmpose.datasets import generate_synthetic_posetrack
-    print(f'== 2/5 synthetic PoseTrack set in {args.data_root}', flush=True)
+    print(f'== 2/6 synthetic PoseTrack set in {args.data_root}', flush=True)
     if not osp.isfile(
             osp.join(args.data_root, 'annotations', 'posetrack18_val.json')):
         generate_synthetic_posetrack(args.data_root)
@@ -123,17 +155,17 @@ def main() -> int:
     from tdmi_mmpose.apis import evaluate_runner, synthetic_config
     cfg = synthetic_config(CONFIG, args.data_root, args.work_dir, args.iters)
     runner = Runner.from_cfg(cfg)
-    print('== 3/5 evaluating the untrained model', flush=True)
+    print('== 3/6 evaluating the untrained model', flush=True)
     runner.model.init_weights()
     before = evaluate_runner(runner)['posetrack/Total AP']
     print(
-        f'== 4/5 training for {cfg.train_cfg.max_iters} iterations on CPU'
+        f'== 4/6 training for {cfg.train_cfg.max_iters} iterations on CPU'
         ' (progress every 50)',
         flush=True)
     runner.train()
     after = evaluate_runner(runner)['posetrack/Total AP']
 
-    print('== 5/5 rendering predictions', flush=True)
+    print('== 5/6 rendering predictions', flush=True)
     strip = osp.join(args.work_dir, 'predictions.png')
     runner.model.eval()
     # what mmpose.apis.init_model attaches: the dataset's keypoint metainfo
@@ -142,11 +174,18 @@ def main() -> int:
     runner.model.cfg = cfg
     render(runner.model, args.data_root, strip)
     checkpoint = osp.join(args.work_dir, f'iter_{cfg.train_cfg.max_iters}.pth')
+
+    print('== 6/6 the video tool on one validation video', flush=True)
+    video = track_one_video(runner.model, args.data_root,
+                            osp.join(args.work_dir, 'video'))
     print('\n== summary')
     print(f'PoseTrack mAP (Total AP) on the synthetic validation split: '
           f'untrained {before:.1f} -> trained {after:.1f}')
     print(f'checkpoint: {checkpoint}')
     print(f'predictions: {strip}')
+    print(f'video tool on {video["name"]}: {video["fps"]:.1f} frames/s, '
+          f'mAP {video["ap"]:.1f}, MOTA {video["mota"]:.1f}; '
+          f'{video["video"]}, {video["json"]}')
     print(f'time: {(time.time() - start) / 60:.1f} min')
     if after - before < args.min_gain:
         print(f'the model did not learn enough: +{after - before:.1f} mAP, '

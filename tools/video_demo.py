@@ -15,13 +15,7 @@ order, with about T frames (plus a detector batch) in memory; see
 ``tdmi_mmpose.apis.video``.
 """
 import argparse
-import json
-import os
-import os.path as osp
 import sys
-import time
-
-import cv2
 
 
 def parse_args(argv=None):
@@ -70,17 +64,11 @@ def parse_args(argv=None):
 
 def main(argv=None) -> int:
     args = parse_args(argv)
-    import numpy as np
-    from mmengine.utils import ProgressBar
     from mmpose.apis import init_model
-    from mmpose.registry import VISUALIZERS
 
     import tdmi_mmpose  # noqa: F401
-    from tdmi_mmpose.apis.video import (MMDetBoxes, VideoPoseTracker,
-                                        default_name, draw_people,
-                                        ground_truth_boxes, load_box_file,
-                                        open_frames, posetrack_annotations,
-                                        posetrack_file)
+    from tdmi_mmpose.apis.video import (MMDetBoxes, ground_truth_boxes,
+                                        load_box_file, run_video)
     if not args.checkpoint:
         print(
             'WARNING: no checkpoint given: the TDMI model has RANDOM '
@@ -101,90 +89,39 @@ def main(argv=None) -> int:
     else:
         thr = test_thr if args.bbox_thr is None else args.bbox_thr
         source = load_box_file(args.bboxes)
-    name, frames = open_frames(args.input, args.data_root)
-    tracker = VideoPoseTracker(
+    out = run_video(
         model,
+        args.input,
         source,
+        args.output_root,
         bbox_thr=thr,
+        save_predictions=args.save_predictions,
+        render=not args.no_video,
+        kpt_thr=args.kpt_thr,
+        data_root=args.data_root,
+        fps=args.fps,
         track_method=args.tracking,
         track_thr=args.track_thr,
         det_batch=args.det_batch)
-    os.makedirs(args.output_root, exist_ok=True)
-    stem = default_name(name)
-    visualizer = None
-    if not args.no_video:
-        visualizer = VISUALIZERS.build(
-            dict(type='PoseLocalVisualizer', name='tdmi_video_demo'))
-        visualizer.set_dataset_meta(model.dataset_meta)
-    writer, images, annotations = None, [], []
-    names = [
-        model.dataset_meta['keypoint_id2name'][i]
-        for i in range(len(model.dataset_meta['keypoint_id2name']))
-    ]
-    total = _frame_count(args.input)
-    bar = ProgressBar(total) if total else None
-    start, count, people_total = time.perf_counter(), 0, 0
-    for frame, people in tracker.run(frames):
-        images.append(dict(id=frame.image_id, file_name=frame.file_name))
-        annotations += posetrack_annotations(frame, people)
-        people_total += len(people)
-        if visualizer is not None:
-            drawn = draw_people(visualizer, frame.image, people, args.kpt_thr)
-            if writer is None:
-                fps = args.fps or _source_fps(args.input) or 10.0
-                path = osp.join(args.output_root, f'{stem}.mp4')
-                writer = cv2.VideoWriter(path, cv2.VideoWriter_fourcc(*'mp4v'),
-                                         fps, drawn.shape[1::-1])
-            writer.write(np.ascontiguousarray(drawn))
-        count += 1
-        if bar is not None:
-            bar.update()
-    if writer is not None:
-        writer.release()
-    seconds = time.perf_counter() - start
-    print(f'\n{name}: {count} frames, {people_total} people in '
-          f'{seconds:.1f} s ({count / max(seconds, 1e-9):.2f} frames/s, '
-          f'decoding and detection included)')
-    if args.bboxes and tracker.frames_with_boxes == 0:
+    print(f'{out["name"]}: {out["frames"]} frames, {out["people"]} people '
+          f'in {out["seconds"]:.1f} s '
+          f'({out["frames"] / max(out["seconds"], 1e-9):.2f} frames/s, '
+          'decoding and detection included)')
+    if args.bboxes and out['frames_with_boxes'] == 0:
         print(
             f'error: no box of {args.bboxes} names a frame of {args.input} '
             f'(a box file for another video?)',
             file=sys.stderr)
         return 1
-    if people_total == 0:
+    if out['people'] == 0:
         print(
-            f'WARNING: no person in any frame of {name} (no box above '
-            f'{thr})',
+            f'WARNING: no person in any frame of {out["name"]} (no box '
+            f'above {thr})',
             file=sys.stderr)
-    if args.save_predictions:
-        path = osp.join(args.output_root, f'{stem}.json')
-        with open(path, 'w') as f:
-            json.dump(posetrack_file(images, annotations, names), f)
-        print(f'predictions: {path}')
-    if not args.no_video:
-        print(f'video: {osp.join(args.output_root, stem + ".mp4")}')
+    for key in ('json', 'video'):
+        if out[key]:
+            print(f'{key}: {out[key]}')
     return 0
-
-
-def _frame_count(source: str):
-    if osp.isdir(source):
-        return None
-    if source.endswith('.json'):
-        with open(source) as f:
-            return len(json.load(f).get('images') or []) or None
-    capture = cv2.VideoCapture(source)
-    count = int(capture.get(cv2.CAP_PROP_FRAME_COUNT))
-    capture.release()
-    return count if count > 0 else None
-
-
-def _source_fps(source: str):
-    if osp.isdir(source) or source.endswith('.json'):
-        return None
-    capture = cv2.VideoCapture(source)
-    fps = capture.get(cv2.CAP_PROP_FPS)
-    capture.release()
-    return fps if fps and fps > 0 else None
 
 
 if __name__ == '__main__':

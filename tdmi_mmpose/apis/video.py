@@ -37,7 +37,7 @@ from .inference import inference_clip
 
 __all__ = [
     'Frame', 'open_frames', 'load_box_file', 'ground_truth_boxes',
-    'MMDetBoxes', 'VideoPoseTracker', 'clip_offsets_of'
+    'MMDetBoxes', 'VideoPoseTracker', 'clip_offsets_of', 'run_video'
 ]
 
 _IMAGE_EXTS = ('.jpg', '.jpeg', '.png', '.bmp')
@@ -486,3 +486,103 @@ def draw_people(visualizer, image_bgr: np.ndarray, people: list,
 def default_name(name: str) -> str:
     """A file-system safe output stem."""
     return re.sub(r'[^\w.-]+', '_', name) or 'video'
+
+
+def run_video(model,
+              source: str,
+              box_source,
+              output_root: str,
+              bbox_thr: float = 0.2,
+              save_predictions: bool = True,
+              render: bool = True,
+              kpt_thr: float = 0.3,
+              data_root: Optional[str] = None,
+              progress: bool = True,
+              fps: Optional[float] = None,
+              **tracker_args) -> dict:
+    """Estimate and track the people of ``source`` and write
+    ``<output_root>/<name>.mp4`` (``render``) and ``<name>.json``
+    (``save_predictions``, PoseTrack18 with track ids).
+
+    Returns:
+        dict: ``name``, ``frames``, ``people``, ``seconds``,
+        ``frames_with_boxes`` (box files), ``video`` and ``json`` paths
+        (None where not written).
+    """
+    import time
+
+    from mmengine.utils import ProgressBar
+    from mmpose.registry import VISUALIZERS
+    name, frames = open_frames(source, data_root)
+    tracker = VideoPoseTracker(
+        model, box_source, bbox_thr=bbox_thr, **tracker_args)
+    os.makedirs(output_root, exist_ok=True)
+    stem = default_name(name)
+    visualizer = writer = None
+    if render:
+        visualizer = VISUALIZERS.build(
+            dict(type='PoseLocalVisualizer', name=f'tdmi_video_{stem}'))
+        visualizer.set_dataset_meta(model.dataset_meta)
+    id2name = model.dataset_meta['keypoint_id2name']
+    names = [id2name[i] for i in range(len(id2name))]
+    total = _frame_count(source)
+    bar = ProgressBar(total) if progress and total else None
+    images, annotations = [], []
+    start, count, people_total = time.perf_counter(), 0, 0
+    video_path = osp.join(output_root, f'{stem}.mp4') if render else None
+    try:
+        for frame, people in tracker.run(frames):
+            images.append(dict(id=frame.image_id, file_name=frame.file_name))
+            annotations += posetrack_annotations(frame, people)
+            people_total += len(people)
+            if visualizer is not None:
+                drawn = draw_people(visualizer, frame.image, people, kpt_thr)
+                if writer is None:
+                    writer = cv2.VideoWriter(
+                        video_path, cv2.VideoWriter_fourcc(*'mp4v'), fps
+                        or _source_fps(source) or 10.0, drawn.shape[1::-1])
+                writer.write(np.ascontiguousarray(drawn))
+            count += 1
+            if bar is not None:
+                bar.update()
+    finally:
+        if writer is not None:
+            writer.release()
+    if bar is not None:
+        print()
+    json_path = None
+    if save_predictions:
+        json_path = osp.join(output_root, f'{stem}.json')
+        with open(json_path, 'w') as f:
+            json.dump(posetrack_file(images, annotations, names), f)
+    return dict(
+        name=name,
+        frames=count,
+        people=people_total,
+        seconds=time.perf_counter() - start,
+        frames_with_boxes=tracker.frames_with_boxes,
+        video=video_path,
+        json=json_path)
+
+
+def _frame_count(source: str) -> Optional[int]:
+    if osp.isdir(source):
+        return len([
+            f for f in os.listdir(source) if f.lower().endswith(_IMAGE_EXTS)
+        ]) or None
+    if source.lower().endswith('.json'):
+        with open(source) as f:
+            return len(json.load(f).get('images') or []) or None
+    capture = cv2.VideoCapture(source)
+    count = int(capture.get(cv2.CAP_PROP_FRAME_COUNT))
+    capture.release()
+    return count if count > 0 else None
+
+
+def _source_fps(source: str) -> Optional[float]:
+    if osp.isdir(source) or source.lower().endswith('.json'):
+        return None
+    capture = cv2.VideoCapture(source)
+    fps = capture.get(cv2.CAP_PROP_FPS)
+    capture.release()
+    return fps if fps and fps > 0 else None

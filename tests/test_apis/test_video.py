@@ -243,3 +243,50 @@ def test_bad_inputs(tmp_path, model):
         list(open_frames(str(sizes))[1])
     with pytest.raises(FileNotFoundError, match='does not exist'):
         open_frames(str(tmp_path / 'nothing.mp4'))
+
+
+def test_tool_renders_and_refuses_a_box_file_of_another_video(tmp_path):
+    """The rendered video has every frame; a box file whose entries name no
+    frame of the input is an error, not an empty result."""
+    boxes = tmp_path / 'other.json'
+    boxes.write_text(
+        json.dumps([
+            dict(
+                image_name='other_video/000000.jpg',
+                bbox=[0, 0, 9, 9],
+                score=0.9)
+        ]))
+    tool = [sys.executable, str(ROOT / 'tools' / 'video_demo.py'), str(TINY)]
+    result = subprocess.run([
+        *tool, '--input',
+        str(CLIP), '--bboxes',
+        str(boxes), '--output-root',
+        str(tmp_path / 'out')
+    ],
+                            stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT,
+                            text=True,
+                            timeout=600)
+    assert result.returncode == 1
+    assert 'no box of' in result.stdout and 'another video' in result.stdout
+    good = tmp_path / 'clip.json'
+    good.write_text(
+        json.dumps([
+            dict(
+                image_name=f'{CLIP.name}/{i:06d}.jpg',
+                bbox=[350, 80, 300, 600],
+                score=0.9) for i in range(5)
+        ]))
+    result = subprocess.run([
+        *tool, '--input',
+        str(CLIP), '--bboxes',
+        str(good), '--output-root',
+        str(tmp_path / 'out')
+    ],
+                            stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT,
+                            text=True,
+                            timeout=600)
+    assert result.returncode == 0, result.stdout[-3000:]
+    capture = cv2.VideoCapture(str(tmp_path / 'out' / f'{CLIP.name}.mp4'))
+    assert int(capture.get(cv2.CAP_PROP_FRAME_COUNT)) == 5

@@ -33,12 +33,18 @@ def test_demo_runs_every_step_and_gates_on_the_gain(python, tmp_path):
                             text=True,
                             timeout=600)
     out = result.stdout
-    for step in ('1/5 self-check', '3/5 evaluating the untrained model',
-                 '4/5 training for 2 iterations', '5/5 rendering'):
+    for step in ('1/6 self-check', '3/6 evaluating the untrained model',
+                 '4/6 training for 2 iterations', '5/6 rendering',
+                 '6/6 the video tool'):
         assert step in out, out[-3000:]
     found = re.search(r'untrained (\d+\.\d) -> trained (\d+\.\d)', out)
     assert found, out[-3000:]
     assert 'the model did not learn enough' in out
+    assert re.search(
+        r'video tool on \w+: [\d.]+ frames/s, mAP [\d.]+, '
+        r'MOTA -?[\d.]+', out), out[-3000:]
+    assert list((work / 'video').glob('*.mp4'))
+    assert list((work / 'video').glob('*.json'))
     assert result.returncode == 1
     assert (work / 'iter_2.pth').is_file()
     strip = cv2.imread(str(work / 'predictions.png'))
