@@ -113,6 +113,9 @@ def main(argv=None) -> int:
             f'(a box file for another video?)',
             file=sys.stderr)
         return 1
+    if out['skipped_empty']:
+        print(f'{out["skipped_empty"]} boxes of zero width or height were '
+              'skipped')
     if out['people'] == 0:
         print(
             f'WARNING: no person in any frame of {out["name"]} (no box '

@@ -322,9 +322,16 @@ class VideoPoseTracker:
         return out
 
     def _keep(self, boxes: np.ndarray) -> np.ndarray:
-        ok = (boxes[:, 4] >= self.bbox_thr) & (boxes[:, 2] > boxes[:, 0]) & (
-            boxes[:, 3] > boxes[:, 1])
-        return boxes[ok]
+        """Boxes above the threshold; empty ones (zero width or height)
+        are skipped and counted in ``skipped_empty``, as the dataset does;
+        non-finite ones are an error naming the box."""
+        if len(boxes) and not np.isfinite(boxes).all():
+            bad = boxes[~np.isfinite(boxes).all(1)][0]
+            raise ValueError(f'a box with NaN or infinite values: '
+                             f'{bad.tolist()}')
+        empty = (boxes[:, 2] <= boxes[:, 0]) | (boxes[:, 3] <= boxes[:, 1])
+        self.skipped_empty += int(empty.sum())
+        return boxes[(boxes[:, 4] >= self.bbox_thr) & ~empty]
 
     # the stream --------------------------------------------------------
     def run(self, frames: Iterator[Frame]) -> Iterator[Tuple[Frame, list]]:
@@ -337,7 +344,7 @@ class VideoPoseTracker:
         self._last, self._next_id = [], 0
         # what the stream held at most (the memory bound) and how many
         # frames a box file named (0: the file is for another video)
-        self.max_buffered = self.frames_with_boxes = 0
+        self.max_buffered = self.frames_with_boxes = self.skipped_empty = 0
         ended = False
         frames = iter(frames)
         next_key = 0
@@ -561,6 +568,7 @@ def run_video(model,
         people=people_total,
         seconds=time.perf_counter() - start,
         frames_with_boxes=tracker.frames_with_boxes,
+        skipped_empty=tracker.skipped_empty,
         video=video_path,
         json=json_path)
 

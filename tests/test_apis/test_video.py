@@ -290,3 +290,19 @@ def test_tool_renders_and_refuses_a_box_file_of_another_video(tmp_path):
     assert result.returncode == 0, result.stdout[-3000:]
     capture = cv2.VideoCapture(str(tmp_path / 'out' / f'{CLIP.name}.mp4'))
     assert int(capture.get(cv2.CAP_PROP_FRAME_COUNT)) == 5
+
+
+def test_empty_boxes_are_counted_and_nan_boxes_refused(model, synthetic):
+    seq = sorted((synthetic / 'annotations' / 'val').glob('*.json'))[0]
+
+    def detector(images):
+        return [
+            np.array([[20, 20, 80, 120, 0.9], [50, 50, 50, 90, 0.9]],
+                     np.float32)
+        ] * len(images)
+
+    tracker, images, anns = _run(model, seq, detector)
+    assert len(anns) == 10 and tracker.skipped_empty == 10
+    with pytest.raises(ValueError, match='NaN or infinite'):
+        _run(model, seq, lambda ims: [np.full(
+            (1, 5), np.nan, np.float32)] * len(ims))
