@@ -30,6 +30,7 @@ ones such as the released PoseTrack18 HRNet-W48).
 Shape legend: B instances, T frames, C channels, K keypoints, H x W input,
 h x w = H/4 x W/4.
 """
+import logging
 from typing import Dict, Optional
 
 from mmengine.logging import print_log
@@ -143,7 +144,7 @@ class VideoTopdownPoseEstimator(TopdownPoseEstimator):
                 'noisy branch gets no gradient (DDP fails on such '
                 'parameters): set model.disentangler.noisy_branch=False',
                 logger='current',
-                level=30)
+                level=logging.WARNING)
 
     def _refuse_misfits(self, state_dict, prefix, local_metadata, *args):
         """Refuse a whole-model checkpoint that does not fit (see
