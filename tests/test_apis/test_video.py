@@ -127,19 +127,9 @@ def test_tool_output_equals_the_test_dataloader(model, synthetic, tmp_path):
     gt = tmp_path / 'gt'
     gt.mkdir()
     (gt / seq.name).write_text(seq.read_text())
-    result = subprocess.run([
-        sys.executable,
-        str(ROOT / 'tools' / 'video_demo.py'),
-        str(TINY),
-        str(checkpoint), '--input',
-        str(seq), '--bboxes',
-        str(det), '--output-root',
-        str(tmp_path / 'out'), '--save-predictions', '--no-video'
-    ],
-                            stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT,
-                            text=True,
-                            timeout=600)
+    result = _tool(checkpoint, '--input', seq, '--bboxes', det,
+                   '--output-root', tmp_path / 'out', '--save-predictions',
+                   '--no-video')
     assert result.returncode == 0, result.stdout[-3000:]
     assert 'frames/s' in result.stdout
     pred = tmp_path / 'pred'
@@ -245,6 +235,18 @@ def test_bad_inputs(tmp_path, model):
         open_frames(str(tmp_path / 'nothing.mp4'))
 
 
+def _tool(*args, config=TINY):
+    return subprocess.run([
+        sys.executable,
+        str(ROOT / 'tools' / 'video_demo.py'),
+        str(config), *map(str, args)
+    ],
+                          stdout=subprocess.PIPE,
+                          stderr=subprocess.STDOUT,
+                          text=True,
+                          timeout=600)
+
+
 def test_tool_renders_and_refuses_a_box_file_of_another_video(tmp_path):
     """The rendered video has every frame; a box file whose entries name no
     frame of the input is an error, not an empty result."""
@@ -256,17 +258,8 @@ def test_tool_renders_and_refuses_a_box_file_of_another_video(tmp_path):
                 bbox=[0, 0, 9, 9],
                 score=0.9)
         ]))
-    tool = [sys.executable, str(ROOT / 'tools' / 'video_demo.py'), str(TINY)]
-    result = subprocess.run([
-        *tool, '--input',
-        str(CLIP), '--bboxes',
-        str(boxes), '--output-root',
-        str(tmp_path / 'out')
-    ],
-                            stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT,
-                            text=True,
-                            timeout=600)
+    result = _tool('--input', CLIP, '--bboxes', boxes, '--output-root',
+                   tmp_path / 'out')
     assert result.returncode == 1
     assert 'no box of' in result.stdout and 'another video' in result.stdout
     good = tmp_path / 'clip.json'
@@ -277,16 +270,8 @@ def test_tool_renders_and_refuses_a_box_file_of_another_video(tmp_path):
                 bbox=[350, 80, 300, 600],
                 score=0.9) for i in range(5)
         ]))
-    result = subprocess.run([
-        *tool, '--input',
-        str(CLIP), '--bboxes',
-        str(good), '--output-root',
-        str(tmp_path / 'out')
-    ],
-                            stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT,
-                            text=True,
-                            timeout=600)
+    result = _tool('--input', CLIP, '--bboxes', good, '--output-root',
+                   tmp_path / 'out')
     assert result.returncode == 0, result.stdout[-3000:]
     capture = cv2.VideoCapture(str(tmp_path / 'out' / f'{CLIP.name}.mp4'))
     assert int(capture.get(cv2.CAP_PROP_FRAME_COUNT)) == 5
