@@ -26,10 +26,9 @@ from tdmi_mmpose.datasets import generate_synthetic_posetrack
 from tdmi_mmpose.evaluation.functional import evaluate_posetrack_folders
 
 TINY = ROOT / 'configs' / 'smoke' / 'tdmi_hrnet_tiny.py'
-CLIP = ROOT.parent / 'shared' / 'data' / 'posetrack18_sample' / 'videos' / \
-    '000001_mpiinew_test'
-if not CLIP.is_dir():  # the copy kept with the tests
-    CLIP = ROOT / 'tests' / 'data' / 'posetrack18_clip'
+# the real 5-frame clip of the shared data (frames and their mp4), kept with
+# the tests
+CLIP = ROOT / 'tests' / 'data' / 'posetrack18_clip'
 
 
 @pytest.fixture(scope='module')
