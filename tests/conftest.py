@@ -68,13 +68,34 @@ def write_tiny_coco(root: Path, num_images: int = 6, seed: int = 0) -> Path:
     return root
 
 
-def random_state_like(key: str, value):
-    """Random values for a state-dict entry that still make a valid state
-    (positive BatchNorm variances)."""
+def single_frame_state_dict(backbone_cfg: dict,
+                            prefix: str = 'head.final_layer.',
+                            channels: int = 48) -> dict:
+    """A single-frame top-down model's state dict with random values: the
+    stock HRNet of ``backbone_cfg`` (a MultiStageHRNet config) under
+    ``backbone.`` and a 1x1 final layer C -> 17 under ``prefix``
+    (``head.final_layer.`` in MMPose 1.x, ``keypoint_head.final_layer.``
+    in 0.x). BatchNorm variances stay positive, so the state is valid."""
     import torch
-    if key.endswith('running_var'):
-        return torch.rand_like(value) + 0.5
-    return torch.randn_like(value.float()).to(value.dtype)
+    from mmengine.registry import init_default_scope
+    from mmpose.registry import MODELS
+    init_default_scope('mmpose')
+    hrnet = dict(backbone_cfg, type='HRNet')
+    for key in ('frozen', 'init_cfg'):
+        hrnet.pop(key, None)
+
+    def random_like(key, value):
+        if key.endswith('running_var'):
+            return torch.rand_like(value) + 0.5
+        return torch.randn_like(value.float()).to(value.dtype)
+
+    state = {
+        f'backbone.{k}': random_like(k, v)
+        for k, v in MODELS.build(hrnet).state_dict().items()
+    }
+    state[prefix + 'weight'] = torch.randn(17, channels, 1, 1)
+    state[prefix + 'bias'] = torch.randn(17)
+    return state
 
 
 def smoke_cfg_options(data_root: Path) -> list:

@@ -30,9 +30,9 @@ import cv2
 import numpy as np
 from mmpose.apis import _track_by_iou, _track_by_oks
 
-from ..datasets.transforms.clip_transforms import (DEFAULT_OFFSETS,
-                                                   edge_frame_numbers,
+from ..datasets.transforms.clip_transforms import (edge_frame_numbers,
                                                    read_frame)
+from ..structures import frame_key
 from .inference import inference_clip
 
 __all__ = [
@@ -167,8 +167,7 @@ def load_box_file(path: str) -> Dict[object, np.ndarray]:
         if 'image_id' in det:
             key = det['image_id']
         elif 'image_name' in det:
-            key = '/'.join(det['image_name'].replace('\\',
-                                                     '/').split('/')[-2:])
+            key = frame_key(det['image_name'])
         else:
             raise ValueError(f'{path}: detection {i} has neither "image_id" '
                              f'nor "image_name"')
@@ -209,7 +208,10 @@ class MMDetBoxes:
         import tdmi_mmpose
         tdmi_mmpose.require_mmdet()
         from mmdet.apis import init_detector
+        from mmpose.utils import adapt_mmdet_pipeline
         self.model = init_detector(config, checkpoint, device=device)
+        # once, not per batch: MMPose's demo adaptation of the test pipeline
+        self.model.cfg = adapt_mmdet_pipeline(self.model.cfg)
         self.det_cat_id = det_cat_id
         self.bbox_thr = bbox_thr
         self.nms_thr = nms_thr
@@ -217,8 +219,6 @@ class MMDetBoxes:
     def __call__(self, images: List[np.ndarray]) -> List[np.ndarray]:
         from mmdet.apis import inference_detector
         from mmpose.evaluation.functional import nms
-        from mmpose.utils import adapt_mmdet_pipeline
-        self.model.cfg = adapt_mmdet_pipeline(self.model.cfg)
         results = inference_detector(self.model, images)
         out = []
         for result in results:
@@ -252,8 +252,6 @@ def clip_offsets_of(model) -> List[int]:
     if offsets is None:
         k = model.key_frame_index
         offsets = list(range(-k, model.num_frames - k))
-        if model.num_frames == 5 and k == 2:
-            offsets = list(DEFAULT_OFFSETS)
     offsets = [int(o) for o in offsets]
     if len(offsets) != model.num_frames:
         raise ValueError(f'the config\'s offsets {offsets} do not have the '
@@ -313,8 +311,7 @@ class VideoPoseTracker:
         for frame in frames:
             boxes = self.box_source.get(frame.image_id)
             if boxes is None:
-                key = '/'.join(frame.file_name.split('/')[-2:])
-                boxes = self.box_source.get(key)
+                boxes = self.box_source.get(frame_key(frame.file_name))
             if boxes is not None:
                 self.frames_with_boxes += 1
             out.append(

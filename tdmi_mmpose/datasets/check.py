@@ -22,6 +22,7 @@ from mmengine.registry import init_default_scope
 from mmengine.utils import ProgressBar
 from mmpose.registry import DATASETS
 
+from ..structures import frame_key
 from .posetrack_video_dataset import check_detection
 from .transforms.clip_transforms import SampleClipFrames, read_frame
 
@@ -46,17 +47,18 @@ def _sampler(pipeline) -> SampleClipFrames:
     return SampleClipFrames()
 
 
-def _detection_problems(dataset, frames) -> List[str]:
+def _detection_problems(dataset, frames) -> Tuple[List[str], int]:
+    """The problems of ``bbox_file`` and how many detections it holds."""
     path = dataset.bbox_file
     try:
         with open(path) as f:
             dets = json.load(f)
     except (OSError, ValueError) as e:
-        return [f'{path}: cannot be read as JSON ({e})']
+        return [f'{path}: cannot be read as JSON ({e})'], 0
     if not isinstance(dets, list):
-        return [f'{path}: expected a list of detections']
+        return [f'{path}: expected a list of detections'], 0
     ids = {f['img_id'] for f in frames}
-    names = {'/'.join(f['file_name'].split('/')[-2:]) for f in frames}
+    names = {frame_key(f['file_name']) for f in frames}
     problems = []
     for i, det in enumerate(dets):
         try:
@@ -68,15 +70,14 @@ def _detection_problems(dataset, frames) -> List[str]:
             problems.append(f'{path}: detection {i} names image_id '
                             f'{det["image_id"]}, which is in no annotation '
                             f'file')
-        elif 'image_name' in det and '/'.join(
-                det['image_name'].split('/')[-2:]) not in names:
+        elif 'image_name' in det and frame_key(det['image_name']) not in names:
             problems.append(f'{path}: detection {i} names image_name '
                             f'{det["image_name"]}, which is in no annotation '
                             f'file')
         elif 'image_id' not in det and 'image_name' not in det:
             problems.append(f'{path}: detection {i} has neither "image_id" '
                             f'nor "image_name"')
-    return problems
+    return problems, len(dets)
 
 
 def check_posetrack_split(dataset_cfg: dict,
@@ -113,13 +114,9 @@ def check_posetrack_split(dataset_cfg: dict,
     problems += dataset.video_length_problems(frames)
     counts = dict(annotation_files=len(files), detections=0)
     if dataset.bbox_file:
-        det_problems = _detection_problems(dataset, frames)
+        det_problems, counts['detections'] = _detection_problems(
+            dataset, frames)
         problems += det_problems
-        with open(dataset.bbox_file) as f:
-            try:
-                counts['detections'] = len(json.load(f))
-            except ValueError:
-                pass
 
     sampler = _sampler(pipeline)
     offsets = None if dataset.frame_offsets is None else list(

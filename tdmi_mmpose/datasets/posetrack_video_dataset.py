@@ -50,8 +50,8 @@ from mmengine.logging import print_log
 from mmpose.datasets.datasets.base import BaseCocoStyleDataset
 from mmpose.registry import DATASETS
 
-from ..structures import (PT18_KEYPOINTS, is_number, parse_annolist_points,
-                          pt18_name_to_joint)
+from ..structures import (PT18_KEYPOINTS, frame_key, is_number,
+                          parse_annolist_points, pt18_name_to_joint)
 from .transforms.clip_transforms import check_offsets
 
 __all__ = ['PoseTrackVideoDataset']
@@ -174,10 +174,10 @@ class PoseTrackVideoDataset(BaseCocoStyleDataset):
     # reading
     # ------------------------------------------------------------------
     def load_data_list(self) -> List[dict]:
-        files = self._annotation_files()
+        files = self.annotation_files()
         frames: List[dict] = []
         for path in files:
-            frames += self._read_file(path)
+            frames += self.read_annotation_file(path)
         if self.check_files:
             self._check_video_lengths(frames)
         if self.bbox_file:
@@ -218,13 +218,6 @@ class PoseTrackVideoDataset(BaseCocoStyleDataset):
     def annotation_files(self) -> List[str]:
         """The annotation files ``ann_file`` stands for (itself, or the
         ``*.json`` files of the folder)."""
-        return self._annotation_files()
-
-    def read_annotation_file(self, path: str) -> List[dict]:
-        """The frames of one annotation file (errors name the file)."""
-        return self._read_file(path)
-
-    def _annotation_files(self) -> List[str]:
         if osp.isdir(self.ann_file):
             files = sorted(glob.glob(osp.join(self.ann_file, '*.json')))
             if not files:
@@ -232,7 +225,8 @@ class PoseTrackVideoDataset(BaseCocoStyleDataset):
             return files
         return [self.ann_file]
 
-    def _read_file(self, path: str) -> List[dict]:
+    def read_annotation_file(self, path: str) -> List[dict]:
+        """The frames of one annotation file (errors name the file)."""
         data = _load_json(path)
         if isinstance(data, dict) and 'annolist' in data:
             frames = self._read_annolist(data['annolist'], path)
@@ -430,7 +424,7 @@ class PoseTrackVideoDataset(BaseCocoStyleDataset):
             raise ValueError(f'{self.bbox_file}: expected a list of '
                              'detections')
         by_id = {f['img_id']: f for f in frames}
-        by_name = {'/'.join(f['file_name'].split('/')[-2:]): f for f in frames}
+        by_name = {frame_key(f['file_name']): f for f in frames}
         samples, below = [], 0
         for i, det in enumerate(dets):
             check_detection(det, i, self.bbox_file)
@@ -438,7 +432,7 @@ class PoseTrackVideoDataset(BaseCocoStyleDataset):
                 frame = by_id.get(det['image_id'])
                 ref = f'image_id {det["image_id"]}'
             elif 'image_name' in det:
-                key = '/'.join(det['image_name'].split('/')[-2:])
+                key = frame_key(det['image_name'])
                 frame = by_name.get(key)
                 ref = f'image_name {det["image_name"]}'
             else:

@@ -12,7 +12,8 @@ neither).
 """
 
 __all__ = [
-    'PT18_KEYPOINTS', 'POSEVAL_JOINTS', 'NUM_JOINTS', 'pt18_name_to_joint'
+    'PT18_KEYPOINTS', 'POSEVAL_JOINTS', 'NUM_JOINTS', 'pt18_name_to_joint',
+    'frame_key'
 ]
 
 # poseval's joint names, in poseval id order.
@@ -35,6 +36,14 @@ PT18_KEYPOINTS = ('nose', 'head_bottom', 'head_top', 'left_ear', 'right_ear',
                   'right_elbow', 'left_wrist', 'right_wrist', 'left_hip',
                   'right_hip', 'left_knee', 'right_knee', 'left_ankle',
                   'right_ankle')
+
+
+def frame_key(path: str) -> str:
+    """``.../<sequence>/<frame file>`` -> ``'<sequence>/<frame file>'``: how
+    frames are matched across annotation files, detection files, predictions
+    and image paths, whatever the root they are written relative to."""
+    parts = [p for p in path.replace('\\', '/').split('/') if p]
+    return '/'.join(parts[-2:])
 
 
 def pt18_name_to_joint(name: str) -> int:

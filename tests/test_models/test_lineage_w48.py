@@ -8,8 +8,7 @@ import copy
 import pytest
 import torch
 import torch.nn as nn
-from conftest import ROOT
-from conftest import random_state_like as _random_like
+from conftest import ROOT, single_frame_state_dict
 from mmengine.config import Config
 from mmengine.registry import init_default_scope
 from mmpose.registry import MODELS
@@ -102,19 +101,8 @@ def _released_posetrack18_state_dict():
     """Key names and shapes of hrnet_w48_posetrack18_384x288-5fd6d3ff (an
     MMPose 0.x TopDown model: ``backbone.*`` and a 1x1
     ``keypoint_head.final_layer``), with random values."""
-    init_default_scope('mmpose')
-    cfg = _w48_cfg()
-    backbone_cfg = dict(cfg.backbone, type='HRNet')
-    for key in ('frozen', 'init_cfg'):
-        backbone_cfg.pop(key, None)
-    backbone = MODELS.build(backbone_cfg)
-    state = {
-        f'backbone.{k}': _random_like(k, v)
-        for k, v in backbone.state_dict().items()
-    }
-    state['keypoint_head.final_layer.weight'] = torch.randn(17, 48, 1, 1)
-    state['keypoint_head.final_layer.bias'] = torch.randn(17)
-    return state
+    return single_frame_state_dict(_w48_cfg().backbone,
+                                   'keypoint_head.final_layer.', 48)
 
 
 def test_recipe_loads_the_released_single_frame_checkpoint(tmp_path):

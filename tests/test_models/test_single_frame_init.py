@@ -6,8 +6,7 @@ import copy
 
 import pytest
 import torch
-from conftest import ROOT
-from conftest import random_state_like as _random_like
+from conftest import ROOT, single_frame_state_dict
 from mmengine.config import Config
 from mmengine.registry import init_default_scope
 from mmpose.registry import MODELS
@@ -26,21 +25,9 @@ def _cfg(**changes):
 
 
 def _single_frame_state(prefix='head.final_layer.', channels=8):
-    """A single-frame top-down model's state dict (HRNet + 1x1 final
-    layer), as MMPose 1.x (``head.``) or 0.x (``keypoint_head.``) names
-    it."""
-    cfg = _cfg()
-    backbone_cfg = dict(cfg.backbone, type='HRNet')
-    for key in ('frozen', 'init_cfg'):
-        backbone_cfg.pop(key, None)
-    backbone = MODELS.build(backbone_cfg)
-    state = {
-        f'backbone.{k}': _random_like(k, v)
-        for k, v in backbone.state_dict().items()
-    }
-    state[prefix + 'weight'] = torch.randn(17, channels, 1, 1)
-    state[prefix + 'bias'] = torch.randn(17)
-    return state
+    """A single-frame top-down model's state dict as MMPose 1.x
+    (``head.``) or 0.x (``keypoint_head.``) names it."""
+    return single_frame_state_dict(_cfg().backbone, prefix, channels)
 
 
 def _samples_and_clip():

@@ -45,6 +45,7 @@ import numpy as np
 from mmengine.logging import print_log
 from scipy.optimize import linear_sum_assignment
 
+from ...structures import frame_key
 from .posetrack_io import (MAX_TRACK_ID, NUM_JOINTS, POSEVAL_JOINTS, FrameData,
                            SequenceData, load_sequence, load_sequence_folder)
 
@@ -73,10 +74,8 @@ GROUPS = {
 def _name_key(name: str) -> Optional[str]:
     """``'<folder>/<file>'`` (or ``'<file>'``) of a frame name; None when
     the name is no file name (e.g. an image id written as the name)."""
-    parts = [p for p in name.replace('\\', '/').split('/') if p]
-    if not parts or '.' not in parts[-1]:
-        return None
-    return '/'.join(parts[-2:])
+    key = frame_key(name)
+    return key if '.' in key.split('/')[-1] else None
 
 
 def _check_names(gt: SequenceData, pred: SequenceData) -> None:

@@ -140,9 +140,6 @@ def _polygon(xs, ys, path: str, where: str) -> np.ndarray:
     return np.stack([xs, ys], axis=1)
 
 
-_unwrap = unwrap
-
-
 def _check_annotation(ann: dict, path: str, where: str) -> None:
     """Values the bulk conversion below would otherwise reject with a raw
     NumPy error, or silently truncate."""
@@ -309,8 +306,8 @@ def _parse_pt17(data: dict, path: str) -> List[FrameData]:
         for region in item.get('ignore_regions') or []:
             points = region.get('point') or []
             regions.append(
-                _polygon([_unwrap(p['x'], path, where, 'x') for p in points],
-                         [_unwrap(p['y'], path, where, 'y') for p in points],
+                _polygon([unwrap(p['x'], path, where, 'x') for p in points],
+                         [unwrap(p['y'], path, where, 'y') for p in points],
                          path, where))
         builder = _FrameBuilder(name, regions)
         for j, rect in enumerate(item.get('annorect') or []):
@@ -326,11 +323,11 @@ def _parse_pt17(data: dict, path: str) -> List[FrameData]:
             box = np.full(4, np.nan)
             if all(k in rect for k in ('x1', 'y1', 'x2', 'y2')):
                 box = np.array([
-                    _unwrap(rect[k], path, where, k)
+                    unwrap(rect[k], path, where, k)
                     for k in ('x1', 'y1', 'x2', 'y2')
                 ],
                                dtype=np.float64)
-            track_id = _unwrap(
+            track_id = unwrap(
                 rect.get('track_id', [-1]), path, where, 'track_id')
             builder.add(xy, has, scores, track_id, box)
         frames.append(builder.build())

@@ -34,6 +34,7 @@ from mmengine.logging import MMLogger
 from mmpose.evaluation.functional import oks_nms
 from mmpose.registry import METRICS
 
+from ...structures import frame_key
 from ..functional import (PT18_KEYPOINTS, SequenceData, evaluate_posetrack,
                           format_table, load_sequence_folder, parse_sequence,
                           pt18_name_to_joint, summarize)
@@ -48,12 +49,6 @@ def _inside(path: str, folder: str) -> bool:
     """Whether ``path`` is ``folder`` or below it (links resolved)."""
     path, folder = osp.realpath(path), osp.realpath(folder)
     return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
-
-
-def _frame_key(path: str) -> str:
-    """``.../<sequence>/<frame file>`` -> ``'<sequence>/<frame file>'``."""
-    parts = path.replace('\\', '/').split('/')
-    return '/'.join(parts[-2:])
 
 
 @METRICS.register_module()
@@ -159,7 +154,7 @@ class PoseTrackMetric(BaseMetric):
                 track_ids = np.asarray(pred['track_ids'])
             self.results.append(
                 dict(
-                    key=_frame_key(sample['img_path']),
+                    key=frame_key(sample['img_path']),
                     img_path=sample['img_path'],
                     id=sample.get('id'),
                     keypoints=keypoints,
@@ -214,7 +209,7 @@ class PoseTrackMetric(BaseMetric):
         """Apply ``missing_sequences`` to sequences with no prediction."""
         missing = [
             seq.name for seq in gt_seqs
-            if not any(_frame_key(f.name) in per_frame for f in seq.frames)
+            if not any(frame_key(f.name) in per_frame for f in seq.frames)
         ]
         if not missing or self.missing_sequences == 'missed':
             return gt_seqs
@@ -257,7 +252,7 @@ class PoseTrackMetric(BaseMetric):
 
     def _group_by_frame(self, results: list,
                         gt_seqs: List[SequenceData]) -> Dict[str, list]:
-        known = {_frame_key(f.name) for seq in gt_seqs for f in seq.frames}
+        known = {frame_key(f.name) for seq in gt_seqs for f in seq.frames}
         per_frame: Dict[str, list] = defaultdict(list)
         seen = set()
         for res in results:
@@ -311,7 +306,7 @@ class PoseTrackMetric(BaseMetric):
         for idx, frame in enumerate(seq.frames):
             image_id = frame.image_id if frame.image_id is not None else idx
             images.append(dict(id=image_id, file_name=frame.name))
-            entries = per_frame.get(_frame_key(frame.name))
+            entries = per_frame.get(frame_key(frame.name))
             if not entries:
                 continue
             kpts, scores, person, tids = self._score_instances(entries)

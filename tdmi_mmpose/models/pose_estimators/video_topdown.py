@@ -151,7 +151,7 @@ class VideoTopdownPoseEstimator(TopdownPoseEstimator):
         ``allow_partial_load``); runs before any tensor is copied."""
         if self.allow_partial_load:
             return
-        own = {k: v for k, v in self.state_dict().items()}
+        own = self.state_dict()
         params = {n for n, _ in self.named_parameters()}
         misfits = [
             f'{k}: checkpoint {tuple(state_dict[prefix + k].shape)}, model '
