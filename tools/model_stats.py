@@ -13,39 +13,21 @@ no_grad) in one process for: the whole TDMI model, its backbone alone (T
 frames), and the single-frame model (one frame), with ratios.
 """
 import argparse
+import os.path as osp
 import time
 
 import torch
+from mmengine.config import Config
 from mmengine.registry import init_default_scope
 from mmpose.registry import MODELS
 
 import tdmi_mmpose  # noqa: F401
 
-W48 = dict(
-    stage1=dict(
-        num_modules=1,
-        num_branches=1,
-        block='BOTTLENECK',
-        num_blocks=(4, ),
-        num_channels=(64, )),
-    stage2=dict(
-        num_modules=1,
-        num_branches=2,
-        block='BASIC',
-        num_blocks=(4, 4),
-        num_channels=(48, 96)),
-    stage3=dict(
-        num_modules=4,
-        num_branches=3,
-        block='BASIC',
-        num_blocks=(4, 4, 4),
-        num_channels=(48, 96, 192)),
-    stage4=dict(
-        num_modules=3,
-        num_branches=4,
-        block='BASIC',
-        num_blocks=(4, 4, 4, 4),
-        num_channels=(48, 96, 192, 384)))
+# HRNet-W48's stages, as the main recipe states them (one source)
+W48 = Config.fromfile(
+    osp.join(
+        osp.dirname(osp.dirname(osp.abspath(__file__))), 'configs',
+        'tdmi_hrnet_w48_posetrack17.py')).model.backbone.extra.to_dict()
 CODEC = dict(
     type='MSRAHeatmap', input_size=(288, 384), heatmap_size=(72, 96), sigma=3)
 
