@@ -1,83 +1,239 @@
 # Copyright (c) The tdmi_mmpose Authors. All rights reserved.
-"""Does temporal context help on the synthetic set? Same budget for TDMI,
-two ablations and the single-frame HRNet of the same size.
+"""Evidence in the paper's two-stage protocol, over seeds and conditions.
 
-    python tools/benchmark_synthetic.py [--iters 500] [--work-dir DIR]
+    python tools/benchmark_synthetic.py [--iters 500] [--seeds 0 1 2] \
+        [--studies] [--work-dir work_dirs/benchmark] [--report-only]
 
-Trains, one after the other and from the same seed, on the synthetic
-PoseTrack set (``data/synthetic_posetrack``, generated if missing; some key
-frames there are motion-blurred or covered):
+On its own synthetic set (``data/synthetic_posetrack_benchmark``: the demo's
+6 training videos and 12 validation videos, generated if missing), for every
+seed:
 
-- TDMI: ``configs/smoke/tdmi_demo_synthetic.py`` (T = 3);
-- TDMI without the MI losses (``head.mi_loss=None``);
-- TDMI with single-stage differences (``temporal_encoder.stages=(3,)``);
-- single-frame HRNet: ``configs/smoke/single_frame_demo_synthetic.py``
-  (MMPose's TopdownPoseEstimator, same HRNet widths, input, schedule).
+1. stage 1: the single-frame model (MMPose's TopdownPoseEstimator,
+   ``configs/smoke/single_frame_demo_synthetic.py``);
+2. stage 2, each from that seed's stage-1 checkpoint (frozen backbone, MI
+   projector from its final layer), same budget: the demo's TDMI
+   (``configs/smoke/tdmi_demo_synthetic.py``, lineage MI terms) and the
+   same model with the delta of an ablation file of ``configs/ablations``
+   (no MI losses; CLUB for the minimised terms; single-stage differences;
+   key-frame appearance).
 
-then prints per-group and per-joint AP on the validation split (TDMI
-protocol, detected boxes) for each.
+``--studies`` adds, for the first seed only, the runs that ask why the MI
+terms behave as they do: every MI weight x0.1, the lineage terms without the
+two that act on the heatmaps, without the reg group, and TDMI with and
+without MI at three times the budget.
+
+Each run writes ``<work-dir>/seed<k>/<run>/result.json`` (metrics on all,
+blurred, occluded and clean key frames, per-joint AP, wall time, the loss
+curve, and the MI-term diagnostics of ``tdmi_mmpose.apis.mi_diagnostics``);
+runs whose file exists are not repeated, so seeds can run as separate
+processes (``--seeds 1``) and ``--report-only`` prints the tables of
+whatever is there: mean +- std over seeds of Total AP per subset, per-joint
+AP (mean over seeds), the loss curves and the diagnostics.
 """
 import argparse
+import json
+import os
 import os.path as osp
+import time
 
-from tdmi_mmpose.apis import evaluate_runner, synthetic_config
-from tdmi_mmpose.datasets import generate_synthetic_posetrack
-from tdmi_mmpose.structures import POSEVAL_JOINTS
+import numpy as np
 
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
-
 SMOKE = osp.join(ROOT, 'configs', 'smoke')
-RUNS = [
-    ('TDMI', 'tdmi_demo_synthetic.py', {}),
-    ('TDMI, no MI losses', 'tdmi_demo_synthetic.py', {
-        'model.head.mi_loss': None
-    }),
-    ('TDMI, single-stage differences', 'tdmi_demo_synthetic.py', {
-        'model.temporal_encoder.stages': (3, )
-    }),
-    ('single-frame HRNet', 'single_frame_demo_synthetic.py', {}),
-]
-GROUPS = ('Head', 'Shou', 'Elb', 'Wri', 'Hip', 'Knee', 'Ankl', 'Total')
+ABLATIONS = osp.join(ROOT, 'configs', 'ablations')
+STAGE1 = osp.join(SMOKE, 'single_frame_demo_synthetic.py')
+STAGE2 = osp.join(SMOKE, 'tdmi_demo_synthetic.py')
+
+# name -> (ablation file or None, cfg overrides, iteration factor)
+SINGLE = 'single-frame HRNet (stage 1)'
+RUNS = {
+    'TDMI (lineage MI)': (None, {}, 1),
+    'TDMI, no MI losses': ('without_mi_losses.py', {}, 1),
+    'TDMI, CLUB for minimised terms': ('club_estimator.py', {}, 1),
+    'TDMI, single-stage differences': ('single_stage_differences.py', {}, 1),
+    'TDMI, key-frame appearance': ('keyframe_appearance.py', {}, 1),
+}
+STUDIES = {
+    'TDMI, MI weights x0.1': (None, {
+        'model.head.mi_loss.group_weights':
+        dict(motion=0.1, modal=0.1, reg=0.1)
+    }, 1),
+    'TDMI, no heatmap terms': (None, {
+        'model.head.mi_loss.term_weights':
+        dict(y_useful_heatmaps=0., y_appearance_heatmaps=0.)
+    }, 1),
+    'TDMI, no reg group': ('without_mi_reg.py', {}, 1),
+    'TDMI (lineage MI), 3x budget': (None, {}, 3),
+    'TDMI, no MI losses, 3x budget': ('without_mi_losses.py', {}, 3),
+}
+SUBSETS = (('all', ''), ('blurred', 'blurred/'), ('occluded', 'occluded/'),
+           ('clean', 'clean/'))
+LOSSES = ('loss_kpt', 'loss_mi_motion', 'loss_mi_modal', 'loss_mi_reg')
 
 
-def main() -> None:
+def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
     parser.add_argument('--iters', type=int, default=500)
+    parser.add_argument('--seeds', type=int, nargs='+', default=[0, 1, 2])
+    parser.add_argument('--studies', action='store_true')
+    parser.add_argument('--report-only', action='store_true')
     parser.add_argument(
         '--work-dir', default=osp.join(ROOT, 'work_dirs', 'benchmark'))
     parser.add_argument(
-        '--data-root', default=osp.join(ROOT, 'data', 'synthetic_posetrack'))
-    args = parser.parse_args()
-    if not osp.isfile(
-            osp.join(args.data_root, 'annotations', 'posetrack18_val.json')):
-        generate_synthetic_posetrack(args.data_root)
+        '--data-root',
+        default=osp.join(ROOT, 'data', 'synthetic_posetrack_benchmark'))
+    return parser.parse_args()
 
+
+def _slug(name: str) -> str:
+    return ''.join(c if c.isalnum() else '_' for c in name).strip('_')
+
+
+def _loss_curve(runner, points: int = 10) -> dict:
+    """Mean of each logged loss over ``points`` equal windows of training."""
+    curve = {}
+    for key in LOSSES:
+        name = f'train/{key}'
+        if name not in runner.message_hub.log_scalars:
+            continue
+        values = np.asarray(runner.message_hub.get_scalar(name).data[0])
+        curve[key] = [float(w.mean()) for w in np.array_split(values, points)]
+    return curve
+
+
+def _run(name, cfg, out_file, diagnose: bool) -> dict:
     from mmengine.runner import Runner
-    results = {}
-    for name, config, changes in RUNS:
-        work_dir = osp.join(args.work_dir,
-                            name.replace(' ', '_').replace(',', ''))
-        cfg = synthetic_config(
-            osp.join(SMOKE, config), args.data_root, work_dir, args.iters)
-        cfg.merge_from_dict(changes)
-        print(f'== {name}: {args.iters} iterations', flush=True)
-        runner = Runner.from_cfg(cfg)
-        runner.train()
-        results[name] = evaluate_runner(runner)
 
-    print(f'\nAP on the synthetic validation split after {args.iters} '
-          'iterations (TDMI protocol, detected boxes)')
-    print('| model | ' + ' | '.join(GROUPS) + ' |')
-    print('|---|' + '---|' * len(GROUPS))
-    for name, m in results.items():
-        print(f'| {name} | ' + ' | '.join(f'{m[f"posetrack/{g} AP"]:.1f}'
-                                          for g in GROUPS) + ' |')
-    print('\nper joint:')
-    print('| model | ' + ' | '.join(POSEVAL_JOINTS) + ' |')
+    from tdmi_mmpose.apis import evaluate_runner, mi_term_diagnostics
+    print(
+        f'== {name}: {cfg.train_cfg.max_iters} iterations -> '
+        f'{osp.dirname(out_file)}',
+        flush=True)
+    start = time.time()
+    runner = Runner.from_cfg(cfg)
+    runner.train()
+    seconds = time.time() - start
+    metrics = evaluate_runner(runner)
+    result = dict(
+        name=name,
+        iters=cfg.train_cfg.max_iters,
+        train_seconds=seconds,
+        metrics=metrics,
+        losses=_loss_curve(runner))
+    if diagnose:
+        loader = runner.train_dataloader
+        batches = [b for b, _ in zip(loader, range(4))]
+        result['diagnostics'] = mi_term_diagnostics(runner.model, batches)
+    with open(out_file, 'w') as f:
+        json.dump(result, f, indent=1)
+    print(
+        f'   Total AP {metrics["posetrack/Total AP"]:.1f}, trained in '
+        f'{seconds / 60:.1f} min',
+        flush=True)
+    return result
+
+
+def run_seed(args, seed: int, studies: bool) -> None:
+    from tdmi_mmpose.apis import synthetic_config
+    base = osp.join(args.work_dir, f'seed{seed}')
+    work = osp.join(base, _slug(SINGLE))
+    cfg = synthetic_config(STAGE1, args.data_root, work, args.iters)
+    cfg.randomness = dict(seed=seed)
+    out = osp.join(work, 'result.json')
+    if not osp.isfile(out):
+        _run(SINGLE, cfg, out, diagnose=False)
+    checkpoint = osp.join(work, f'iter_{args.iters}.pth')
+    runs = dict(RUNS, **(STUDIES if studies else {}))
+    for name, (ablation, changes, factor) in runs.items():
+        work = osp.join(base, _slug(name))
+        out = osp.join(work, 'result.json')
+        if osp.isfile(out):
+            continue
+        cfg = synthetic_config(
+            STAGE2,
+            args.data_root,
+            work,
+            args.iters * factor,
+            ablation=osp.join(ABLATIONS, ablation) if ablation else None)
+        cfg.merge_from_dict(changes)
+        cfg.model.single_frame_checkpoint = checkpoint
+        cfg.randomness = dict(seed=seed)
+        _run(name, cfg, out, diagnose=True)
+
+
+def _load(args) -> dict:
+    """run name -> list of results over the seeds found."""
+    found = {}
+    for seed in sorted(os.listdir(args.work_dir)):
+        for name in [SINGLE] + list(RUNS) + list(STUDIES):
+            path = osp.join(args.work_dir, seed, _slug(name), 'result.json')
+            if osp.isfile(path):
+                with open(path) as f:
+                    found.setdefault(name, []).append(json.load(f))
+    return found
+
+
+def report(args) -> None:
+    from tdmi_mmpose.structures import POSEVAL_JOINTS
+    found = _load(args)
+    if not found:
+        print(f'no results under {args.work_dir}')
+        return
+    n_frames = next(iter(found.values()))[0]['metrics']
+    print('\nTotal AP on the synthetic validation split (detected boxes), '
+          'mean +- std over seeds; key frames: ' +
+          ', '.join(f'{label} {int(n_frames[f"posetrack/{key}num_frames"])}'
+                    for label, key in SUBSETS))
+    print('| run | seeds | iters | ' +
+          ' | '.join(label for label, _ in SUBSETS) + ' | train min |')
+    print('|---|---|---|' + '---|' * (len(SUBSETS) + 1))
+    for name, results in found.items():
+        cells = []
+        for _, key in SUBSETS:
+            values = np.array(
+                [r['metrics'][f'posetrack/{key}Total AP'] for r in results])
+            cells.append(f'{values.mean():.1f} +- {values.std():.1f}')
+        minutes = np.mean([r['train_seconds'] for r in results]) / 60
+        print(f'| {name} | {len(results)} | {results[0]["iters"]} | ' +
+              ' | '.join(cells) + f' | {minutes:.1f} |')
+
+    print('\nper-joint AP, mean over seeds (all key frames)')
+    print('| run | ' + ' | '.join(POSEVAL_JOINTS) + ' |')
     print('|---|' + '---|' * len(POSEVAL_JOINTS))
-    for name, m in results.items():
-        print(f'| {name} | ' + ' | '.join(f'{m[f"posetrack/{j}"]:.1f}'
-                                          for j in POSEVAL_JOINTS) + ' |')
+    for name, results in found.items():
+        print(f'| {name} | ' + ' | '.join(
+            f'{np.mean([r["metrics"][f"posetrack/{j}"] for r in results]):.1f}'
+            for j in POSEVAL_JOINTS) + ' |')
+
+    print('\nlosses over training (first seed; mean over each tenth)')
+    for name, results in found.items():
+        for key, values in results[0]['losses'].items():
+            print(f'{name:34s} {key:15s} ' + ' '.join(f'{v:+.4f}'
+                                                      for v in values))
+
+    print('\nMI-term diagnostics after training (first seed, 4 training '
+          'batches; tools/analyze_mi_terms.py)')
+    from tdmi_mmpose.apis.mi_diagnostics import format_diagnostics
+    for name, results in found.items():
+        diag = results[0].get('diagnostics')
+        if diag:
+            print(f'\n{name}\n' + format_diagnostics(diag))
+
+
+def main() -> None:
+    args = parse_args()
+    if not args.report_only:
+        if not osp.isfile(
+                osp.join(args.data_root, 'annotations',
+                         'posetrack18_val.json')):
+            from tdmi_mmpose.datasets import generate_synthetic_posetrack
+            generate_synthetic_posetrack(
+                args.data_root, splits=dict(train=6, val=12))
+        start = time.time()
+        for i, seed in enumerate(args.seeds):
+            run_seed(args, seed, args.studies and i == 0)
+        print(f'\nwall time: {(time.time() - start) / 60:.1f} min')
+    report(args)
 
 
 if __name__ == '__main__':

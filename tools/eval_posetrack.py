@@ -3,7 +3,8 @@
 it.
 
     python tools/eval_posetrack.py --gt GT_DIR --pred PRED_DIR [--track] \
-        [--pair-by-position] [--out RESULT.json]
+        [--pair-by-position] [--out RESULT.json] \
+        [--frames FRAMES.json] [--where FIELD=VALUE ...]
 
 GT_DIR holds one ground-truth file per sequence (PoseTrack17 ``annolist`` or
 PoseTrack18/21 format); PRED_DIR a file of the same name per sequence
@@ -13,6 +14,14 @@ object with the 15 joints' AP under poseval's names (``head_top``, ``neck``,
 ``nose``, ``right_shoulder``, ...), ``Head AP`` ... ``Ankl AP``,
 ``Total AP``, and with ``--track`` ``Total MOTA``, ``Total MOTP``,
 ``Total Prec``, ``Total Rec`` and ``<Group> MOTA``. NaN is written as null.
+
+``--frames`` / ``--where`` evaluate on a subset of the ground-truth frames
+only (e.g. occluded or blurred ones), exactly as the official tool would
+evaluate files holding only those frames (see
+``tdmi_mmpose.evaluation.functional.FrameSubset``): ``--frames`` names a
+JSON list of PoseTrack18 image ids or image file names; ``--where
+degraded=blur`` selects images whose ground-truth entry has that field
+value (``FIELD=null``: the field is missing); both may be combined.
 """
 import argparse
 import json
@@ -38,7 +47,47 @@ def parse_args(argv=None):
         help='pair frames by position only, as the official tool does '
         '(default: frame names must also agree where both files give them)')
     parser.add_argument('--out', help='write the numbers to this JSON file')
+    parser.add_argument(
+        '--frames',
+        help='JSON file: a list of image ids or file names to evaluate on')
+    parser.add_argument(
+        '--where',
+        action='append',
+        metavar='FIELD=VALUE',
+        help='evaluate on GT images whose entry has FIELD = VALUE (VALUE '
+        'read as JSON where it parses, else as a string; null = missing); '
+        'repeat for several fields')
     return parser.parse_args(argv)
+
+
+def _subset(args):
+    """The ``--frames`` / ``--where`` subset spec, or None."""
+    where = {}
+    for item in args.where or ():
+        field, sep, value = item.partition('=')
+        if not sep or not field:
+            raise ValueError(f'--where {item!r}: expected FIELD=VALUE')
+        try:
+            where[field] = json.loads(value)
+        except json.JSONDecodeError:
+            where[field] = value
+    if args.frames is None and not where:
+        return None
+    spec = {}
+    if args.frames is not None:
+        try:
+            with open(args.frames) as f:
+                spec['frames'] = json.load(f)
+        except OSError as e:
+            raise ValueError(f'--frames {args.frames}: {e.strerror}')
+        except json.JSONDecodeError as e:
+            raise ValueError(f'--frames {args.frames}: not valid JSON ({e})')
+        if not isinstance(spec['frames'], list):
+            raise ValueError(f'--frames {args.frames}: expected a JSON list '
+                             'of image ids or file names')
+    if where:
+        spec['where'] = where
+    return spec
 
 
 def _check_writable(path: str) -> None:
@@ -60,14 +109,18 @@ def main(argv=None) -> int:
     try:
         if args.out:
             _check_writable(args.out)
+        frames = _subset(args)
         result = evaluate_posetrack_folders(
             args.gt,
             args.pred,
             track=args.track,
-            pair_by_position=args.pair_by_position)
+            pair_by_position=args.pair_by_position,
+            frames=frames)
     except (ValueError, OSError) as e:
         print(f'error: {e}', file=sys.stderr)
         return 1
+    if frames is not None:
+        print(f'on {result["num_frames"]} selected frames')
     print(format_table(result))
     if args.out:
         summary = {

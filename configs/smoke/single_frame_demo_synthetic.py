@@ -1,6 +1,8 @@
-# The single-frame baseline of the CPU demo: MMPose's stock top-down model
-# with the demo's HRNet (same widths, trained from scratch), same input size,
-# schedule, data and metric; key frames only. For the synthetic benchmark.
+# Stage 1 of the CPU demo (python3 run.py demo) and the single-frame
+# baseline of the synthetic benchmark: MMPose's stock top-down model with the
+# demo's HRNet (same widths, trained from scratch), same input size,
+# schedule, data and metric; key frames only. Its checkpoint gives stage 2
+# (tdmi_demo_synthetic.py) the frozen backbone and the MI projector.
 _base_ = ['./tdmi_demo_synthetic.py']
 
 model = dict(

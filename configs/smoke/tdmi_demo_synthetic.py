@@ -1,7 +1,10 @@
-# The CPU demo (python3 run.py demo): a small TDMI trained from scratch on the
-# generated synthetic PoseTrack set for a few minutes. No pretrained weights
-# can be downloaded here, so the backbone trains too (frozen=False), unlike
-# the paper's recipe.
+# Stage 2 of the CPU demo (python3 run.py demo), the paper's protocol at toy
+# size: a small TDMI on the frozen backbone of the single-frame model that
+# stage 1 trained (configs/smoke/single_frame_demo_synthetic.py), its MI
+# projector loaded from that model's final layer, every MI term of the
+# lineage on; only the TDMI parts train. tools/demo.py sets
+# model.single_frame_checkpoint to stage 1's checkpoint; to run by hand,
+# train stage 1 first and point it there.
 _base_ = ['./tdmi_hrnet_tiny.py']
 
 input_size = (96, 128)  # (w, h)
@@ -20,7 +23,17 @@ param_scheduler = [
 default_hooks = dict(
     logger=dict(type='LoggerHook', interval=50), checkpoint=dict(interval=500))
 
-model = dict(backbone=dict(frozen=False), head=dict(decoder=codec))
+model = dict(
+    single_frame_checkpoint='work_dirs/demo/single_frame/iter_500.pth',
+    # the stage-1 model's backbone; no init of its own
+    backbone=dict(frozen=True, init_cfg=None),
+    head=dict(
+        decoder=codec,
+        # the lineage's weights for every term (the tiny smoke config
+        # switches the two projector terms off)
+        mi_loss=dict(
+            term_weights=dict(y_useful_heatmaps=1.,
+                              y_appearance_heatmaps=1.))))
 
 train_pipeline = [
     dict(type='SampleClipFrames', offsets=(-1, 0, 1), edge='lineage'),
@@ -51,3 +64,10 @@ val_pipeline = [
 train_dataloader = dict(batch_size=8, dataset=dict(pipeline=train_pipeline))
 val_dataloader = dict(batch_size=16, dataset=dict(pipeline=val_pipeline))
 test_dataloader = val_dataloader
+# the generator records degraded key frames: report them apart
+val_evaluator = dict(
+    frame_subsets=dict(
+        blurred=dict(where=dict(degraded='blur')),
+        occluded=dict(where=dict(degraded='occluder')),
+        clean=dict(where=dict(degraded=None))))
+test_evaluator = val_evaluator

@@ -1,22 +1,67 @@
 # Copyright (c) The tdmi_mmpose Authors. All rights reserved.
 """Helpers shared by the demo and the synthetic benchmark: point a config at
-the generated synthetic PoseTrack set, and evaluate a Runner's model once."""
+the generated synthetic PoseTrack set (optionally with an ablation's delta),
+and evaluate a Runner's model once."""
+import os
+import os.path as osp
+import re
+import tempfile
 from typing import Optional
 
-__all__ = ['synthetic_config', 'evaluate_runner']
+__all__ = ['synthetic_config', 'evaluate_runner', 'with_ablation']
+
+
+def with_ablation(config: str, ablation: str):
+    """``config`` with the delta of an ablation file applied: the ablation's
+    text with its ``_base_`` pointed at ``config`` instead of the main
+    recipe, loaded by MMEngine (so ``_delete_`` and everything else in the
+    delta work as in the file). The same ablation files then run on the
+    W48 recipes and on the small demo model."""
+    from mmengine.config import Config
+    with open(ablation) as f:
+        text = f.read()
+    base = re.compile(r'^_base_\s*=\s*\[[^\]]*\]', re.M)
+    if len(base.findall(text)) != 1:
+        raise ValueError(f'{ablation}: expected one "_base_ = [...]" line '
+                         'naming the recipe it changes')
+    text = base.sub(f'_base_ = [{osp.abspath(config)!r}]', text)
+    fd, path = tempfile.mkstemp(suffix='.py', prefix='ablation_')
+    try:
+        with os.fdopen(fd, 'w') as f:
+            f.write(text)
+        cfg = Config.fromfile(path)
+    finally:
+        os.remove(path)
+    # MMEngine keeps "_delete_" where the base has no such key (nothing to
+    # delete, e.g. a min_estimator the small config leaves at its default)
+    _drop_delete_keys(cfg._cfg_dict)
+    return cfg
+
+
+def _drop_delete_keys(node) -> None:
+    if isinstance(node, dict):
+        node.pop('_delete_', None)
+        for value in node.values():
+            _drop_delete_keys(value)
+    elif isinstance(node, (list, tuple)):
+        for value in node:
+            _drop_delete_keys(value)
 
 
 def synthetic_config(config: str,
                      data_root: str,
                      work_dir: str,
-                     iters: Optional[int] = None):
-    """Load ``config`` and point it at the synthetic set under ``data_root``
+                     iters: Optional[int] = None,
+                     ablation: Optional[str] = None):
+    """Load ``config`` (with the delta of ``ablation``, see
+    ``with_ablation``) and point it at the synthetic set under ``data_root``
     (its detections for testing, its per-sequence ground truth for the
     metric). ``iters`` replaces the schedule (x0.1 at 75 %). The caller
     evaluates before and after training itself: no validation inside the
     training loop, no best-checkpoint tracking."""
     from mmengine.config import Config
-    cfg = Config.fromfile(config)
+    cfg = with_ablation(config,
+                        ablation) if ablation else Config.fromfile(config)
     root = data_root.rstrip('/') + '/'
     cfg.work_dir = work_dir
     for split in ('train_dataloader', 'val_dataloader', 'test_dataloader'):

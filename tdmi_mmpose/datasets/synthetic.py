@@ -20,8 +20,12 @@ Written like the real data (``posetrack18_sample``)::
 
 Ground truth: ``bbox`` (x, y, w, h) from the keypoints, ``bbox_head``,
 ``track_id``, one ignore region per sequence, ``is_labeled`` (some frames
-are not), keypoints outside the image are absent ([0, 0, 0]). Deterministic
-from the seed.
+are not), keypoints outside the image are absent ([0, 0, 0]). Every image
+entry says how the frame was degraded: ``"degraded"`` is ``"blur"``,
+``"occluder"`` (a patch covers part of a person) or null, so that
+evaluation can select these frames (``PoseTrackMetric(frame_subsets=...)``,
+``tools/eval_posetrack.py --where degraded=blur``). Deterministic from the
+seed.
 """
 import json
 import os
@@ -292,7 +296,8 @@ def generate_synthetic_posetrack(
                     width=width,
                     height=height,
                     ignore_regions_x=[region_x],
-                    ignore_regions_y=[region_y])
+                    ignore_regions_y=[region_y],
+                    degraded=None)
                 people_now = []
                 for walker in walkers:
                     walker.step()

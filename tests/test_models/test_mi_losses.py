@@ -94,6 +94,16 @@ def test_club_bounds_and_learns():
         assert torch.isfinite(club(x.bfloat16() * 1e3, y.bfloat16()))
 
 
+def test_club_moves_like_any_module():
+    """Runner.wrap_model calls model.to(device): a method of CLUB's named
+    like nn.Module._apply broke every CLUB config there."""
+    club = CLUBMI(4, 3, hidden_channels=8)
+    assert club.to('cpu') is club
+    assert club.half().mean_mlp[0].weight.dtype == torch.float16
+    x, y = torch.randn(5, 4, 2, 2), torch.randn(5, 3, 2, 2)
+    assert torch.isfinite(club.float()(x, y))
+
+
 def test_default_terms_groups_and_signs():
     loss = TDMIMutualInformationLoss(channels=C, num_keypoints=K)
     assert set(loss.estimators) == set(MI_TERMS)

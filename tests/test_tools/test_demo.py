@@ -1,12 +1,15 @@
 # Copyright (c) The tdmi_mmpose Authors. All rights reserved.
-"""tools/demo.py (behind ``python3 run.py demo``), shortened: self-check,
-untrained and trained mAP, checkpoint, predictions rendered by MMPose's
-visualiser, and the learning gate (exit 1 when the gain is too small)."""
+"""tools/demo.py (behind ``python3 run.py demo``), shortened: both stages
+of the paper's protocol (the TDMI stage keeps stage 1's backbone and final
+layer, frozen, through training), the side-by-side table, predictions
+rendered by MMPose's visualiser, the video tool, and the learning gate
+(exit 1 when the gain is too small)."""
 import re
 import subprocess
 
 import cv2
 import pytest
+import torch
 from conftest import ROOT
 
 from tdmi_mmpose.datasets import generate_synthetic_posetrack
@@ -33,12 +36,16 @@ def test_demo_runs_every_step_and_gates_on_the_gain(python, tmp_path):
                             text=True,
                             timeout=600)
     out = result.stdout
-    for step in ('1/6 self-check', '3/6 evaluating the untrained model',
-                 '4/6 training for 2 iterations', '5/6 rendering',
-                 '6/6 the video tool'):
+    for step in ('1/7 self-check', '3/7 stage 1: training the single-frame '
+                 'model for 2 iterations', '4/7 stage 2: TDMI on the frozen',
+                 '5/7 training the TDMI parts for 2 iterations',
+                 '6/7 rendering', '7/7 the video tool'):
         assert step in out, out[-3000:]
-    found = re.search(r'untrained (\d+\.\d) -> trained (\d+\.\d)', out)
+    found = re.search(r'TDMI untrained (\d+\.\d) -> trained (\d+\.\d)', out)
     assert found, out[-3000:]
+    for row in ('all', 'blurred', 'occluded', 'clean'):
+        assert re.search(rf'\| {row} \| \d+ \| [\d.na]+ \| [\d.na]+ \|',
+                         out), out[-3000:]
     assert 'the model did not learn enough' in out
     assert re.search(
         r'video tool on \w+: [\d.]+ frames/s, mAP [\d.]+, '
@@ -46,6 +53,20 @@ def test_demo_runs_every_step_and_gates_on_the_gain(python, tmp_path):
     assert list((work / 'video').glob('*.mp4'))
     assert list((work / 'video').glob('*.json'))
     assert result.returncode == 1
-    assert (work / 'iter_2.pth').is_file()
+    # stage 2 trained only the TDMI parts: its backbone and MI projector
+    # are stage 1's backbone and final layer, bit for bit
+    # files this test just wrote (MMEngine pickles its message hub too)
+    stage1, stage2 = (
+        torch.load(path, map_location='cpu', weights_only=False)['state_dict']
+        for path in (work / 'single_frame' / 'iter_2.pth',
+                     work / 'iter_2.pth'))
+    backbone = [k for k in stage1 if k.startswith('backbone.')]
+    assert len(backbone) > 100
+    for key in backbone:
+        assert torch.equal(stage1[key], stage2[key]), key
+    for name in ('weight', 'bias'):
+        assert torch.equal(stage1[f'head.final_layer.{name}'],
+                           stage2[f'head.y_projector.{name}'])
+    assert bool(stage2['head.y_projector.loaded'])
     strip = cv2.imread(str(work / 'predictions.png'))
     assert strip is not None and strip.shape[1] > strip.shape[0]

@@ -1,4 +1,5 @@
 # Copyright (c) The tdmi_mmpose Authors. All rights reserved.
+from .frame_subsets import FrameSubset
 from .posetrack_eval import (GROUPS, MOTAccumulator, evaluate_posetrack,
                              evaluate_posetrack_folders, format_table,
                              group_means, summarize, voc_ap)
@@ -8,7 +9,7 @@ from .posetrack_io import (MISSING_SCORE, NUM_JOINTS, POSEVAL_JOINTS,
                            pt18_name_to_joint, sequence_names)
 
 __all__ = [
-    'GROUPS', 'MOTAccumulator', 'evaluate_posetrack',
+    'FrameSubset', 'GROUPS', 'MOTAccumulator', 'evaluate_posetrack',
     'evaluate_posetrack_folders', 'format_table', 'group_means', 'summarize',
     'voc_ap', 'MISSING_SCORE', 'NUM_JOINTS', 'POSEVAL_JOINTS',
     'PT18_KEYPOINTS', 'FrameData', 'SequenceData', 'load_sequence',

@@ -46,6 +46,7 @@ from mmengine.logging import print_log
 from scipy.optimize import linear_sum_assignment
 
 from ...structures import frame_key
+from .frame_subsets import FrameSubset
 from .posetrack_io import (MAX_TRACK_ID, NUM_JOINTS, POSEVAL_JOINTS, FrameData,
                            SequenceData, load_sequence, load_sequence_folder)
 
@@ -149,11 +150,15 @@ def _remove_ignored(frame: FrameData) -> FrameData:
 
 
 def _evaluated_frames(gt: SequenceData,
-                      pred: SequenceData) -> List[Tuple[FrameData, FrameData]]:
-    """The (GT, prediction) frame pairs the official tool evaluates."""
+                      pred: SequenceData,
+                      frames: Optional[FrameSubset] = None
+                      ) -> List[Tuple[FrameData, FrameData]]:
+    """The (GT, prediction) frame pairs the official tool evaluates; with
+    ``frames``, only those whose GT frame is in that subset (selected after
+    pairing, so pairing is the official tool's)."""
     pairs = []
     for g, p in zip(gt.frames, pred.frames):
-        if g.num_rects == 0:
+        if g.num_rects == 0 or (frames is not None and not frames.selects(g)):
             continue
         # ignore regions are the GT frame's, applied to both sides
         p = FrameData(p.name, p.num_rects, p.xy, p.has, p.scores, p.track_ids,
@@ -387,7 +392,8 @@ def _frame_mot_inputs(gt: FrameData, pred: FrameData,
 def evaluate_posetrack(gt_seqs: Sequence[SequenceData],
                        pred_seqs: Sequence[SequenceData],
                        track: bool = False,
-                       pair_by_position: bool = False) -> dict:
+                       pair_by_position: bool = False,
+                       frames: Optional[FrameSubset] = None) -> dict:
     """Evaluate predictions against ground truth, sequence by sequence.
 
     Args:
@@ -397,10 +403,14 @@ def evaluate_posetrack(gt_seqs: Sequence[SequenceData],
         pair_by_position: pair frames by position only, as the official
             tool does; by default the frame names must also agree where
             both files give them.
+        frames: evaluate on these ground-truth frames only (see
+            ``FrameSubset``; call its ``check`` first to refuse unknown
+            frames). Defaults to None (all).
 
     Returns:
         dict: ``ap``, ``precision``, ``recall`` (each (J, ) arrays in poseval
-        joint order), ``ap_groups`` (7 groups + Total), and with ``track``
+        joint order), ``ap_groups`` (7 groups + Total), ``num_frames`` (the
+        evaluated frames), and with ``track``
         ``mota``, ``motp``, ``mot_precision``, ``mot_recall`` (arrays) and
         their ``*_groups``.
     """
@@ -412,10 +422,12 @@ def evaluate_posetrack(gt_seqs: Sequence[SequenceData],
     pooled_has: List[np.ndarray] = []
     positives = np.zeros(NUM_JOINTS)
     trackers = [MOTAccumulator() for _ in range(NUM_JOINTS)]
+    num_frames = 0
 
     for gt, pred in zip(gt_seqs, pred_seqs):
         _check_pair(gt, pred, pair_by_position)
-        pairs = _evaluated_frames(gt, pred)
+        pairs = _evaluated_frames(gt, pred, frames)
+        num_frames += len(pairs)
         matches = [_match_frame(g, p, gt.name) for g, p in pairs]
         for (g, _), m in zip(pairs, matches):
             pooled_scores.append(m.scores)
@@ -441,7 +453,8 @@ def evaluate_posetrack(gt_seqs: Sequence[SequenceData],
         precision=precision,
         recall=recall,
         ap_groups=group_means(ap),
-        positives=positives)
+        positives=positives,
+        num_frames=num_frames)
     if track:
         result.update(_mot_summary(trackers))
     return result
@@ -503,11 +516,16 @@ def _mot_summary(trackers: List[MOTAccumulator]) -> dict:
 def evaluate_posetrack_folders(gt_dir: str,
                                pred_dir: str,
                                track: bool = False,
-                               pair_by_position: bool = False) -> dict:
+                               pair_by_position: bool = False,
+                               frames=None) -> dict:
     """Evaluate every ``*.json`` sequence of ``gt_dir`` against the file of
     the same name in ``pred_dir`` (sequences in sorted name order); see
-    ``evaluate_posetrack`` for ``pair_by_position``."""
+    ``evaluate_posetrack`` for ``pair_by_position``; ``frames``: a subset
+    spec (``FrameSubset.build``), checked against ``gt_dir``."""
     gts = load_sequence_folder(gt_dir)
+    if frames is not None:
+        frames = FrameSubset.build(frames)
+        frames.check(gts)
     names = [osp.basename(g.path) for g in gts]
     missing = [n for n in names if not osp.isfile(osp.join(pred_dir, n))]
     if missing:
@@ -517,7 +535,11 @@ def evaluate_posetrack_folders(gt_dir: str,
             'ground-truth sequence (with the same images in the same order)')
     preds = [load_sequence(osp.join(pred_dir, n)) for n in names]
     return evaluate_posetrack(
-        gts, preds, track=track, pair_by_position=pair_by_position)
+        gts,
+        preds,
+        track=track,
+        pair_by_position=pair_by_position,
+        frames=frames)
 
 
 def summarize(result: dict) -> Dict[str, float]:

@@ -65,6 +65,9 @@ class FrameData:
         head_boxes (np.ndarray): (P, 4) x1, y1, x2, y2; NaN where missing.
         ignore_regions (list[np.ndarray]): polygons, each (N, 2).
         image_id: the PoseTrack18 image id (None in PoseTrack17 files).
+        attributes (dict): the file's entry for the image (PoseTrack18
+            ``images`` item, PoseTrack17 ``annolist`` item without its
+            people), for selecting frames (``FrameSubset``).
     """
     name: str
     num_rects: int
@@ -75,6 +78,7 @@ class FrameData:
     head_boxes: np.ndarray
     ignore_regions: List[np.ndarray] = field(default_factory=list)
     image_id: object = None
+    attributes: dict = field(default_factory=dict)
 
     @property
     def num_people(self) -> int:
@@ -95,9 +99,11 @@ class _FrameBuilder:
     def __init__(self,
                  name: str,
                  ignore_regions: List[np.ndarray],
-                 image_id: object = None):
+                 image_id: object = None,
+                 attributes: Optional[dict] = None):
         self.name = name
         self.image_id = image_id
+        self.attributes = attributes or {}
         self.ignore_regions = ignore_regions
         self.num_rects = 0
         self.people: List[tuple] = []
@@ -124,7 +130,8 @@ class _FrameBuilder:
             track_ids=tids.astype(np.int64).reshape(p),
             head_boxes=boxes.astype(np.float64).reshape(p, 4),
             ignore_regions=self.ignore_regions,
-            image_id=self.image_id)
+            image_id=self.image_id,
+            attributes=self.attributes)
 
 
 def _error(path: str, where: str, msg: str) -> ValueError:
@@ -203,7 +210,8 @@ def _parse_pt18(data: dict, path: str) -> List[FrameData]:
         if image['id'] in frames:
             raise _error(path, where, f'duplicate image id {image["id"]}')
         frames[image['id']] = _FrameBuilder(
-            image.get('file_name', str(image['id'])), regions, image['id'])
+            image.get('file_name', str(image['id'])), regions, image['id'],
+            image)
         order.append(image['id'])
 
     # all annotations of the file at once: (A, K, 3) keypoints
@@ -279,7 +287,8 @@ def _parse_pt18(data: dict, path: str) -> List[FrameData]:
                 track_ids=track_ids[idx],
                 head_boxes=boxes[idx],
                 ignore_regions=builder.ignore_regions,
-                image_id=key))
+                image_id=key,
+                attributes=builder.attributes))
     return out
 
 
@@ -309,7 +318,13 @@ def _parse_pt17(data: dict, path: str) -> List[FrameData]:
                 _polygon([unwrap(p['x'], path, where, 'x') for p in points],
                          [unwrap(p['y'], path, where, 'y') for p in points],
                          path, where))
-        builder = _FrameBuilder(name, regions)
+        builder = _FrameBuilder(
+            name,
+            regions,
+            attributes={
+                k: v
+                for k, v in item.items() if k != 'annorect'
+            })
         for j, rect in enumerate(item.get('annorect') or []):
             builder.num_rects += 1
             annopoints = rect.get('annopoints')

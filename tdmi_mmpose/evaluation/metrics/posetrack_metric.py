@@ -35,8 +35,9 @@ from mmpose.evaluation.functional import oks_nms
 from mmpose.registry import METRICS
 
 from ...structures import frame_key
-from ..functional import (PT18_KEYPOINTS, SequenceData, evaluate_posetrack,
-                          format_table, load_sequence_folder, parse_sequence,
+from ..functional import (PT18_KEYPOINTS, FrameSubset, SequenceData,
+                          evaluate_posetrack, format_table,
+                          load_sequence_folder, parse_sequence,
                           pt18_name_to_joint, summarize)
 
 __all__ = ['PoseTrackMetric']
@@ -80,6 +81,17 @@ class PoseTrackMetric(BaseMetric):
             naming the others; ``'missed'`` scores them as sequences
             without any detection (what the official tool does with empty
             prediction files).
+        frame_subsets (dict, optional): ``{name: subset}``; the metric also
+            evaluates on each subset of ground-truth frames and reports
+            ``<name>/Total AP`` etc. (``posetrack/<name>/Total AP``). A
+            subset is a list of image ids or file names, a dict with
+            ``frames`` and/or ``where`` (field values of the ground-truth
+            image entries, e.g. ``dict(where=dict(degraded='blur'))``), or
+            a JSON file holding one (see ``FrameSubset``). Names not in the
+            ground truth are refused; a subset that selects no labelled
+            frame reports NaN with a warning. ``num_frames`` and
+            ``<name>/num_frames`` give the frames evaluated. Defaults to
+            None.
         format_only (bool): only write the files (test-set submission);
             needs ``outfile_prefix``. Defaults to False.
         collect_device (str): ``'cpu'`` or ``'gpu'``. Defaults to ``'cpu'``.
@@ -97,6 +109,7 @@ class PoseTrackMetric(BaseMetric):
                  outfile_prefix: Optional[str] = None,
                  format_only: bool = False,
                  missing_sequences: str = 'error',
+                 frame_subsets: Optional[Dict[str, object]] = None,
                  collect_device: str = 'cpu',
                  prefix: Optional[str] = None) -> None:
         super().__init__(collect_device=collect_device, prefix=prefix)
@@ -124,6 +137,12 @@ class PoseTrackMetric(BaseMetric):
         self.outfile_prefix = outfile_prefix
         self.format_only = format_only
         self.missing_sequences = missing_sequences
+        self.frame_subsets = {}
+        for name, spec in (frame_subsets or {}).items():
+            if not isinstance(name, str) or not name or '/' in name:
+                raise ValueError(f'frame_subsets: names must be non-empty '
+                                 f'strings without "/", got {name!r}')
+            self.frame_subsets[name] = FrameSubset.build(spec, name)
         self._gt: Optional[List[SequenceData]] = None
 
     def process(self, data_batch: Sequence[dict],
@@ -179,6 +198,8 @@ class PoseTrackMetric(BaseMetric):
         logger = MMLogger.get_current_instance()
         names = self._keypoint_names()
         gt_seqs = self._load_gt()
+        for subset in self.frame_subsets.values():
+            subset.check(gt_seqs, allow_empty=True)
         per_frame = self._group_by_frame(results, gt_seqs)
         gt_seqs = self._predicted_sequences(gt_seqs, per_frame, logger)
         files = {
@@ -202,7 +223,29 @@ class PoseTrackMetric(BaseMetric):
         result = evaluate_posetrack(gt_seqs, preds, track=self.track)
         logger.info(f'PoseTrack evaluation ({self.protocol} protocol, '
                     f'{len(gt_seqs)} sequences):\n' + format_table(result))
-        return summarize(result)
+        metrics = summarize(result)
+        metrics['num_frames'] = float(result['num_frames'])
+        for name, subset in self.frame_subsets.items():
+            part = evaluate_posetrack(
+                gt_seqs, preds, track=self.track, frames=subset)
+            if not part['num_frames']:
+                logger.warning(f'frame subset {name!r} selects no labelled '
+                               'frame of the evaluated sequences: its '
+                               'numbers are NaN')
+                metrics.update(
+                    {f'{name}/{k}': float('nan')
+                     for k in summarize(result)})
+                metrics[f'{name}/num_frames'] = 0.
+                continue
+            logger.info(f'PoseTrack evaluation on the frame subset {name!r} '
+                        f'({part["num_frames"]} of {result["num_frames"]} '
+                        'frames):\n' + format_table(part))
+            metrics.update({
+                f'{name}/{k}': v
+                for k, v in summarize(part).items()
+            })
+            metrics[f'{name}/num_frames'] = float(part['num_frames'])
+        return metrics
 
     def _predicted_sequences(self, gt_seqs: List[SequenceData],
                              per_frame: dict, logger) -> List[SequenceData]:

@@ -102,7 +102,7 @@ class CLUBMI(nn.Module):
         return t.float().mean(dim=(2, 3)) if t.dim() == 4 else t.float()
 
     @staticmethod
-    def _apply(mlp: nn.Sequential, x: Tensor, detach: bool) -> Tensor:
+    def _run_mlp(mlp: nn.Sequential, x: Tensor, detach: bool) -> Tensor:
         for layer in mlp:
             if isinstance(layer, nn.Linear) and detach:
                 x = F.linear(x, layer.weight.detach(), layer.bias.detach())
@@ -111,8 +111,9 @@ class CLUBMI(nn.Module):
         return x
 
     def _gaussian(self, x: Tensor, detach: bool):
-        return (self._apply(self.mean_mlp, x,
-                            detach), self._apply(self.logvar_mlp, x, detach))
+        return (self._run_mlp(self.mean_mlp, x,
+                              detach), self._run_mlp(self.logvar_mlp, x,
+                                                     detach))
 
     def forward(self, a: Tensor, b: Tensor) -> Tensor:
         """(B, Cx, h, w) and (B, Cy, h', w') -> scalar upper bound."""
