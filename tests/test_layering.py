@@ -13,6 +13,7 @@ FORBIDDEN = {
     'datasets': {'evaluation', 'models', 'apis'},
     'evaluation': {'models', 'apis'},
     'models': {'evaluation', 'apis'},
+    'engine': {'datasets', 'evaluation', 'models', 'apis'},
 }
 
 

@@ -7,8 +7,8 @@ import runpy
 from mmengine.utils import get_installed_path
 
 __all__ = [
-    'allow_cpu_distributed', 'check_work_dir', 'find_mmpose_tool',
-    'launcher_of', 'option_of', 'run_mmpose_tool'
+    'allow_cpu_distributed', 'cpu_amp_argv', 'check_work_dir',
+    'find_mmpose_tool', 'launcher_of', 'option_of', 'run_mmpose_tool'
 ]
 
 
@@ -44,6 +44,20 @@ def allow_cpu_distributed() -> bool:
         return False
     torch.cuda.set_device = lambda device: None
     return True
+
+
+def cpu_amp_argv(argv):
+    """``train.py --amp`` on a machine without a GPU: MMPose's script sets
+    MMEngine's ``AmpOptimWrapper``, which asserts a GPU. Where none is
+    visible, ``--amp`` is replaced by ``--cfg-options
+    optim_wrapper.type=CPUAmpOptimWrapper`` (bfloat16 autocast on CPU, see
+    ``tdmi_mmpose.engine``); other arguments are kept. Returns the new
+    argument list (unchanged with a GPU or without ``--amp``)."""
+    import torch
+    if '--amp' not in argv or torch.cuda.is_available():
+        return list(argv)
+    rest = [a for a in argv if a != '--amp']
+    return rest + ['--cfg-options', 'optim_wrapper.type=CPUAmpOptimWrapper']
 
 
 def option_of(argv, name: str, default=None):
@@ -98,4 +112,10 @@ def run_mmpose_tool(name: str) -> None:
         check_work_dir(work_dir)
     if launcher_of(sys.argv[1:]) == 'pytorch':
         allow_cpu_distributed()
+    if name == 'train':
+        argv = cpu_amp_argv(sys.argv[1:])
+        if argv != sys.argv[1:]:
+            print('--amp without a GPU: bfloat16 autocast on CPU '
+                  '(CPUAmpOptimWrapper)')
+            sys.argv[1:] = argv
     runpy.run_path(find_mmpose_tool(name), run_name='__main__')

@@ -181,8 +181,9 @@ class TDMIHead(HeatmapHead):
         losses = dict(
             loss_kpt=self.loss_module(heatmaps, gt_heatmaps, keypoint_weights))
         if train_cfg.get('compute_acc', True):
+            # float(): NumPy has no bfloat16 (CPU autocast)
             _, avg_acc, _ = pose_pck_accuracy(
-                output=to_numpy(heatmaps),
+                output=to_numpy(heatmaps.float()),
                 target=to_numpy(gt_heatmaps),
                 mask=to_numpy(keypoint_weights) > 0)
             losses['acc_pose'] = torch.tensor(

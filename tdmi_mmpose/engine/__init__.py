@@ -1,0 +1,5 @@
+# Copyright (c) The tdmi_mmpose Authors. All rights reserved.
+"""Training-engine parts MMEngine lacks (as ``mmpose.engine``)."""
+from .optim_wrappers import CPUAmpOptimWrapper
+
+__all__ = ['CPUAmpOptimWrapper']
