@@ -1,0 +1,51 @@
+# Copyright (c) The tdmi_mmpose Authors. All rights reserved.
+"""The benchmark scripts run end to end at toy size and print their tables
+(their figures are measured by running them, not by tests)."""
+import json
+import re
+
+import pytest
+from conftest import ROOT, run_cmd
+
+from tdmi_mmpose.datasets import generate_synthetic_posetrack
+
+SMOKE = ROOT / 'configs' / 'smoke'
+
+
+def test_speed_benchmark_prints_every_ratio(python, tmp_path):
+    out = run_cmd([
+        python, ROOT / 'tools' / 'benchmark_speed.py', '--steps', '1',
+        '--tdmi-config', SMOKE / 'tdmi_demo_synthetic.py', '--single-config',
+        SMOKE / 'single_frame_demo_synthetic.py'
+    ],
+                  cwd=tmp_path).stdout
+    for row in ('training step, single-frame HRNet', 'training step, TDMI',
+                "torchvision's deformable conv", 'bfloat16 autocast',
+                'inference per person-frame, TDMI'):
+        assert re.search(re.escape(row) + r'.*\| [\d.]+ \| [\d.]+x \|',
+                         out), out[-2000:]
+    assert 'process peak RSS' in out
+
+
+@pytest.mark.slow
+def test_synthetic_benchmark_runs_resumes_and_reports(python, tmp_path):
+    data = tmp_path / 'data'
+    generate_synthetic_posetrack(
+        str(data), splits=dict(train=1, val=1), num_frames=8, seed=0)
+    work = tmp_path / 'work'
+    cmd = [
+        python, ROOT / 'tools' / 'benchmark_synthetic.py', '--iters', '2',
+        '--seeds', '0', '--data-root', data, '--work-dir', work
+    ]
+    out = run_cmd(cmd, cwd=tmp_path).stdout
+    results = sorted(work.glob('seed0/*/result.json'))
+    assert len(results) == 6, results  # stage 1 + five TDMI variants
+    tdmi = json.loads(
+        (work / 'seed0' / 'TDMI__lineage_MI' / 'result.json').read_text())
+    assert set(tdmi['losses']) >= {'loss_kpt', 'loss_mi_reg'}
+    assert 'y_useful_heatmaps' in tdmi['diagnostics']['terms']
+    assert re.search(r'\| TDMI, no MI losses \| 1 \| 2 \|', out), out[-3000:]
+    # a second run finds every result and only reports
+    again = run_cmd(cmd, cwd=tmp_path).stdout
+    assert '== ' not in again.split('wall time')[0]
+    assert 'per-joint AP' in again
