@@ -93,6 +93,7 @@ if __name__ == '__main__':
         install_requires=read_requirements('runtime.txt'),
         extras_require={
             'mim': read_requirements('mminstall.txt'),
+            'onnx': read_requirements('onnx.txt'),
             'tests': read_requirements('tests.txt'),
         },
         classifiers=[

@@ -6,6 +6,7 @@ conventions).
         --input VIDEO|FRAME_DIR|SEQUENCE_JSON
         [--det-config C --det-checkpoint W | --bboxes FILE | --gt-bboxes]
         --output-root DIR [--save-predictions] [--no-video] [--device cpu]
+        [--backend torch|onnxruntime --onnx FILE.onnx]
 
 Writes ``DIR/<input name>.mp4`` (skeletons coloured by track id, drawn by
 MMPose's visualiser) and, with ``--save-predictions``, ``DIR/<input
@@ -13,6 +14,10 @@ name>.json``: a PoseTrack18 file with track ids and per-joint scores that
 ``tools/eval_posetrack.py --track`` evaluates. Frames are read once, in
 order, with about T frames (plus a detector batch) in memory; see
 ``tdmi_mmpose.apis.video``.
+
+``--backend onnxruntime --onnx FILE`` computes the heatmaps with onnxruntime
+from a file of ``tools/export_onnx.py`` (same config and checkpoint);
+preprocessing, flip test, decoding and tracking stay the same.
 """
 import argparse
 import sys
@@ -55,7 +60,13 @@ def parse_args(argv=None):
     parser.add_argument('--no-video', action='store_true')
     parser.add_argument('--device', default='cpu')
     parser.add_argument('--fps', type=float, default=None)
+    parser.add_argument(
+        '--backend', choices=['torch', 'onnxruntime'], default='torch')
+    parser.add_argument(
+        '--onnx', help='exported model for --backend onnxruntime')
     args = parser.parse_args(argv)
+    if (args.backend == 'onnxruntime') != bool(args.onnx):
+        parser.error('--backend onnxruntime and --onnx FILE go together')
     args.checkpoint = args.checkpoint or args.checkpoint_opt
     if args.gt_bboxes and not args.input.endswith('.json'):
         parser.error('--gt-bboxes needs a PoseTrack sequence file as --input')
@@ -78,6 +89,13 @@ def main(argv=None) -> int:
     if not hasattr(model, 'num_frames'):
         print(f'error: {args.config} is not a video model', file=sys.stderr)
         return 1
+    if args.backend == 'onnxruntime':
+        from tdmi_mmpose.apis.onnx_backend import OnnxRuntimeVideoEstimator
+        try:
+            model = OnnxRuntimeVideoEstimator(model, args.onnx)
+        except (ImportError, ValueError) as e:
+            print(f'error: {e}', file=sys.stderr)
+            return 1
     test_thr = model.cfg.test_dataloader.dataset.get('bbox_score_thr', 0.2)
     if args.det_config:
         thr = 0.3 if args.bbox_thr is None else args.bbox_thr
