@@ -236,6 +236,11 @@ def main() -> int:
           'detected boxes:')
     print(side_by_side(single, tdmi))
     print(f'TDMI untrained {before:.1f} -> trained {after:.1f}')
+    if after < single['posetrack/Total AP']:
+        print('TDMI, trained with the lineage MI terms, is below the '
+              'single-frame model here; README "Results" shows why (the two '
+              'MI terms on the heatmaps pull against the keypoint loss) and '
+              'the same model without MI losses over seeds')
     print(f'checkpoints: {stage1} (stage 1), {checkpoint} (TDMI)')
     print(f'predictions: {strip}')
     print(f'video tool on {video["name"]}: {video["fps"]:.1f} frames/s, '
