@@ -17,7 +17,8 @@ seed:
    (no MI losses; CLUB for the minimised terms; single-stage differences;
    key-frame appearance).
 
-``--studies`` adds, for the first seed only, the runs that ask why the MI
+``--only NAME ...`` restricts stage 2 to the runs whose name contains one of
+the strings. ``--studies`` adds, for the first seed only, the runs that ask why the MI
 terms behave as they do: every MI weight x0.1, the lineage terms without the
 two that act on the heatmaps, without the reg group, and TDMI with and
 without MI at three times the budget.
@@ -76,6 +77,12 @@ def parse_args():
     parser.add_argument('--iters', type=int, default=500)
     parser.add_argument('--seeds', type=int, nargs='+', default=[0, 1, 2])
     parser.add_argument('--studies', action='store_true')
+    parser.add_argument(
+        '--only',
+        nargs='+',
+        metavar='NAME',
+        help='run only the TDMI runs whose name contains one of these '
+        '(stage 1 always runs)')
     parser.add_argument('--report-only', action='store_true')
     parser.add_argument(
         '--work-dir', default=osp.join(ROOT, 'work_dirs', 'benchmark'))
@@ -144,6 +151,13 @@ def run_seed(args, seed: int, studies: bool) -> None:
         _run(SINGLE, cfg, out, diagnose=False)
     checkpoint = osp.join(work, f'iter_{args.iters}.pth')
     runs = dict(RUNS, **(STUDIES if studies else {}))
+    if args.only:
+        runs = {
+            n: r
+            for n, r in runs.items() if any(o in n for o in args.only)
+        }
+        if not runs:
+            raise SystemExit(f'--only {args.only}: no run of that name')
     for name, (ablation, changes, factor) in runs.items():
         work = osp.join(base, _slug(name))
         out = osp.join(work, 'result.json')
