@@ -18,10 +18,10 @@ seed:
    key-frame appearance).
 
 ``--only NAME ...`` restricts stage 2 to the runs whose name contains one of
-the strings. ``--studies`` adds, for the first seed only, the runs that ask why the MI
-terms behave as they do: every MI weight x0.1, the lineage terms without the
-two that act on the heatmaps, without the reg group, and TDMI with and
-without MI at three times the budget.
+the strings. ``--studies`` adds, for the first seed only, the runs that ask
+why the MI terms behave as they do: every MI weight x0.1, the lineage terms
+without the two that act on the heatmaps, without the reg group, and TDMI
+with and without MI at three times the budget.
 
 Each run writes ``<work-dir>/seed<k>/<run>/result.json`` (metrics on all,
 blurred, occluded and clean key frames, per-joint AP, wall time, the loss
