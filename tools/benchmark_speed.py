@@ -20,12 +20,15 @@ of ``--steps`` timed steps after one warm-up:
   package's sampled one (same values, see ``models/utils/blocks.py``);
 - TDMI's step under bfloat16 autocast (``--amp`` on CPU) vs float32;
 - inference per person-frame (one key frame of one person, no flip):
-  TDMI vs single-frame.
+  TDMI vs single-frame, and (CPU, with the ``[onnx]`` extra installed) TDMI
+  exported by ``tools/export_onnx.py`` on onnxruntime vs TDMI in torch, with
+  the same number of threads.
 """
 import argparse
 import os.path as osp
 import resource
 import statistics
+import tempfile
 import time
 
 import torch
@@ -129,6 +132,26 @@ def _peak_memory_mib(device: str) -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def _onnxruntime_seconds(model, cfg, clip, steps: int, device: str):
+    """The exported model on onnxruntime (CPU), or None where it cannot
+    run (another device, the optional packages missing)."""
+    if device != 'cpu':
+        return None
+    try:
+        from tdmi_mmpose.apis.onnx_backend import (OnnxRuntimeVideoEstimator,
+                                                   export_onnx)
+        with tempfile.TemporaryDirectory() as tmp:
+            path = osp.join(tmp, 'tdmi.onnx')
+            model.cfg = cfg
+            export_onnx(model, path, batch=1)
+            backend = OnnxRuntimeVideoEstimator(model, path)
+            return _median_seconds(lambda: backend.heatmaps(clip), steps,
+                                   device)
+    except ImportError as e:
+        print(f'onnxruntime row skipped: {e}')
+        return None
+
+
 def main() -> None:
     args = parse_args()
     from tdmi_mmpose.models.utils.blocks import ModulatedDeformAlign
@@ -180,6 +203,10 @@ def main() -> None:
         ('inference per person-frame, single-frame', t_inf_single, 1.0))
     rows.append(('inference per person-frame, TDMI (exact: T backbone '
                  'passes)', t_inf_tdmi, t_inf_tdmi / t_inf_single))
+    t_ort = _onnxruntime_seconds(tdmi, tdmi_cfg, one_clip, steps, device)
+    if t_ort is not None:
+        rows.append(('inference per person-frame, TDMI on onnxruntime', t_ort,
+                     t_ort / t_inf_single))
 
     print('\n| what | seconds | ratio to single-frame |')
     print('|---|---|---|')
