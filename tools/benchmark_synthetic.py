@@ -28,8 +28,8 @@ blurred, occluded and clean key frames, per-joint AP, wall time, the loss
 curve, and the MI-term diagnostics of ``tdmi_mmpose.apis.mi_diagnostics``);
 runs whose file exists are not repeated, so seeds can run as separate
 processes (``--seeds 1``) and ``--report-only`` prints the tables of
-whatever is there: mean +- std over seeds of Total AP per subset, per-joint
-AP (mean over seeds), the loss curves and the diagnostics.
+whatever is there: mean +- sample std over seeds of Total AP per subset,
+per-joint AP (mean over seeds), the loss curves and the diagnostics.
 """
 import argparse
 import json
@@ -195,7 +195,7 @@ def report(args) -> None:
         return
     n_frames = next(iter(found.values()))[0]['metrics']
     print('\nTotal AP on the synthetic validation split (detected boxes), '
-          'mean +- std over seeds; key frames: ' +
+          'mean +- sample std over seeds; key frames: ' +
           ', '.join(f'{label} {int(n_frames[f"posetrack/{key}num_frames"])}'
                     for label, key in SUBSETS))
     print('| run | seeds | iters | ' +
@@ -206,7 +206,9 @@ def report(args) -> None:
         for _, key in SUBSETS:
             values = np.array(
                 [r['metrics'][f'posetrack/{key}Total AP'] for r in results])
-            cells.append(f'{values.mean():.1f} +- {values.std():.1f}')
+            # sample standard deviation; one seed has none
+            spread = f' +- {values.std(ddof=1):.1f}' if len(values) > 1 else ''
+            cells.append(f'{values.mean():.1f}{spread}')
         minutes = np.mean([r['train_seconds'] for r in results]) / 60
         print(f'| {name} | {len(results)} | {results[0]["iters"]} | ' +
               ' | '.join(cells) + f' | {minutes:.1f} |')
