@@ -173,12 +173,14 @@ train_pipeline = [
     dict(type='SampleClipFrames', edge='lineage'),
     dict(type='LoadClip', cache_size=64),
     dict(type='GetBBoxCenterScale'),
-    dict(type='RandomFlip', direction='horizontal', prob=0.5),
+    # MMPose's RandomFlip + TopdownAffine, with the flip folded into the
+    # one warp per frame (same crops and targets; no full-frame flips)
+    dict(type='DeferredRandomFlip', direction='horizontal', prob=0.5),
     dict(type='RandomHalfBody', prob=0.3),
     # scale x clip(N(0,1)*0.35+1, 0.65, 1.35); rotation clip(N(0,1)*45,
     # -90, 90) with p 0.6 (the lineage's; not MMPose's truncated normal)
     dict(type='ClippedNormalBBoxTransform'),
-    dict(type='TopdownAffine', input_size=input_size),
+    dict(type='FlipFoldingTopdownAffine', input_size=input_size),
     dict(type='GenerateTarget', encoder=codec),
     dict(type='PackPoseInputs', meta_keys=meta_keys)
 ]

@@ -13,7 +13,9 @@ order and prints samples per second:
 - MMPose single frame: ``LoadImage`` + the same augmentation and target
   transforms, on the key frame only (the baseline);
 - TDMI clip, T frames, cache off (``LoadClip(cache_size=0)``);
-- TDMI clip, T frames, cache on (``LoadClip(cache_size=64)``).
+- TDMI clip, T frames, cache on (``LoadClip(cache_size=64)``);
+- both again with the flip folded into the warp (``DeferredRandomFlip`` +
+  ``FlipFoldingTopdownAffine``, the main recipe's).
 """
 import argparse
 import tempfile
@@ -41,13 +43,21 @@ AUGMENT = [
 ]
 
 
-def clip_pipeline(frames: int, cache: int) -> Compose:
+def folded(steps: list) -> list:
+    """The same transforms with the flip folded into the warp."""
+    swap = dict(
+        RandomFlip='DeferredRandomFlip',
+        TopdownAffine='FlipFoldingTopdownAffine')
+    return [dict(t, type=swap.get(t['type'], t['type'])) for t in steps]
+
+
+def clip_pipeline(frames: int, cache: int, fold: bool = False) -> Compose:
     half = frames // 2
     offsets = tuple(range(-half, frames - half))
     return Compose([
         dict(type='SampleClipFrames', offsets=offsets),
         dict(type='LoadClip', cache_size=cache),
-    ] + AUGMENT)
+    ] + (folded(AUGMENT) if fold else AUGMENT))
 
 
 def run(pipeline: Compose, infos, order) -> float:
@@ -87,6 +97,14 @@ def main() -> None:
             run(clip_pipeline(args.frames_per_clip, 0), infos, order),
             f'TDMI clip T={args.frames_per_clip}, cache on':
             run(clip_pipeline(args.frames_per_clip, 64), infos, order),
+            f'TDMI clip T={args.frames_per_clip}, cache off, folded flip':
+            run(
+                clip_pipeline(args.frames_per_clip, 0, fold=True), infos,
+                order),
+            f'TDMI clip T={args.frames_per_clip}, cache on, folded flip':
+            run(
+                clip_pipeline(args.frames_per_clip, 64, fold=True), infos,
+                order),
         }
     print(f'{len(infos)} training samples ({args.videos} videos x '
           f'{args.frames} frames x {args.people} people, 1920x1080 JPEG); '

@@ -53,6 +53,7 @@ from mmpose.registry import DATASETS
 from ..structures import (PT18_KEYPOINTS, frame_key, is_number,
                           parse_annolist_points, pt18_name_to_joint)
 from .transforms.clip_transforms import check_offsets
+from .transforms.flip_transforms import check_flip_folding
 
 __all__ = ['PoseTrackVideoDataset']
 
@@ -169,6 +170,7 @@ class PoseTrackVideoDataset(BaseCocoStyleDataset):
         self.frame_index_base = frame_index_base
         self.check_files = check_files
         super().__init__(ann_file=ann_file, bbox_file=bbox_file, **kwargs)
+        check_flip_folding(self.pipeline.transforms)
 
     # ------------------------------------------------------------------
     # reading
