@@ -46,6 +46,17 @@ def test_synthetic_benchmark_runs_resumes_and_reports(python, tmp_path):
     assert set(tdmi['losses']) >= {'loss_kpt', 'loss_mi_reg'}
     assert 'y_useful_heatmaps' in tdmi['diagnostics']['terms']
     assert re.search(r'\| TDMI, no MI losses \| 1 \| 2 \|', out), out[-3000:]
+    # the diagnostics tool on one of those checkpoints
+    diag = run_cmd([
+        python, ROOT / 'tools' / 'analyze_mi_terms.py',
+        SMOKE / 'tdmi_demo_synthetic.py',
+        work / 'seed0' / 'TDMI__lineage_MI' / 'iter_2.pth', '--batches', '1',
+        '--cfg-options', f'train_dataloader.dataset.data_root={data}/'
+    ],
+                   cwd=tmp_path).stdout
+    assert re.search(r'\| y_useful_heatmaps \| 1 \| .* \| [+-][\d.]+ \|',
+                     diag), diag[-2000:]
+    assert re.search(r'\| heatmaps \| [\d.]+ \|', diag)
     # a second run finds every result and only reports
     again = run_cmd(cmd, cwd=tmp_path).stdout
     assert '== ' not in again.split('wall time')[0]
