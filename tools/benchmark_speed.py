@@ -59,8 +59,7 @@ def _build(config: str, device: str):
     cfg = Config.fromfile(config)
     init_default_scope('mmpose')
     model_cfg = cfg.model
-    for key in ('single_frame_checkpoint', ):
-        model_cfg.pop(key, None)
+    model_cfg.pop('single_frame_checkpoint', None)  # no download
     model_cfg.backbone.pop('init_cfg', None)
     model = MODELS.build(model_cfg)
     if hasattr(model.head, 'y_projector'):

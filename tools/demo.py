@@ -164,16 +164,6 @@ def side_by_side(single: dict, tdmi: dict) -> str:
     return '\n'.join(lines)
 
 
-def train_stage(cfg):
-    """Train one stage with MMEngine's Runner; its metrics and the Runner."""
-    from mmengine.runner import Runner
-
-    from tdmi_mmpose.apis import evaluate_runner
-    runner = Runner.from_cfg(cfg)
-    runner.train()
-    return evaluate_runner(runner), runner
-
-
 def main() -> int:
     args = parse_args()
     start = time.time()
@@ -195,7 +185,12 @@ def main() -> int:
         f'== 3/7 stage 1: training the single-frame model for '
         f'{cfg1.train_cfg.max_iters} iterations (progress every 50)',
         flush=True)
-    single, _ = train_stage(cfg1)
+    from mmengine.runner import Runner
+
+    from tdmi_mmpose.apis import evaluate_runner
+    stage1_runner = Runner.from_cfg(cfg1)
+    stage1_runner.train()
+    single = evaluate_runner(stage1_runner)
     stage1 = osp.join(cfg1.work_dir, f'iter_{cfg1.train_cfg.max_iters}.pth')
 
     cfg = synthetic_config(STAGE2, args.data_root, args.work_dir, args.iters)
@@ -204,9 +199,6 @@ def main() -> int:
         '== 4/7 stage 2: TDMI on the frozen stage-1 backbone, MI projector '
         'from its final layer; evaluating it untrained',
         flush=True)
-    from mmengine.runner import Runner
-
-    from tdmi_mmpose.apis import evaluate_runner
     runner = Runner.from_cfg(cfg)
     runner.model.init_weights()
     before = evaluate_runner(runner)['posetrack/Total AP']

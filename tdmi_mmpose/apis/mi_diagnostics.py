@@ -93,13 +93,10 @@ def mi_term_diagnostics(model, batches: Iterable[dict]) -> Dict[str, dict]:
         }
         kpt_total += float(loss_kpt)
         for term, estimator in estimators.items():
-            group, first, second, _ = MI_TERMS[term]
-            if first.startswith('y:'):
-                a = head.y_projector(named[first[2:]]).detach()
-            else:
-                a = named[first].detach()
+            group, _, second, _ = MI_TERMS[term]
+            a, b = mi.term_inputs(term, named, head.y_projector)
             weight = mi.term_weights[term] * mi.group_weights[group]
-            value = weight * estimator(a, named[second])
+            value = weight * estimator(a, b)
             grad, = torch.autograd.grad(
                 value, named[second], retain_graph=True)
             kg = kpt_grads[second]

@@ -2,10 +2,8 @@
 """Helpers shared by the demo and the synthetic benchmark: point a config at
 the generated synthetic PoseTrack set (optionally with an ablation's delta),
 and evaluate a Runner's model once."""
-import os
 import os.path as osp
 import re
-import tempfile
 from typing import Optional
 
 __all__ = ['synthetic_config', 'evaluate_runner', 'with_ablation']
@@ -25,13 +23,7 @@ def with_ablation(config: str, ablation: str):
         raise ValueError(f'{ablation}: expected one "_base_ = [...]" line '
                          'naming the recipe it changes')
     text = base.sub(f'_base_ = [{osp.abspath(config)!r}]', text)
-    fd, path = tempfile.mkstemp(suffix='.py', prefix='ablation_')
-    try:
-        with os.fdopen(fd, 'w') as f:
-            f.write(text)
-        cfg = Config.fromfile(path)
-    finally:
-        os.remove(path)
+    cfg = Config.fromstring(text, file_format='.py')
     # MMEngine keeps "_delete_" where the base has no such key (nothing to
     # delete, e.g. a min_estimator the small config leaves at its default)
     _drop_delete_keys(cfg._cfg_dict)

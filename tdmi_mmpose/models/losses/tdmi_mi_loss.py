@@ -127,6 +127,21 @@ class TDMIMutualInformationLoss(nn.Module):
         return tuple(term for term in self.estimators
                      if MI_TERMS[term][1].startswith('y:'))
 
+    @staticmethod
+    def term_inputs(term: str, feats: Dict[str, Tensor],
+                    projector: Callable[[Tensor], Tensor]) -> tuple:
+        """The two maps ``term`` compares, with the lineage's detach rules:
+        the first is detached (except for ``useful_noisy``), and a ``'y:'``
+        feature first goes through the frozen projector."""
+        _, first, second, _ = MI_TERMS[term]
+        if first.startswith('y:'):
+            a = projector(feats[first[2:]]).detach()
+        else:
+            a = feats[first]
+            if term not in _BOTH_SIDES:
+                a = a.detach()
+        return a, feats[second]
+
     def forward(self, feats: Dict[str, Tensor],
                 projector: Callable[[Tensor], Tensor]) -> Dict[str, Tensor]:
         """Args:
@@ -141,14 +156,8 @@ class TDMIMutualInformationLoss(nn.Module):
         losses: Dict[str, Tensor] = {}
         learning = []
         for term, estimator in self.estimators.items():
-            group, first, second, _ = MI_TERMS[term]
-            if first.startswith('y:'):
-                a = projector(feats[first[2:]]).detach()
-            else:
-                a = feats[first]
-                if term not in _BOTH_SIDES:
-                    a = a.detach()
-            b = feats[second]
+            group = MI_TERMS[term][0]
+            a, b = self.term_inputs(term, feats, projector)
             value = self.term_weights[term] * estimator(a, b)
             key = f'loss_mi_{group}'
             losses[key] = losses.get(key, 0.) + value
