@@ -6,7 +6,7 @@ conventions).
         --input VIDEO|FRAME_DIR|SEQUENCE_JSON
         [--det-config C --det-checkpoint W | --bboxes FILE | --gt-bboxes]
         --output-root DIR [--save-predictions] [--no-video] [--device cpu]
-        [--backend torch|onnxruntime --onnx FILE.onnx]
+        [--backend torch|onnxruntime --onnx FILE.onnx] [--fast]
 
 Writes ``DIR/<input name>.mp4`` (skeletons coloured by track id, drawn by
 MMPose's visualiser) and, with ``--save-predictions``, ``DIR/<input
@@ -18,6 +18,12 @@ order, with about T frames (plus a detector batch) in memory; see
 ``--backend onnxruntime --onnx FILE`` computes the heatmaps with onnxruntime
 from a file of ``tools/export_onnx.py`` (same config and checkpoint);
 preprocessing, flip test, decoding and tracking stay the same.
+
+``--fast`` passes each frame through the backbone once per person and
+resamples its features into the key crops of the frames it supports
+(``tdmi_mmpose.apis.streaming``) instead of T passes per person and key
+frame; the default exact mode is what ``tools/test.py`` evaluates. Its
+speed and accuracy against the exact mode: ``tools/benchmark_video_modes.py``.
 """
 import argparse
 import sys
@@ -64,7 +70,21 @@ def parse_args(argv=None):
         '--backend', choices=['torch', 'onnxruntime'], default='torch')
     parser.add_argument(
         '--onnx', help='exported model for --backend onnxruntime')
+    parser.add_argument(
+        '--fast',
+        action='store_true',
+        help='one backbone pass per person-frame, features reused across '
+        'the key frames a frame supports (torch backend)')
+    parser.add_argument(
+        '--min-iou',
+        type=float,
+        default=0.5,
+        help='--fast: the least crop overlap for reusing a frame\'s '
+        'features (below it: the exact crop)')
     args = parser.parse_args(argv)
+    if args.fast and args.backend != 'torch':
+        parser.error('--fast runs the torch model (the exported file takes '
+                     'whole clips)')
     if (args.backend == 'onnxruntime') != bool(args.onnx):
         parser.error('--backend onnxruntime and --onnx FILE go together')
     args.checkpoint = args.checkpoint or args.checkpoint_opt
@@ -120,7 +140,9 @@ def main(argv=None) -> int:
         fps=args.fps,
         track_method=args.tracking,
         track_thr=args.track_thr,
-        det_batch=args.det_batch)
+        det_batch=args.det_batch,
+        fast=args.fast,
+        min_iou=args.min_iou)
     print(f'{out["name"]}: {out["frames"]} frames, {out["people"]} people '
           f'in {out["seconds"]:.1f} s '
           f'({out["frames"] / max(out["seconds"], 1e-9):.2f} frames/s, '

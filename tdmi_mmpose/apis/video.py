@@ -34,6 +34,7 @@ from ..datasets.transforms.clip_transforms import (edge_frame_numbers,
                                                    read_frame)
 from ..structures import frame_key
 from .inference import inference_clip
+from .streaming import FeatureReuseEstimator
 
 __all__ = [
     'Frame', 'open_frames', 'load_box_file', 'ground_truth_boxes',
@@ -281,6 +282,13 @@ class VideoPoseTracker:
         track_method (str): ``'iou'`` (default) or ``'oks'``.
         track_thr (float): the least IoU / OKS to continue a track.
         det_batch (int): frames per detector batch.
+        fast (bool): the fast mode of ``apis/streaming.py``: each frame's
+            backbone features computed once per person and resampled into
+            the key crops of the frames it supports, instead of T backbone
+            passes per person and key frame. Defaults to False (exact: the
+            mode ``tools/test.py`` evaluates).
+        min_iou (float): the fast mode's least crop overlap for reusing a
+            support frame's features (below it: the exact crop).
     """
 
     def __init__(self,
@@ -289,7 +297,9 @@ class VideoPoseTracker:
                  bbox_thr: float = 0.2,
                  track_method: str = 'iou',
                  track_thr: float = 0.3,
-                 det_batch: int = 8):
+                 det_batch: int = 8,
+                 fast: bool = False,
+                 min_iou: float = 0.5):
         if track_method not in ('iou', 'oks'):
             raise ValueError(f'track_method must be iou or oks, got '
                              f'{track_method!r}')
@@ -302,6 +312,11 @@ class VideoPoseTracker:
         self.offsets = clip_offsets_of(model)
         self.edge = _edge_policy(model)
         self.sigmas = (model.dataset_meta or {}).get('sigmas')
+        self.fast = fast
+        self.min_iou = min_iou
+        self.streaming = None
+        if fast:  # fails early on a model the fast mode cannot run
+            self.streaming = FeatureReuseEstimator(model, min_iou)
 
     # the frames' boxes -------------------------------------------------
     def _boxes(self, frames: List[Frame]) -> List[np.ndarray]:
@@ -339,6 +354,8 @@ class VideoPoseTracker:
         window: 'deque[Tuple[Frame, np.ndarray]]' = deque()
         pending: List[Frame] = []
         self._last, self._next_id = [], 0
+        if self.fast:  # a fresh cache per stream
+            self.streaming = FeatureReuseEstimator(self.model, self.min_iou)
         # what the stream held at most (the memory bound) and how many
         # frames a box file named (0: the file is for another video)
         self.max_buffered = self.frames_with_boxes = self.skipped_empty = 0
@@ -368,6 +385,8 @@ class VideoPoseTracker:
                 # drop frames no later key can use
                 while window and window[0][0].index < next_key - before:
                     window.popleft()
+                if self.streaming is not None:
+                    self.streaming.forget(next_key - before)
             if ended and not pending and next_key > newest:
                 return
 
@@ -379,8 +398,14 @@ class VideoPoseTracker:
         if not len(boxes):
             self._last = []
             return frame, []
-        clip = [by_index[n][0].image for n in numbers]
-        people = inference_clip(self.model, clip, boxes)
+        if self.streaming is not None:
+            people = self.streaming.estimate(key, numbers, {
+                n: (by_index[n][0].image, by_index[n][1])
+                for n in set(numbers)
+            })
+        else:
+            clip = [by_index[n][0].image for n in numbers]
+            people = inference_clip(self.model, clip, boxes)
         return frame, self._track(people)
 
     def _track(self, people: list) -> list:

@@ -61,3 +61,26 @@ def test_synthetic_benchmark_runs_resumes_and_reports(python, tmp_path):
     again = run_cmd(cmd, cwd=tmp_path).stdout
     assert '== ' not in again.split('wall time')[0]
     assert 'per-joint AP' in again
+
+
+def test_video_modes_benchmark_prints_speed_and_ap(python, tmp_path):
+    """Both video modes on a synthetic sequence: the timing table, the
+    fast mode's counters and the AP table with the generator's subsets."""
+    data = tmp_path / 'data'
+    generate_synthetic_posetrack(
+        str(data), splits=dict(train=1, val=1), num_frames=8, seed=0)
+    out = run_cmd([
+        python, ROOT / 'tools' / 'benchmark_video_modes.py', SMOKE /
+        'tdmi_hrnet_tiny.py', '--sequences', data / 'annotations' / 'val',
+        '--bboxes', data / 'detections' / 'posetrack18_val_detections.json',
+        '--out', tmp_path / 'out'
+    ],
+                  cwd=tmp_path).stdout
+    assert re.search(r'fast mode speed-up: [\d.]+x', out), out[-2000:]
+    assert re.search(r'[\d.]+ backbone crops per person-frame', out)
+    assert re.search(r'\| all \(\d+\) \| [\d.]+ \| [\d.]+ \| [+-][\d.]+ \|',
+                     out), out[-2000:]
+    assert '| clean (' in out
+    written = sorted(p.name for p in (tmp_path / 'out' / 'fast').iterdir())
+    assert written == sorted(
+        p.name for p in (data / 'annotations' / 'val').iterdir())

@@ -74,8 +74,13 @@ class MultiFramePoseDataPreprocessor(BaseDataPreprocessor):
                                  f', sample 0 {tuple(shape)}: clips of a '
                                  'batch must have one size')
             shape = clip.shape
-        batch = torch.stack(inputs).float()  # (B, T, C, H, W)
-        if self.bgr_to_rgb:
-            batch = batch.flip(2)  # the colour dim
-        batch = (batch - self.mean) / self.std
+        batch = self.normalise(torch.stack(inputs))  # (B, T, C, H, W)
         return dict(inputs=batch, data_samples=data.get('data_samples'))
+
+    def normalise(self, frames: torch.Tensor) -> torch.Tensor:
+        """(..., C, H, W) frames on the model's device -> float, colour
+        converted and normalised (what ``forward`` does to each clip)."""
+        batch = frames.float()
+        if self.bgr_to_rgb:
+            batch = batch.flip(-3)  # the colour dim
+        return (batch - self.mean.view(-1, 1, 1)) / self.std.view(-1, 1, 1)

@@ -31,7 +31,7 @@ Shape legend: B instances, T frames, C channels, K keypoints, H x W input,
 h x w = H/4 x W/4.
 """
 import logging
-from typing import Dict, Optional
+from typing import Dict, List, Optional, Sequence
 
 from mmengine.logging import print_log
 from mmengine.runner.checkpoint import _load_checkpoint
@@ -225,17 +225,24 @@ class VideoTopdownPoseEstimator(TopdownPoseEstimator):
             f'({prefix}*) from the single-frame checkpoint {filename}',
             logger='current')
 
-    def extract_feat(self, inputs: Tensor) -> Dict[str, Tensor]:
-        """(B, T, 3, H, W) clips -> ``motion``, ``useful``, ``noisy`` and
-        ``appearance`` features, each (B, C, h, w) (``noisy`` is None when
-        the disentangler has no noisy branch)."""
+    def clip_stages(self, inputs: Tensor) -> List[Tensor]:
+        """(B, T, 3, H, W) clips -> the backbone's stage features, each
+        (B, T, C, h, w): one backbone pass per frame."""
         if inputs.dim() != 5 or inputs.shape[1] != self.num_frames:
             raise ValueError(f'expected clips (B, T={self.num_frames}, 3, H,'
                              f' W), got {tuple(inputs.shape)}')
         b, t = inputs.shape[:2]
         stages = self.backbone(inputs.flatten(0, 1))  # each (B*T, C, h, w)
-        stages = [s.unflatten(0, (b, t)) for s in stages]  # (B, T, C, h, w)
-        motion = self.temporal_encoder(stages)
+        return [s.unflatten(0, (b, t)) for s in stages]
+
+    def features_from_stages(self,
+                             stages: Sequence[Tensor]) -> Dict[str, Tensor]:
+        """Stage features (each (B, T, C, h, w)) -> ``motion``, ``useful``,
+        ``noisy`` and ``appearance``, each (B, C, h, w) (``noisy`` is None
+        when the disentangler has no noisy branch). Everything after the
+        backbone: the streaming video mode (``apis/streaming.py``) feeds it
+        stage features it computed once per person-frame."""
+        motion = self.temporal_encoder(list(stages))
         useful, noisy = self.disentangler(motion)
         return dict(
             motion=motion,
@@ -243,13 +250,45 @@ class VideoTopdownPoseEstimator(TopdownPoseEstimator):
             noisy=noisy,
             appearance=self.appearance(stages[-1]))
 
+    def extract_feat(self, inputs: Tensor) -> Dict[str, Tensor]:
+        """(B, T, 3, H, W) clips -> the features of ``features_from_stages``.
+        """
+        return self.features_from_stages(self.clip_stages(inputs))
+
     def loss(self, inputs: Tensor, data_samples) -> dict:
         self._check_frame_offsets(data_samples)
         return super().loss(inputs, data_samples)
 
     def predict(self, inputs: Tensor, data_samples):
+        """MMPose's ``TopdownPoseEstimator.predict`` (flip test on the
+        width-flipped clip), through ``predict_from_stages``."""
         self._check_frame_offsets(data_samples)
-        return super().predict(inputs, data_samples)
+        flipped = None
+        if self.test_cfg.get('flip_test', False):
+            flipped = self.clip_stages(inputs.flip(-1))
+        return self.predict_from_stages(
+            self.clip_stages(inputs), data_samples, flipped)
+
+    def predict_from_stages(self,
+                            stages: Sequence[Tensor],
+                            data_samples,
+                            flipped_stages: Optional[Sequence[Tensor]] = None):
+        """Predictions from stage features (each (B, T, C, h, w)) of the
+        clips and, with the flip test, of the width-flipped clips; the head
+        decodes, MMPose's ``add_pred_to_datasample`` maps the keypoints to
+        image coordinates."""
+        if self.test_cfg.get('flip_test', False) != (flipped_stages
+                                                     is not None):
+            raise ValueError('give the flipped clips\' stage features '
+                             'exactly when test_cfg.flip_test is set')
+        feats = self.features_from_stages(stages)
+        if flipped_stages is not None:
+            feats = [feats, self.features_from_stages(flipped_stages)]
+        preds = self.head.predict(feats, data_samples, test_cfg=self.test_cfg)
+        fields = None
+        if isinstance(preds, tuple):
+            preds, fields = preds
+        return self.add_pred_to_datasample(preds, fields, data_samples)
 
     def _forward(self, inputs: Tensor, data_samples=None) -> Tensor:
         """``tensor`` mode: heatmaps (B, K, h, w)."""

@@ -1,0 +1,326 @@
+# Copyright (c) The tdmi_mmpose Authors. All rights reserved.
+"""The video tool's fast mode: one backbone pass per person-frame.
+
+In the exact mode (``inference_clip``, the default) each key frame crops all
+T frames of a person's clip with the key frame's box and runs the backbone
+on each, so every frame goes through the backbone T times per person (2T
+with the flip test), each time cropped slightly differently.
+
+Here every frame is cropped once per person, with that person's own box in
+that frame (the crop the frame gets when it is the key frame), and the
+backbone's stage features of the crop (and of its mirror image, for the
+flip test) are cached while a later key frame can still need them. For key
+frame t and a person with box b, support frame t + d contributes the cached
+features of the crop in frame t + d that overlaps b's crop window most
+(crop-window IoU, the tracker's association criterion), resampled into the
+key crop's coordinates: both crops are affine images of the frame
+(MMPose's ``TopdownAffine``), so the key crop's feature position p shows the
+frame point that the support crop holds at ``M_d M_t^-1 p``; one
+``grid_sample`` per stage maps it (``crop_to_crop_grid``). The key frame's
+own features are its own crop's, as in the exact mode. Where no crop of the
+support frame overlaps enough (``min_iou``: a person missed by the detector,
+or a box that jumped), that support frame is cropped with the key box and
+passed through the backbone, exactly as in the exact mode.
+
+Why warping and not a crop window shared by a track's frames: the key frame
+keeps exactly the exact mode's crop (so the appearance path, read from the
+key frame only, is unchanged), no window has to be chosen before the boxes
+of the later frames are known, and nothing depends on track ids being
+right. What it approximates: the backbone's features of a region seen in
+another crop (another position and scale in the input) instead of in the
+key crop, and, at the key crop's border, the region outside the support
+crop, which the support crop never saw (the nearest border feature is
+repeated there). The accuracy against the exact mode is measured by
+``tools/benchmark_video_modes.py``, not assumed.
+
+Memory: the features of a frame are computed when the first key frame
+needs them and dropped (``forget``) when no later key frame can; the cache
+holds at most the frames of one clip window.
+
+Shape legend: N people in a frame, B people of the key frame, T frames,
+C channels, H x W input, h x w stage feature size.
+"""
+from dataclasses import dataclass
+from typing import Dict, List, Optional, Sequence, Tuple
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from mmcv.transforms import Compose
+from mmengine.dataset import pseudo_collate
+from mmengine.registry import init_default_scope
+from mmpose.structures.bbox import get_udp_warp_matrix, get_warp_matrix
+from torch import Tensor
+
+from .inference import clip_test_pipeline
+
+__all__ = ['FeatureReuseEstimator', 'crop_to_crop_grid', 'crop_windows_iou']
+
+
+@dataclass
+class _FrameFeatures:
+    """One frame's crops: ``windows`` (N, 4) crop windows x1, y1, x2, y2 in
+    the frame, ``warps`` (N, 3, 3) frame -> crop input pixels, the stage
+    features (each (N, C, h, w)) of the crops and of their mirror images
+    (None without the flip test)."""
+    windows: np.ndarray
+    warps: np.ndarray
+    stages: List[Tensor]
+    flipped: Optional[List[Tensor]]
+
+
+def crop_windows_iou(key: np.ndarray, others: np.ndarray) -> np.ndarray:
+    """IoU of one window (4,) with each of (N, 4) windows (x1, y1, x2, y2).
+    """
+    x1 = np.maximum(key[0], others[:, 0])
+    y1 = np.maximum(key[1], others[:, 1])
+    x2 = np.minimum(key[2], others[:, 2])
+    y2 = np.minimum(key[3], others[:, 3])
+    inter = np.clip(x2 - x1, 0, None) * np.clip(y2 - y1, 0, None)
+    area = (key[2] - key[0]) * (key[3] - key[1])
+    areas = (others[:, 2] - others[:, 0]) * (others[:, 3] - others[:, 1])
+    return inter / np.maximum(area + areas - inter, 1e-12)
+
+
+def crop_to_crop_grid(key_to_support: np.ndarray,
+                      size: Tuple[int, int],
+                      input_size: Tuple[int, int],
+                      flipped: bool = False) -> Tensor:
+    """The ``grid_sample`` grid (h, w, 2) that resamples a map of the
+    support crop into the key crop's coordinates.
+
+    Args:
+        key_to_support: (3, 3) affine from key-crop input pixels to
+            support-crop input pixels (``M_support @ inv(M_key)``).
+        size: (h, w) of the map; its position (i, j) sits at input pixel
+            (i * H / h, j * W / w), the convention of MMPose's heatmap
+            codecs (HRNet's stride-2 convolutions centre there).
+        input_size: (W, H) of the crops.
+        flipped: the maps are of the mirrored crops (the flip test's
+            ``inputs.flip(-1)``): the affine is conjugated by the mirror
+            x -> W - 1 - x.
+
+    Use ``grid_sample(..., align_corners=True)``.
+    """
+    h, w = size
+    width, height = input_size
+    affine = np.asarray(key_to_support, dtype=np.float64)
+    if flipped:
+        mirror = np.array([[-1., 0., width - 1.], [0., 1., 0.], [0., 0., 1.]])
+        affine = mirror @ affine @ mirror
+    sx, sy = width / w, height / h
+    jj, ii = np.meshgrid(np.arange(w), np.arange(h))  # x, y indices
+    points = np.stack([jj * sx, ii * sy, np.ones_like(jj, float)], -1)
+    mapped = points @ affine.T  # (h, w, 3) support-crop input pixels
+    gx = mapped[..., 0] / sx / max(w - 1, 1) * 2 - 1
+    gy = mapped[..., 1] / sy / max(h - 1, 1) * 2 - 1
+    return torch.from_numpy(np.stack([gx, gy], -1)).float()
+
+
+def _affine_step(pipeline_cfg: Sequence[dict]) -> dict:
+    steps = [s for s in pipeline_cfg if s.get('type') == 'TopdownAffine']
+    if len(steps) != 1:
+        raise ValueError(
+            'the fast video mode needs a test pipeline with exactly one '
+            'MMPose TopdownAffine (the crop it reproduces); this config has '
+            f'{[s.get("type") for s in pipeline_cfg]}')
+    return steps[0]
+
+
+class FeatureReuseEstimator:
+    """Estimate key frames of a stream with each frame's backbone features
+    computed once per person (see the module doc).
+
+    Args:
+        model: a ``VideoTopdownPoseEstimator`` (torch, from ``init_model``)
+            whose data preprocessor is ``MultiFramePoseDataPreprocessor``.
+        min_iou (float): the least crop-window IoU for a support frame's
+            cached crop to stand in for the key box's crop; below it that
+            frame is cropped with the key box (exact). Defaults to 0.5.
+
+    Counters (for benchmarks and tests): ``backbone_crops`` (crops passed
+    through the backbone, a crop and its mirror counted once),
+    ``reused`` and ``fallbacks`` (support frames warped / recomputed),
+    ``max_cached`` (the most frames held at once).
+    """
+
+    def __init__(self, model, min_iou: float = 0.5):
+        if not hasattr(model, 'predict_from_stages'):
+            raise ValueError(
+                f'the fast video mode runs a torch VideoTopdownPoseEstimator'
+                f', got {type(model).__name__} (the onnxruntime backend '
+                f'runs whole clips: use the exact mode)')
+        if not hasattr(model.data_preprocessor, 'normalise'):
+            raise ValueError(
+                'the fast video mode needs the model\'s data preprocessor to '
+                'be MultiFramePoseDataPreprocessor, got '
+                f'{type(model.data_preprocessor).__name__}')
+        if not 0.0 < min_iou <= 1.0:
+            raise ValueError(f'min_iou must be in (0, 1], got {min_iou}')
+        self.model = model
+        self.min_iou = min_iou
+        self.pipeline: Compose = clip_test_pipeline(model.cfg)
+        affine = _affine_step(model.cfg.test_dataloader.dataset.pipeline)
+        self.use_udp = bool(affine.get('use_udp', False))
+        self.flip_test = bool(model.test_cfg.get('flip_test', False))
+        self._cache: Dict[int, _FrameFeatures] = {}
+        self.backbone_crops = self.reused = self.fallbacks = 0
+        self.max_cached = 0
+        self._input_size = None  # (W, H) of the crops, set by _crop
+
+    # crops and their features -----------------------------------------
+    def _crop(self, image: np.ndarray, boxes: np.ndarray):
+        """(N, 5) boxes -> (N, 3, H, W) normalised crops, their data
+        samples, windows (N, 4) and warps (N, 3, 3)."""
+        h, w = image.shape[:2]
+        data = []
+        for box in boxes:
+            info = dict(
+                img=[image],
+                bbox=np.asarray(box[None, :4], np.float32),
+                bbox_score=np.asarray(box[4:5], np.float32),
+                img_shape=(h, w),
+                ori_shape=(h, w))
+            info.update(self.model.dataset_meta)
+            data.append(self.pipeline(info))
+        data = pseudo_collate(data)
+        inputs = torch.stack([x[0] for x in data['inputs']])
+        device = next(self.model.parameters()).device
+        inputs = self.model.data_preprocessor.normalise(inputs.to(device))
+        samples = data['data_samples']
+        windows, warps = [], []
+        for sample in samples:
+            center = np.asarray(sample.metainfo['input_center'], np.float64)
+            scale = np.asarray(sample.metainfo['input_scale'], np.float64)
+            size = sample.metainfo['input_size']
+            warp = (get_udp_warp_matrix if self.use_udp else get_warp_matrix)(
+                center, scale, 0., output_size=size)
+            warps.append(np.vstack([warp, [0., 0., 1.]]))
+            self._input_size = tuple(size)
+            windows.append(
+                np.concatenate([center - scale / 2, center + scale / 2]))
+        return inputs, samples, np.asarray(windows), np.asarray(warps)
+
+    def _backbone(self, inputs: Tensor):
+        """(N, 3, H, W) -> stage features of the crops and of their mirrors,
+        each (N, C, h, w), in one backbone call."""
+        n = len(inputs)
+        self.backbone_crops += n
+        if self.flip_test:
+            inputs = torch.cat([inputs, inputs.flip(-1)])
+        stages = self.model.backbone(inputs)
+        if not self.flip_test:
+            return list(stages), None
+        return [s[:n] for s in stages], [s[n:] for s in stages]
+
+    def _frame(self, index: int, image: np.ndarray,
+               boxes: np.ndarray) -> _FrameFeatures:
+        if index not in self._cache:
+            if len(boxes):
+                inputs, _, windows, warps = self._crop(image, boxes)
+                stages, flipped = self._backbone(inputs)
+            else:
+                windows, warps = np.zeros((0, 4)), np.zeros((0, 3, 3))
+                stages, flipped = [], None
+            self._cache[index] = _FrameFeatures(windows, warps, stages,
+                                                flipped)
+            self.max_cached = max(self.max_cached, len(self._cache))
+        return self._cache[index]
+
+    def forget(self, before: int) -> None:
+        """Drop the features of frames with an index below ``before``."""
+        for index in [i for i in self._cache if i < before]:
+            del self._cache[index]
+
+    # a key frame --------------------------------------------------------
+    def estimate(self, key: int, numbers: Sequence[int],
+                 frames: Dict[int, Tuple[np.ndarray, np.ndarray]]):
+        """The key frame's people as ``PoseDataSample`` (image coordinates),
+        like ``inference_clip`` with the key frame's boxes.
+
+        Args:
+            key: the key frame's index.
+            numbers: the T frame indices of the clip (the key among them,
+                at the model's key index; edge frames may repeat).
+            frames: {index: (BGR image, (N, 5) kept boxes)} holding at least
+                the clip's frames.
+        """
+        init_default_scope(
+            self.model.cfg.get('default_scope', 'mmpose') or 'mmpose')
+        image, boxes = frames[key]
+        with torch.no_grad():
+            _, samples, _, _ = self._crop(image, boxes)
+            own = self._frame(key, image, boxes)
+            per_frame = [
+                self._support(own, frames, n, boxes) if n != key else
+                (own.stages, own.flipped) for n in numbers
+            ]
+            stages = [
+                torch.stack([f[0][s] for f in per_frame], 1)
+                for s in range(len(own.stages))
+            ]  # each (B, T, C, h, w)
+            flipped = None
+            if self.flip_test:
+                flipped = [
+                    torch.stack([f[1][s] for f in per_frame], 1)
+                    for s in range(len(own.stages))
+                ]
+            return self.model.predict_from_stages(stages, samples, flipped)
+
+    def _support(self, own: _FrameFeatures, frames, index: int,
+                 key_boxes: np.ndarray):
+        """The stage features (each (B, C, h, w)) of frame ``index`` in the
+        key crops' coordinates, and those of the mirrored crops (None
+        without the flip test)."""
+        image, boxes = frames[index]
+        cached = self._frame(index, image, boxes)
+        picks = []  # per key person: the cached crop to warp, or -1
+        for b in range(len(key_boxes)):
+            iou = crop_windows_iou(own.windows[b], cached.windows)
+            best = int(iou.argmax()) if len(iou) else -1
+            picks.append(
+                best if best >= 0 and iou[best] >= self.min_iou else -1)
+        exact = [b for b, j in enumerate(picks) if j < 0]
+        self.reused += len(picks) - len(exact)
+        self.fallbacks += len(exact)
+        out = self._warp(own, cached, picks, flipped=False)
+        out_flip = self._warp(
+            own, cached, picks, flipped=True) if self.flip_test else None
+        if exact:  # cropped with the key box, as the exact mode does
+            inputs, _, _, _ = self._crop(image, key_boxes[exact])
+            stages, flipped = self._backbone(inputs)
+            where = torch.as_tensor(exact, device=stages[0].device)
+            for s in range(len(out)):
+                out[s] = out[s].index_copy(0, where, stages[s])
+                if out_flip is not None:
+                    out_flip[s] = out_flip[s].index_copy(0, where, flipped[s])
+        return out, out_flip
+
+    def _warp(self, own: _FrameFeatures, cached: _FrameFeatures,
+              picks: List[int], flipped: bool) -> List[Tensor]:
+        """Resample the picked cached crops' stage features into the key
+        crops (rows with pick -1 are placeholders, overwritten)."""
+        source = cached.flipped if flipped else cached.stages
+        reference = own.flipped if flipped else own.stages
+        grids: Dict[tuple, Tensor] = {}
+        out = []
+        for s, ref in enumerate(reference):
+            size = tuple(ref.shape[-2:])
+            if size not in grids:
+                grids[size] = torch.stack([
+                    crop_to_crop_grid(
+                        cached.warps[j] @ np.linalg.inv(own.warps[b]), size,
+                        self._input_size, flipped) if j >= 0 else torch.zeros(
+                            *size, 2) for b, j in enumerate(picks)
+                ]).to(ref.device, ref.dtype)
+            maps = torch.stack([
+                source[s][j] if j >= 0 else ref[b] for b, j in enumerate(picks)
+            ])
+            out.append(
+                F.grid_sample(
+                    maps,
+                    grids[size],
+                    mode='bilinear',
+                    padding_mode='border',
+                    align_corners=True))
+        return out

@@ -1,0 +1,326 @@
+# Copyright (c) The tdmi_mmpose Authors. All rights reserved.
+"""The video tool's fast mode (apis/streaming.py): the crop-to-crop
+geometry on images where bilinear sampling is exact, equality with the
+exact mode where the fast mode reuses nothing or only identical crops, the
+one-pass-per-person-frame count, the bounded cache, and refusals."""
+import copy
+import json
+import subprocess
+import sys
+
+import cv2
+import numpy as np
+import pytest
+import torch
+import torch.nn.functional as F
+from conftest import ROOT
+from mmpose.apis import init_model
+from mmpose.structures.bbox import get_warp_matrix
+
+import tdmi_mmpose  # noqa: F401
+from tdmi_mmpose.apis.streaming import (FeatureReuseEstimator,
+                                        crop_to_crop_grid, crop_windows_iou)
+from tdmi_mmpose.apis.video import (VideoPoseTracker, clip_offsets_of,
+                                    open_frames)
+from tdmi_mmpose.datasets import generate_synthetic_posetrack
+from tdmi_mmpose.datasets.transforms.clip_transforms import (
+    edge_frame_numbers, read_frame)
+
+TINY = ROOT / 'configs' / 'smoke' / 'tdmi_hrnet_tiny.py'
+
+
+@pytest.fixture(scope='module')
+def model():
+    torch.manual_seed(0)
+    return init_model(str(TINY), None, device='cpu')
+
+
+@pytest.fixture(scope='module')
+def synthetic(tmp_path_factory):
+    root = tmp_path_factory.mktemp('synthetic_streaming')
+    generate_synthetic_posetrack(
+        str(root), splits=dict(train=1, val=1), num_frames=12, seed=5)
+    return root
+
+
+# --------------------------------------------------------------------------
+# geometry: on a linear ramp, bilinear resampling is exact, so the warped
+# support crop must equal the key crop wherever the support crop saw the
+# frame; a wrong convention (offset, stride, mirror) is off by its error
+# times the ramp's slope.
+# --------------------------------------------------------------------------
+RAMP = np.fromfunction(lambda y, x: 0.37 * x + 0.61 * y + 5.0,
+                       (240, 320)).astype(np.float64)
+SIZE = (48, 64)  # crop (W, H)
+# OpenCV's warpAffine interpolates at 1/32 pixel: on the ramp (slope about
+# 1 grey level per pixel) that leaves a few hundredths
+TOL = 0.05
+
+
+def _crop(image, center, scale):
+    warp = get_warp_matrix(
+        np.asarray(center, float), np.asarray(scale, float), 0., SIZE)
+    crop = cv2.warpAffine(image, warp, SIZE, flags=cv2.INTER_LINEAR)
+    return crop, np.vstack([warp, [0, 0, 1]])
+
+
+def _resample(support, key_warp, support_warp, size, flipped=False):
+    grid = crop_to_crop_grid(support_warp @ np.linalg.inv(key_warp), size,
+                             SIZE, flipped).double()
+    src = torch.from_numpy(np.ascontiguousarray(support))[None, None]
+    return F.grid_sample(
+        src, grid[None], align_corners=True, padding_mode='zeros')[0,
+                                                                   0].numpy()
+
+
+MIRROR = np.array([[-1., 0., SIZE[0] - 1.], [0., 1., 0.], [0., 0., 1.]])
+
+
+def _inside(key_warp, support_warp, size, flipped=False, margin=2):
+    """Key-map positions whose sample point lies inside the support map
+    (``margin`` positions away from its border)."""
+    h, w = size
+    sx, sy = SIZE[0] / w, SIZE[1] / h
+    affine = support_warp @ np.linalg.inv(key_warp)
+    if flipped:
+        affine = MIRROR @ affine @ MIRROR
+    jj, ii = np.meshgrid(np.arange(w), np.arange(h))
+    pts = np.stack([jj * sx, ii * sy, np.ones_like(jj, float)], -1)
+    mapped = pts @ affine.T
+    return ((mapped[..., 0] / sx >= margin) &
+            (mapped[..., 0] / sx <= w - 1 - margin) &
+            (mapped[..., 1] / sy >= margin) &
+            (mapped[..., 1] / sy <= h - 1 - margin))
+
+
+KEY = ((160., 120.), (90., 120.))
+SUPPORT = ((170., 114.), (104., 138.6))  # moved and 15 % larger
+
+
+@pytest.mark.parametrize('stride', [1, 4])
+def test_grid_maps_support_crop_onto_key_crop(stride):
+    key, key_warp = _crop(RAMP, *KEY)
+    support, support_warp = _crop(RAMP, *SUPPORT)
+    # a map of stride s holds the crop's value at input pixel s * index
+    key, support = key[::stride, ::stride], support[::stride, ::stride]
+    size = key.shape
+    inside = _inside(key_warp, support_warp, size)
+    assert inside.mean() > 0.3
+    warped = _resample(support, key_warp, support_warp, size)
+    assert np.abs(warped - key)[inside].max() < TOL
+    # the same maps taken as one crop (no warp) are far apart: the test sees
+    # a warp that does nothing
+    assert np.abs(support - key)[inside].mean() > 1.0
+
+
+@pytest.mark.parametrize('stride', [1, 4])
+def test_grid_on_mirrored_crops(stride):
+    """The flip test's maps are of mirrored crops (the model flips its
+    input, map index i is the mirrored crop's pixel s * i): the grid
+    conjugated by the mirror maps the mirrored support crop onto the
+    mirrored key crop; the unconjugated grid does not."""
+    key, key_warp = _crop(RAMP, *KEY)
+    support, support_warp = _crop(RAMP, *SUPPORT)
+    key = key[:, ::-1][::stride, ::stride]
+    support = support[:, ::-1][::stride, ::stride]
+    size = key.shape
+    inside = _inside(key_warp, support_warp, size, flipped=True)
+    assert inside.mean() > 0.3
+    warped = _resample(support, key_warp, support_warp, size, flipped=True)
+    assert np.abs(warped - key)[inside].max() < TOL
+    wrong = _resample(support, key_warp, support_warp, size, flipped=False)
+    assert np.abs(wrong - key)[inside].mean() > 1.0
+
+
+def test_identity_grid_is_exact():
+    warp = np.eye(3)
+    grid = crop_to_crop_grid(warp, (16, 12), SIZE)
+    maps = torch.randn(1, 5, 16, 12)
+    out = F.grid_sample(maps, grid[None], align_corners=True)
+    assert torch.allclose(out, maps, atol=1e-5)
+
+
+def test_crop_window_iou():
+    windows = np.array([[0, 0, 10, 10], [5, 0, 15, 10], [20, 20, 30, 30]],
+                       float)
+    iou = crop_windows_iou(np.array([0, 0, 10, 10], float), windows)
+    assert iou == pytest.approx([1.0, 50 / 150, 0.0])
+
+
+# --------------------------------------------------------------------------
+# the estimator in the stream
+# --------------------------------------------------------------------------
+def _frames(synthetic):
+    seq = sorted((synthetic / 'annotations' / 'val').glob('*.json'))[0]
+    return list(open_frames(str(seq))[1])
+
+
+def _keypoints(model, frames, boxes, **kwargs):
+    tracker = VideoPoseTracker(model, boxes, bbox_thr=0.0, **kwargs)
+    out = [(f.index, [
+        np.concatenate([
+            np.asarray(p.pred_instances.keypoints)[0],
+            np.asarray(p.pred_instances.keypoint_scores)[0][:, None]
+        ], 1) for p in people
+    ]) for f, people in tracker.run(iter(frames))]
+    return tracker, out
+
+
+def _moving_boxes(frames, step=(3.0, 1.0), grow=1.01):
+    """Two people per frame whose boxes move and grow."""
+    boxes = {}
+    for f in frames:
+        t = f.index
+        a = [60 + step[0] * t, 40 + step[1] * t, 0, 0]
+        a[2], a[3] = a[0] + 50 * grow**t, a[1] + 120 * grow**t
+        b = [200 - step[0] * t, 60, 250 - step[0] * t, 190]
+        boxes[f.image_id] = np.array([a + [0.9], b + [0.8]], np.float32)
+    return boxes
+
+
+def _assert_same(a, b, atol):
+    assert [i for i, _ in a] == [i for i, _ in b]
+    for (_, pa), (_, pb) in zip(a, b):
+        assert len(pa) == len(pb)
+        for x, y in zip(pa, pb):
+            np.testing.assert_allclose(x, y, atol=atol)
+
+
+def test_static_boxes_give_the_exact_mode(model, synthetic):
+    """Boxes that do not move: every support crop is the key crop, the
+    warp is the identity, so the fast mode's keypoints and scores are the
+    exact mode's, with one backbone crop per person-frame."""
+    frames = _frames(synthetic)
+    boxes = {
+        f.image_id:
+        np.array([[60, 40, 120, 170, 0.9], [180, 50, 250, 200, 0.8]],
+                 np.float32)
+        for f in frames
+    }
+    _, exact = _keypoints(model, frames, boxes)
+    tracker, fast = _keypoints(model, frames, boxes, fast=True)
+    _assert_same(exact, fast, atol=1e-3)
+    s = tracker.streaming
+    assert s.backbone_crops == 2 * len(frames)
+    assert s.fallbacks == 0 and s.reused > 0
+
+
+def test_no_reuse_gives_the_exact_mode(model, synthetic):
+    """min_iou = 1: moving boxes never overlap fully, every support frame
+    is cropped with the key box as in the exact mode: the same output."""
+    frames = _frames(synthetic)
+    boxes = _moving_boxes(frames)
+    _, exact = _keypoints(model, frames, boxes)
+    tracker, fast = _keypoints(model, frames, boxes, fast=True, min_iou=1.0)
+    _assert_same(exact, fast, atol=1e-3)
+    assert tracker.streaming.reused == 0 and tracker.streaming.fallbacks > 0
+
+
+def test_moving_boxes_reuse_and_stay_close(model, synthetic):
+    """Moving, growing boxes: each person-frame goes through the backbone
+    once, the cache never holds more than one clip window, and the
+    keypoints stay near the exact mode's (random weights: a loose bound;
+    the accuracy on a trained model is measured by
+    tools/benchmark_video_modes.py)."""
+    frames = _frames(synthetic)
+    boxes = _moving_boxes(frames)
+    _, exact = _keypoints(model, frames, boxes)
+    tracker, fast = _keypoints(model, frames, boxes, fast=True)
+    s = tracker.streaming
+    assert s.backbone_crops == 2 * len(frames)
+    assert s.fallbacks == 0
+    offsets = clip_offsets_of(model)
+    supports = sum(n != key for key in range(len(frames))
+                   for n in edge_frame_numbers(key, offsets, 0,
+                                               len(frames) - 1, 'lineage'))
+    assert s.reused == 2 * supports  # two people
+    assert s.max_cached <= model.num_frames
+    assert not s._cache or min(s._cache) >= len(frames) - model.num_frames
+    d = np.concatenate([
+        np.linalg.norm(x[:, :2] - y[:, :2], axis=1)
+        for (_, pa), (_, pb) in zip(exact, fast) for x, y in zip(pa, pb)
+    ])
+    assert np.median(d) < 8.0
+
+
+def test_a_person_missing_from_support_frames_falls_back(model, synthetic):
+    """Frames without boxes around a key frame: the key's support frames
+    are cropped with the key box (counted as fallbacks)."""
+    frames = _frames(synthetic)
+    boxes = _moving_boxes(frames)
+    for f in frames[4:7]:
+        if f.index != 5:
+            boxes[f.image_id] = np.zeros((0, 5), np.float32)
+    _, exact = _keypoints(model, frames, boxes)
+    tracker, fast = _keypoints(model, frames, boxes, fast=True)
+    assert tracker.streaming.fallbacks > 0
+    # frame 5's people had only fallbacks and themselves: exact
+    _assert_same([exact[5]], [fast[5]], atol=1e-3)
+
+
+def test_refusals(model):
+    with pytest.raises(ValueError, match='torch VideoTopdownPoseEstimator'):
+        FeatureReuseEstimator(object())
+    with pytest.raises(ValueError, match='min_iou'):
+        FeatureReuseEstimator(model, min_iou=0.0)
+    cfg = copy.deepcopy(model.cfg)
+    cfg.test_dataloader.dataset.pipeline = [
+        dict(type='GetBBoxCenterScale'),
+        dict(type='PackPoseInputs')
+    ]
+    original = model.cfg
+    model.cfg = cfg
+    try:
+        with pytest.raises(ValueError, match='TopdownAffine'):
+            FeatureReuseEstimator(model)
+    finally:
+        model.cfg = original
+
+
+def test_crop_warps_reproduce_the_pipeline(model):
+    """The warp matrices rebuilt from the packed metainfo give the test
+    pipeline's own crops."""
+    image = read_frame(
+        str(ROOT / 'tests' / 'data' / 'posetrack18_clip' / '000000.jpg'))
+    est = FeatureReuseEstimator(model)
+    boxes = np.array([[350, 80, 650, 680, 0.9]], np.float32)
+    inputs, _, windows, warps = est._crop(image, boxes)
+    w, h = est._input_size
+    crop = cv2.warpAffine(image, warps[0][:2], (w, h), flags=cv2.INTER_LINEAR)
+    expected = model.data_preprocessor.normalise(
+        torch.from_numpy(crop).permute(2, 0, 1))
+    assert torch.allclose(inputs[0], expected, atol=1e-5)
+    assert windows[0][2] - windows[0][0] == pytest.approx(
+        (windows[0][3] - windows[0][1]) * w / h)
+
+
+def _script(name, *args):
+    return subprocess.run(
+        [sys.executable,
+         str(ROOT / 'tools' / name), *map(str, args)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        timeout=600)
+
+
+def test_video_tool_fast_option(synthetic, tmp_path):
+    seq = sorted((synthetic / 'annotations' / 'val').glob('*.json'))[0]
+    det = synthetic / 'detections' / 'posetrack18_val_detections.json'
+    outs = {}
+    for mode in ('exact', 'fast'):
+        flags = ['--fast'] if mode == 'fast' else []
+        result = _script('video_demo.py', TINY, '--input', seq, '--bboxes',
+                         det, '--output-root', tmp_path / mode,
+                         '--save-predictions', '--no-video', *flags)
+        assert result.returncode == 0, result.stdout[-3000:]
+        outs[mode] = json.loads(
+            (tmp_path / mode / f'{seq.stem}.json').read_text())
+    assert outs['fast']['images'] == outs['exact']['images']
+    assert len(outs['fast']['annotations']) == len(
+        outs['exact']['annotations']) > 0
+    refused = _script('video_demo.py', TINY, '--input', seq, '--bboxes', det,
+                      '--output-root', tmp_path / 'x', '--fast', '--backend',
+                      'onnxruntime', '--onnx', tmp_path / 'none.onnx')
+    assert refused.returncode == 2 and '--fast runs the torch model' in \
+        refused.stdout

@@ -1,0 +1,202 @@
+# Copyright (c) The tdmi_mmpose Authors. All rights reserved.
+"""The video tool's fast mode (one backbone pass per person-frame, see
+``tdmi_mmpose/apis/streaming.py``) against its exact mode: speed and
+PoseTrack AP, with the same model and the same boxes, in one process.
+
+    python tools/benchmark_video_modes.py CONFIG [CHECKPOINT] \
+        --sequences data/synthetic_posetrack_benchmark/annotations/val \
+        (--bboxes DETECTIONS.json | --gt-bboxes) [--bbox-thr T] \
+        [--videos N] [--max-frames N] [--min-iou 0.5] [--out DIR]
+
+Every sequence's frames are decoded into memory first and the boxes come
+from a file, so the timings are the whole rest of the pipeline: cropping,
+the model (flip test as configured), decoding heatmaps and tracking; not
+video decoding, not detection. Prints seconds and person-frames per mode,
+the speed-up, backbone crops per person-frame, how many support frames the
+fast mode reused or recomputed, the most frames it cached, and, when whole
+sequences ran (no ``--max-frames``), Total AP of both modes on all key
+frames and on the subsets of the ground truth's ``degraded`` field (the
+synthetic generator writes it), with the differences, and the keypoint
+distance between the modes. The predictions are written under ``--out``
+(``exact/`` and ``fast/``) for ``tools/eval_posetrack.py``.
+"""
+import argparse
+import json
+import os
+import os.path as osp
+import shutil
+import sys
+import tempfile
+import time
+
+import numpy as np
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
+    parser.add_argument('config')
+    parser.add_argument('checkpoint', nargs='?')
+    parser.add_argument(
+        '--sequences',
+        required=True,
+        help='a folder of PoseTrack18 sequence files (or one file)')
+    boxes = parser.add_mutually_exclusive_group(required=True)
+    boxes.add_argument('--bboxes', help='a detection file')
+    boxes.add_argument('--gt-bboxes', action='store_true')
+    parser.add_argument(
+        '--bbox-thr',
+        type=float,
+        help='default: the config\'s test bbox_score_thr (0 with GT boxes)')
+    parser.add_argument('--videos', type=int, help='the first N sequences')
+    parser.add_argument(
+        '--max-frames',
+        type=int,
+        help='the first N frames of each (speed only: no AP)')
+    parser.add_argument('--min-iou', type=float, default=0.5)
+    parser.add_argument('--out', help='where to write the predictions')
+    parser.add_argument('--device', default='cpu')
+    return parser.parse_args(argv)
+
+
+def _sequence_files(path: str, videos):
+    if osp.isfile(path):
+        return [path]
+    files = sorted(
+        osp.join(path, f) for f in os.listdir(path) if f.endswith('.json'))
+    if not files:
+        raise ValueError(f'{path}: no sequence files (*.json)')
+    return files[:videos] if videos else files
+
+
+def _run(tracker, frames):
+    from tdmi_mmpose.apis.video import posetrack_annotations
+    start = time.perf_counter()
+    out = list(tracker.run(iter(frames)))
+    seconds = time.perf_counter() - start
+    images = [dict(id=f.image_id, file_name=f.file_name) for f, _ in out]
+    annotations = [
+        a for f, people in out for a in posetrack_annotations(f, people)
+    ]
+    keypoints = [
+        np.asarray(p.pred_instances.keypoints)[0] for _, people in out
+        for p in people
+    ]
+    return seconds, images, annotations, keypoints
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    import torch
+    from mmpose.apis import init_model
+
+    import tdmi_mmpose  # noqa: F401
+    from tdmi_mmpose.apis.video import (VideoPoseTracker, ground_truth_boxes,
+                                        load_box_file, open_frames,
+                                        posetrack_file)
+    from tdmi_mmpose.evaluation.functional import evaluate_posetrack_folders
+    model = init_model(args.config, args.checkpoint, device=args.device)
+    if args.bbox_thr is not None:
+        thr = args.bbox_thr
+    elif args.gt_bboxes:
+        thr = 0.0
+    else:
+        thr = model.cfg.test_dataloader.dataset.get('bbox_score_thr', 0.2)
+    files = _sequence_files(args.sequences, args.videos)
+    detections = load_box_file(args.bboxes) if args.bboxes else None
+    id2name = model.dataset_meta['keypoint_id2name']
+    names = [id2name[i] for i in range(len(id2name))]
+    out_root = args.out or tempfile.mkdtemp(prefix='video_modes_')
+    totals = {m: dict(seconds=0.0, people=0) for m in ('exact', 'fast')}
+    counters = dict(backbone_crops=0, reused=0, fallbacks=0, max_cached=0)
+    distances = []
+    print(f'{len(files)} sequences, T = {model.num_frames}, flip test '
+          f'{bool(model.test_cfg.get("flip_test"))}, '
+          f'{torch.get_num_threads()} threads, device {args.device}')
+    for path in files:
+        boxes = ground_truth_boxes(path) if args.gt_bboxes else detections
+        _, frames = open_frames(path)
+        frames = list(frames)[:args.max_frames]  # decoded before timing
+        keypoints = {}
+        for mode in ('exact', 'fast'):
+            tracker = VideoPoseTracker(
+                model,
+                boxes,
+                bbox_thr=thr,
+                fast=mode == 'fast',
+                min_iou=args.min_iou)
+            seconds, images, anns, keypoints[mode] = _run(tracker, frames)
+            totals[mode]['seconds'] += seconds
+            totals[mode]['people'] += len(keypoints[mode])
+            os.makedirs(osp.join(out_root, mode), exist_ok=True)
+            with open(osp.join(out_root, mode, osp.basename(path)), 'w') as f:
+                json.dump(posetrack_file(images, anns, names), f)
+            if tracker.streaming is not None:
+                s = tracker.streaming
+                counters['backbone_crops'] += s.backbone_crops
+                counters['reused'] += s.reused
+                counters['fallbacks'] += s.fallbacks
+                counters['max_cached'] = max(counters['max_cached'],
+                                             s.max_cached)
+        distances += [
+            np.linalg.norm(a - b, axis=-1)
+            for a, b in zip(keypoints['exact'], keypoints['fast'])
+        ]
+    exact, fast = totals['exact'], totals['fast']
+    people = max(exact['people'], 1)
+    print('\n| mode | seconds | person-frames | s per person-frame |')
+    print('|---|---|---|---|')
+    for mode in ('exact', 'fast'):
+        t = totals[mode]
+        print(f'| {mode} | {t["seconds"]:.2f} | {t["people"]} | '
+              f'{t["seconds"] / max(t["people"], 1):.4f} |')
+    print(f'\nfast mode speed-up: {exact["seconds"] / fast["seconds"]:.2f}x '
+          '(decoding and detection excluded)')
+    supports = counters['reused'] + counters['fallbacks']
+    share = 100 * counters['fallbacks'] / max(supports, 1)
+    print(f'fast mode: {counters["backbone_crops"] / people:.2f} backbone '
+          f'crops per person-frame (exact: {model.num_frames}); support '
+          f'frames reused {counters["reused"]}, recomputed '
+          f'{counters["fallbacks"]} ({share:.1f} %); '
+          f'at most {counters["max_cached"]} frames cached')
+    if distances:
+        d = np.concatenate(distances)
+        print(f'keypoint distance fast vs exact (px): median '
+              f'{np.median(d):.2f}, 90th percentile '
+              f'{np.percentile(d, 90):.2f}, max {d.max():.2f}')
+    if args.max_frames:
+        print('AP not computed (--max-frames cuts the sequences)')
+        return 0
+    gt_dir = osp.join(out_root, 'gt')  # the sequences that ran
+    os.makedirs(gt_dir, exist_ok=True)
+    values, labelled = set(), False
+    for path in files:
+        shutil.copy(path, gt_dir)
+        with open(path) as f:
+            for image in json.load(f)['images']:
+                if 'degraded' in image:
+                    labelled = True
+                    values.add(image['degraded'])
+    subsets = [('all', None)]
+    if labelled:
+        subsets += [(v or 'clean', dict(where=dict(degraded=v)))
+                    for v in sorted(values, key=str)]
+    print('\n| key frames | exact Total AP | fast Total AP | fast - exact |')
+    print('|---|---|---|---|')
+    for name, spec in subsets:
+        ap = {}
+        for mode in ('exact', 'fast'):
+            result = evaluate_posetrack_folders(
+                gt_dir, osp.join(out_root, mode), frames=spec)
+            ap[mode] = float(result['ap_groups']['Total'])
+        print(f'| {name} ({result["num_frames"]}) | {ap["exact"]:.2f} | '
+              f'{ap["fast"]:.2f} | {ap["fast"] - ap["exact"]:+.2f} |')
+    print(f'\npredictions: {out_root}/exact, {out_root}/fast')
+    return 0
+
+
+if __name__ == '__main__':
+    try:
+        sys.exit(main())
+    except (ValueError, FileNotFoundError) as e:
+        print(f'error: {e}', file=sys.stderr)
+        sys.exit(1)
