@@ -5,7 +5,7 @@ each as a ratio measured in this one process.
     python tools/benchmark_speed.py [--batch 2] [--steps 3] \
         [--tdmi-config configs/tdmi_hrnet_w48_posetrack17.py] \
         [--single-config configs/stage1/hrnet_w48_posetrack18_384x288.py] \
-        [--device cpu|cuda]
+        [--device cpu|cuda] [--inference-only]
 
 Random weights and inputs of the configs' sizes (no data, no download): the
 timings do not depend on the values. The TDMI model is the main recipe
@@ -20,9 +20,12 @@ of ``--steps`` timed steps after one warm-up:
   package's sampled one (same values, see ``models/utils/blocks.py``);
 - TDMI's step under bfloat16 autocast (``--amp`` on CPU) vs float32;
 - inference per person-frame (one key frame of one person, no flip):
-  TDMI vs single-frame, and (CPU, with the ``[onnx]`` extra installed) TDMI
-  exported by ``tools/export_onnx.py`` on onnxruntime vs TDMI in torch, with
-  the same number of threads.
+  TDMI vs single-frame, TDMI's exact mode (T backbone passes) and the
+  video tool's fast mode in its steady state (one backbone pass for the
+  new frame, T - 1 cached frames' stage features resampled into the key
+  crop, then the neck and head; ``apis/streaming.py``), and (CPU, with
+  the ``[onnx]`` extra installed) TDMI exported by ``tools/export_onnx.py``
+  on onnxruntime vs TDMI in torch, with the same number of threads.
 """
 import argparse
 import os.path as osp
@@ -49,6 +52,10 @@ def parse_args():
                          'hrnet_w48_posetrack18_384x288.py'))
     parser.add_argument(
         '--device', default='cuda' if torch.cuda.is_available() else 'cpu')
+    parser.add_argument(
+        '--inference-only',
+        action='store_true',
+        help='only the inference rows (no training steps)')
     return parser.parse_args()
 
 
@@ -131,6 +138,40 @@ def _peak_memory_mib(device: str) -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def _fast_mode_step(model, clip):
+    """The fast video mode's work per person-frame in its steady state: the
+    newest frame's crop through the backbone, the cached stage features of
+    the other T - 1 frames resampled into the key crop (a slightly moved
+    and scaled crop), the neck and the head."""
+    import numpy as np
+    import torch.nn.functional as F
+
+    from tdmi_mmpose.apis.streaming import crop_to_crop_grid
+    cached = [s[:, 0] for s in model.clip_stages(clip)]  # (1, C, h, w)
+    size = tuple(cached[0].shape[-2:])
+    input_size = (clip.shape[-1], clip.shape[-2])
+    moved = np.array([[1.05, 0., 3.], [0., 1.05, -2.], [0., 0., 1.]])
+    grid = crop_to_crop_grid(moved, size, input_size)[None].to(clip.device)
+    k = model.key_frame_index
+
+    def step():
+        new = model.backbone(clip[:, -1])  # the newest frame, once
+        frames = []
+        for t in range(model.num_frames):
+            source = new if t == model.num_frames - 1 else cached
+            frames.append(source if t == k else [
+                F.grid_sample(
+                    s, grid, padding_mode='border', align_corners=True)
+                for s in source
+            ])
+        stages = [
+            torch.stack([f[s] for f in frames], 1) for s in range(len(new))
+        ]
+        return model.head.forward(model.features_from_stages(stages))
+
+    return step
+
+
 def _onnxruntime_seconds(model, cfg, clip, steps: int, device: str):
     """The exported model on onnxruntime (CPU), or None where it cannot
     run (another device, the optional packages missing)."""
@@ -151,15 +192,9 @@ def _onnxruntime_seconds(model, cfg, clip, steps: int, device: str):
         return None
 
 
-def main() -> None:
-    args = parse_args()
+def _training_rows(single, single_cfg, tdmi, tdmi_cfg, batch, steps, device):
+    """The training-step rows, and the memory and kernel lines printed."""
     from tdmi_mmpose.models.utils.blocks import ModulatedDeformAlign
-    device, steps, batch = args.device, args.steps, args.batch
-    single, single_cfg = _build(args.single_config, device)
-    tdmi, tdmi_cfg = _build(args.tdmi_config, device)
-    print(f'device {device}, {torch.get_num_threads()} CPU threads, batch '
-          f'{batch}, T = {tdmi.num_frames}, median of {steps} steps')
-
     rows = []
     if device == 'cuda':
         torch.cuda.reset_peak_memory_stats()
@@ -189,6 +224,26 @@ def main() -> None:
     rows.append(('training step, TDMI under bfloat16 autocast', t_amp,
                  t_amp / t_single))
 
+    print(f'TDMI step vs torchvision kernel: {t_tv / t_tdmi:.2f}x faster; '
+          f'bfloat16 vs float32: {t_tdmi / t_amp:.2f}x')
+    kind = 'peak allocated' if device == 'cuda' else 'process peak RSS'
+    print(f'memory ({kind}): after the single-frame steps {mem_single:.0f} '
+          f'MiB, after the TDMI steps {mem_tdmi:.0f} MiB')
+    return rows
+
+
+def main() -> None:
+    args = parse_args()
+    device, steps, batch = args.device, args.steps, args.batch
+    single, single_cfg = _build(args.single_config, device)
+    tdmi, tdmi_cfg = _build(args.tdmi_config, device)
+    print(f'device {device}, {torch.get_num_threads()} CPU threads, batch '
+          f'{batch}, T = {tdmi.num_frames}, median of {steps} steps')
+
+    rows = []
+    if not args.inference_only:
+        rows += _training_rows(single, single_cfg, tdmi, tdmi_cfg, batch,
+                               steps, device)
     single.eval()
     tdmi.eval()
     with torch.no_grad():
@@ -198,10 +253,15 @@ def main() -> None:
             lambda: single(one_image, None, mode='tensor'), steps, device)
         t_inf_tdmi = _median_seconds(
             lambda: tdmi(one_clip, None, mode='tensor'), steps, device)
+        t_inf_fast = _median_seconds(
+            _fast_mode_step(tdmi, one_clip), steps, device)
     rows.append(
         ('inference per person-frame, single-frame', t_inf_single, 1.0))
     rows.append(('inference per person-frame, TDMI (exact: T backbone '
                  'passes)', t_inf_tdmi, t_inf_tdmi / t_inf_single))
+    rows.append(
+        ('inference per person-frame, TDMI fast mode (1 backbone '
+         'pass, T - 1 resampled)', t_inf_fast, t_inf_fast / t_inf_single))
     t_ort = _onnxruntime_seconds(tdmi, tdmi_cfg, one_clip, steps, device)
     if t_ort is not None:
         rows.append(('inference per person-frame, TDMI on onnxruntime', t_ort,
@@ -211,11 +271,8 @@ def main() -> None:
     print('|---|---|---|')
     for name, seconds, ratio in rows:
         print(f'| {name} | {seconds:.3f} | {ratio:.2f}x |')
-    print(f'\nTDMI step vs torchvision kernel: {t_tv / t_tdmi:.2f}x faster; '
-          f'bfloat16 vs float32: {t_tdmi / t_amp:.2f}x')
-    kind = 'peak allocated' if device == 'cuda' else 'process peak RSS'
-    print(f'memory ({kind}): after the single-frame steps {mem_single:.0f} '
-          f'MiB, after the TDMI steps {mem_tdmi:.0f} MiB')
+    print(f'\nfast mode vs exact mode per person-frame: '
+          f'{t_inf_tdmi / t_inf_fast:.2f}x faster')
 
 
 if __name__ == '__main__':

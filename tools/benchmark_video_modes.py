@@ -6,7 +6,8 @@ PoseTrack AP, with the same model and the same boxes, in one process.
     python tools/benchmark_video_modes.py CONFIG [CHECKPOINT] \
         --sequences data/synthetic_posetrack_benchmark/annotations/val \
         (--bboxes DETECTIONS.json | --gt-bboxes) [--bbox-thr T] \
-        [--videos N] [--max-frames N] [--min-iou 0.5] [--out DIR]
+        [--videos N] [--max-frames N] [--out DIR] \
+        [--min-iou 0.5] [--interpolation bilinear] [--padding border]
 
 Every sequence's frames are decoded into memory first and the boxes come
 from a file, so the timings are the whole rest of the pipeline: cropping,
@@ -53,6 +54,10 @@ def parse_args(argv=None):
         type=int,
         help='the first N frames of each (speed only: no AP)')
     parser.add_argument('--min-iou', type=float, default=0.5)
+    parser.add_argument(
+        '--interpolation', choices=['bilinear', 'nearest'], default='bilinear')
+    parser.add_argument(
+        '--padding', choices=['border', 'zeros'], default='border')
     parser.add_argument('--out', help='where to write the predictions')
     parser.add_argument('--device', default='cpu')
     return parser.parse_args(argv)
@@ -123,7 +128,10 @@ def main(argv=None) -> int:
                 boxes,
                 bbox_thr=thr,
                 fast=mode == 'fast',
-                min_iou=args.min_iou)
+                fast_options=dict(
+                    min_iou=args.min_iou,
+                    interpolation=args.interpolation,
+                    padding=args.padding))
             seconds, images, anns, keypoints[mode] = _run(tracker, frames)
             totals[mode]['seconds'] += seconds
             totals[mode]['people'] += len(keypoints[mode])

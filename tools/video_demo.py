@@ -142,7 +142,7 @@ def main(argv=None) -> int:
         track_thr=args.track_thr,
         det_batch=args.det_batch,
         fast=args.fast,
-        min_iou=args.min_iou)
+        fast_options=dict(min_iou=args.min_iou))
     print(f'{out["name"]}: {out["frames"]} frames, {out["people"]} people '
           f'in {out["seconds"]:.1f} s '
           f'({out["frames"] / max(out["seconds"], 1e-9):.2f} frames/s, '

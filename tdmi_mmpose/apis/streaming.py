@@ -59,10 +59,12 @@ __all__ = ['FeatureReuseEstimator', 'crop_to_crop_grid', 'crop_windows_iou']
 
 @dataclass
 class _FrameFeatures:
-    """One frame's crops: ``windows`` (N, 4) crop windows x1, y1, x2, y2 in
-    the frame, ``warps`` (N, 3, 3) frame -> crop input pixels, the stage
+    """One frame's crops: their data samples (the key frame's predictions
+    are written into them), ``windows`` (N, 4) crop windows x1, y1, x2, y2
+    in the frame, ``warps`` (N, 3, 3) frame -> crop input pixels, the stage
     features (each (N, C, h, w)) of the crops and of their mirror images
     (None without the flip test)."""
+    samples: list
     windows: np.ndarray
     warps: np.ndarray
     stages: List[Tensor]
@@ -137,6 +139,11 @@ class FeatureReuseEstimator:
         min_iou (float): the least crop-window IoU for a support frame's
             cached crop to stand in for the key box's crop; below it that
             frame is cropped with the key box (exact). Defaults to 0.5.
+        interpolation (str): ``grid_sample``'s mode for the resampling,
+            ``'bilinear'`` (default) or ``'nearest'``.
+        padding (str): what the key crop gets where the support crop did
+            not reach: ``'border'`` (the nearest feature, default) or
+            ``'zeros'``.
 
     Counters (for benchmarks and tests): ``backbone_crops`` (crops passed
     through the backbone, a crop and its mirror counted once),
@@ -144,7 +151,11 @@ class FeatureReuseEstimator:
     ``max_cached`` (the most frames held at once).
     """
 
-    def __init__(self, model, min_iou: float = 0.5):
+    def __init__(self,
+                 model,
+                 min_iou: float = 0.5,
+                 interpolation: str = 'bilinear',
+                 padding: str = 'border'):
         if not hasattr(model, 'predict_from_stages'):
             raise ValueError(
                 f'the fast video mode runs a torch VideoTopdownPoseEstimator'
@@ -157,6 +168,14 @@ class FeatureReuseEstimator:
                 f'{type(model.data_preprocessor).__name__}')
         if not 0.0 < min_iou <= 1.0:
             raise ValueError(f'min_iou must be in (0, 1], got {min_iou}')
+        if interpolation not in ('bilinear', 'nearest'):
+            raise ValueError(f'interpolation must be bilinear or nearest, '
+                             f'got {interpolation!r}')
+        if padding not in ('border', 'zeros'):
+            raise ValueError(f'padding must be border or zeros, got '
+                             f'{padding!r}')
+        self.interpolation = interpolation
+        self.padding = padding
         self.model = model
         self.min_iou = min_iou
         self.pipeline: Compose = clip_test_pipeline(model.cfg)
@@ -217,13 +236,13 @@ class FeatureReuseEstimator:
                boxes: np.ndarray) -> _FrameFeatures:
         if index not in self._cache:
             if len(boxes):
-                inputs, _, windows, warps = self._crop(image, boxes)
+                inputs, samples, windows, warps = self._crop(image, boxes)
                 stages, flipped = self._backbone(inputs)
             else:
                 windows, warps = np.zeros((0, 4)), np.zeros((0, 3, 3))
-                stages, flipped = [], None
-            self._cache[index] = _FrameFeatures(windows, warps, stages,
-                                                flipped)
+                samples, stages, flipped = [], [], None
+            self._cache[index] = _FrameFeatures(samples, windows, warps,
+                                                stages, flipped)
             self.max_cached = max(self.max_cached, len(self._cache))
         return self._cache[index]
 
@@ -249,7 +268,6 @@ class FeatureReuseEstimator:
             self.model.cfg.get('default_scope', 'mmpose') or 'mmpose')
         image, boxes = frames[key]
         with torch.no_grad():
-            _, samples, _, _ = self._crop(image, boxes)
             own = self._frame(key, image, boxes)
             per_frame = [
                 self._support(own, frames, n, boxes) if n != key else
@@ -265,7 +283,7 @@ class FeatureReuseEstimator:
                     torch.stack([f[1][s] for f in per_frame], 1)
                     for s in range(len(own.stages))
                 ]
-            return self.model.predict_from_stages(stages, samples, flipped)
+            return self.model.predict_from_stages(stages, own.samples, flipped)
 
     def _support(self, own: _FrameFeatures, frames, index: int,
                  key_boxes: np.ndarray):
@@ -320,7 +338,7 @@ class FeatureReuseEstimator:
                 F.grid_sample(
                     maps,
                     grids[size],
-                    mode='bilinear',
-                    padding_mode='border',
+                    mode=self.interpolation,
+                    padding_mode=self.padding,
                     align_corners=True))
         return out

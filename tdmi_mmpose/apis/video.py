@@ -287,8 +287,9 @@ class VideoPoseTracker:
             the key crops of the frames it supports, instead of T backbone
             passes per person and key frame. Defaults to False (exact: the
             mode ``tools/test.py`` evaluates).
-        min_iou (float): the fast mode's least crop overlap for reusing a
-            support frame's features (below it: the exact crop).
+        fast_options (dict, optional): the fast mode's options
+            (``FeatureReuseEstimator``'s ``min_iou``, ``interpolation``,
+            ``padding``).
     """
 
     def __init__(self,
@@ -299,7 +300,7 @@ class VideoPoseTracker:
                  track_thr: float = 0.3,
                  det_batch: int = 8,
                  fast: bool = False,
-                 min_iou: float = 0.5):
+                 fast_options: Optional[dict] = None):
         if track_method not in ('iou', 'oks'):
             raise ValueError(f'track_method must be iou or oks, got '
                              f'{track_method!r}')
@@ -313,10 +314,10 @@ class VideoPoseTracker:
         self.edge = _edge_policy(model)
         self.sigmas = (model.dataset_meta or {}).get('sigmas')
         self.fast = fast
-        self.min_iou = min_iou
+        self.fast_options = dict(fast_options or {})
         self.streaming = None
-        if fast:  # fails early on a model the fast mode cannot run
-            self.streaming = FeatureReuseEstimator(model, min_iou)
+        if fast:  # fails early on a model or option the mode cannot run
+            self.streaming = FeatureReuseEstimator(model, **self.fast_options)
 
     # the frames' boxes -------------------------------------------------
     def _boxes(self, frames: List[Frame]) -> List[np.ndarray]:
@@ -355,7 +356,8 @@ class VideoPoseTracker:
         pending: List[Frame] = []
         self._last, self._next_id = [], 0
         if self.fast:  # a fresh cache per stream
-            self.streaming = FeatureReuseEstimator(self.model, self.min_iou)
+            self.streaming = FeatureReuseEstimator(self.model,
+                                                   **self.fast_options)
         # what the stream held at most (the memory bound) and how many
         # frames a box file named (0: the file is for another video)
         self.max_buffered = self.frames_with_boxes = self.skipped_empty = 0

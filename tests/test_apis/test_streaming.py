@@ -211,7 +211,8 @@ def test_no_reuse_gives_the_exact_mode(model, synthetic):
     frames = _frames(synthetic)
     boxes = _moving_boxes(frames)
     _, exact = _keypoints(model, frames, boxes)
-    tracker, fast = _keypoints(model, frames, boxes, fast=True, min_iou=1.0)
+    tracker, fast = _keypoints(
+        model, frames, boxes, fast=True, fast_options=dict(min_iou=1.0))
     _assert_same(exact, fast, atol=1e-3)
     assert tracker.streaming.reused == 0 and tracker.streaming.fallbacks > 0
 
@@ -263,6 +264,11 @@ def test_refusals(model):
         FeatureReuseEstimator(object())
     with pytest.raises(ValueError, match='min_iou'):
         FeatureReuseEstimator(model, min_iou=0.0)
+    with pytest.raises(ValueError, match='interpolation'):
+        FeatureReuseEstimator(model, interpolation='bicubic')
+    with pytest.raises(ValueError, match='padding'):
+        VideoPoseTracker(
+            model, {}, fast=True, fast_options=dict(padding='reflection'))
     cfg = copy.deepcopy(model.cfg)
     cfg.test_dataloader.dataset.pipeline = [
         dict(type='GetBBoxCenterScale'),

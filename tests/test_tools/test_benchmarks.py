@@ -22,7 +22,8 @@ def test_speed_benchmark_prints_every_ratio(python, tmp_path):
     for row in ('training step, single-frame HRNet', 'training step, TDMI',
                 "torchvision's deformable conv", 'bfloat16 autocast',
                 'inference per person-frame, TDMI',
-                'inference per person-frame, TDMI on onnxruntime'):
+                'inference per person-frame, TDMI on onnxruntime',
+                'inference per person-frame, TDMI fast mode'):
         assert re.search(re.escape(row) + r'.*\| [\d.]+ \| [\d.]+x \|',
                          out), out[-2000:]
     assert 'process peak RSS' in out
