@@ -7,6 +7,7 @@ import copy
 import json
 import subprocess
 import sys
+from types import SimpleNamespace
 
 import cv2
 import numpy as np
@@ -262,6 +263,11 @@ def test_a_person_missing_from_support_frames_falls_back(model, synthetic):
 def test_refusals(model):
     with pytest.raises(ValueError, match='torch VideoTopdownPoseEstimator'):
         FeatureReuseEstimator(object())
+    with pytest.raises(ValueError, match='MultiFramePoseDataPreprocessor'):
+        FeatureReuseEstimator(
+            SimpleNamespace(
+                predict_from_stages=None,
+                data_preprocessor=torch.nn.Identity()))
     with pytest.raises(ValueError, match='min_iou'):
         FeatureReuseEstimator(model, min_iou=0.0)
     with pytest.raises(ValueError, match='interpolation'):
