@@ -102,6 +102,9 @@ model = dict(
         type='MultiStageHRNet',
         frozen=True,
         norm_eval=True,
+        # oneDNN's (and cuDNN's) faster layout for the frozen passes; same
+        # values and checkpoint keys (models/backbones/multi_stage_hrnet.py)
+        channels_last=True,
         in_channels=3,
         extra=dict(
             stage1=dict(

@@ -150,3 +150,27 @@ def test_two_threads_at_once_give_the_sequential_results():
         for out in results[i]:
             assert len(out) == 4
             assert all(torch.equal(a, b) for a, b in zip(out, expected[i]))
+
+
+def test_channels_last_gives_the_same_features_and_checkpoints():
+    """channels_last: the same stage features (float rounding), returned
+    contiguous; a contiguous checkpoint loads into it and what it saves
+    loads into a contiguous model with the same values."""
+    torch.manual_seed(0)
+    plain = MultiStageHRNet(extra=copy.deepcopy(EXTRA)).eval()
+    fast = MultiStageHRNet(
+        extra=copy.deepcopy(EXTRA), channels_last=True).eval()
+    fast.load_state_dict(plain.state_dict())
+    weight = fast.conv1.weight
+    assert weight.is_contiguous(memory_format=torch.channels_last)
+    assert not weight.is_contiguous()
+    x = torch.randn(3, 3, 96, 64)
+    with torch.no_grad():
+        expected, got = plain(x), fast(x)
+    for e, g in zip(expected, got):
+        assert g.is_contiguous()
+        torch.testing.assert_close(g, e, rtol=1e-4, atol=1e-5)
+    back = MultiStageHRNet(extra=copy.deepcopy(EXTRA))
+    back.load_state_dict(fast.state_dict())
+    for k, v in back.state_dict().items():
+        assert torch.equal(v, plain.state_dict()[k]), k

@@ -21,6 +21,15 @@ the T backbone passes), and BatchNorm stays in eval mode while
 ``norm_eval=True``; ``norm_eval=False`` reproduces the lineage code, whose
 frozen BatchNorms still update their running statistics.
 
+With ``channels_last=True`` the weights and the input are kept in PyTorch's
+channels-last memory layout, which oneDNN's CPU convolutions (and cuDNN's
+tensor-core ones) run faster; the values are the same up to float rounding
+(a test), the stage features are returned in the usual contiguous layout
+and checkpoints are unchanged (``load_state_dict`` copies values into the
+channels-last parameters). Measured on the 2-core CPU: the frozen W48
+backbone's forward on 10 crops 4.78 -> 3.83 s; the trainable neck does not
+gain, so only the backbone uses it.
+
 Shape legend: N images (B*T frames), C channels, H x W input, h = H/4,
 w = W/4.
 """
@@ -43,21 +52,34 @@ class MultiStageHRNet(HRNet):
             Defaults to True.
         norm_eval (bool): keep BatchNorm in eval mode during training.
             Defaults to True.
+        channels_last (bool): run in the channels-last memory layout (see
+            the module doc). Defaults to False.
         **kwargs: the arguments of MMPose's ``HRNet`` (``extra``,
             ``in_channels``, ``init_cfg``, ...).
     """
 
-    def __init__(self, frozen: bool = True, norm_eval: bool = True, **kwargs):
+    def __init__(self,
+                 frozen: bool = True,
+                 norm_eval: bool = True,
+                 channels_last: bool = False,
+                 **kwargs):
         super().__init__(norm_eval=norm_eval, **kwargs)
         self.frozen = frozen
+        self.channels_last = channels_last
         if frozen:
             self.requires_grad_(False)
+        if channels_last:
+            self.to(memory_format=torch.channels_last)
 
     def forward(self, x: Tensor) -> Tuple[Tensor, Tensor, Tensor, Tensor]:
         """(N, 3, H, W) -> four (N, C, h, w) stage features."""
         with torch.set_grad_enabled(torch.is_grad_enabled()
                                     and not self.frozen):
-            return self._stage_features(x)
+            if not self.channels_last:
+                return self._stage_features(x)
+            feats = self._stage_features(
+                x.contiguous(memory_format=torch.channels_last))
+            return tuple(f.contiguous() for f in feats)
 
     def _stage_features(self, x: Tensor) -> Tuple[Tensor, ...]:
         # HRNet.forward's sequence, keeping branch 0 after each stage
