@@ -15,8 +15,9 @@ of ``--steps`` timed steps after one warm-up:
 
 - a training step (forward, backward, AdamW update) of TDMI vs MMPose's
   single-frame HRNet at the same batch (and the single-frame step with its
-  backbone in the channels-last layout that TDMI's frozen backbone uses), and the process's peak memory
-  (CUDA: ``max_memory_allocated``; CPU: peak resident set size after each);
+  backbone in the channels-last layout that TDMI's frozen backbone uses),
+  and the process's peak memory (CUDA: ``max_memory_allocated``; CPU: peak
+  resident set size after each);
 - TDMI's step with torchvision's deformable-conv kernel instead of this
   package's sampled one (same values, see ``models/utils/blocks.py``);
 - TDMI's step under bfloat16 autocast (``--amp`` on CPU) vs float32;
