@@ -81,7 +81,7 @@ def single_frame_state_dict(backbone_cfg: dict,
     from mmpose.registry import MODELS
     init_default_scope('mmpose')
     hrnet = dict(backbone_cfg, type='HRNet')
-    for key in ('frozen', 'init_cfg'):
+    for key in ('frozen', 'channels_last', 'init_cfg'):
         hrnet.pop(key, None)
 
     def random_like(key, value):

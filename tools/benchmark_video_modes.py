@@ -59,6 +59,12 @@ def parse_args(argv=None):
     parser.add_argument(
         '--padding', choices=['border', 'zeros'], default='border')
     parser.add_argument('--out', help='where to write the predictions')
+    parser.add_argument(
+        '--feature-error',
+        action='store_true',
+        help='also print how far the fast mode\'s support features are from '
+        'the exact mode\'s: on consecutive frames of the sequences, and on '
+        'one frame for crops shifted by 1-32 input pixels or scaled')
     parser.add_argument('--device', default='cpu')
     return parser.parse_args(argv)
 
@@ -87,6 +93,56 @@ def _run(tracker, frames):
         for p in people
     ]
     return seconds, images, annotations, keypoints
+
+
+def _print_feature_errors(model, files, detections, thr, args) -> None:
+    """Relative error of the resampled support features against the exact
+    mode's (``FeatureReuseEstimator.feature_error``), per stage."""
+    from tdmi_mmpose.apis.streaming import FeatureReuseEstimator
+    from tdmi_mmpose.apis.video import (VideoPoseTracker, ground_truth_boxes,
+                                        open_frames)
+    est = FeatureReuseEstimator(
+        model,
+        min_iou=args.min_iou,
+        interpolation=args.interpolation,
+        padding=args.padding)
+    rows, first = [], None
+    for path in files:
+        frames = list(open_frames(path)[1])[:args.max_frames]
+        boxes = ground_truth_boxes(path) if args.gt_bboxes else detections
+        kept = VideoPoseTracker(model, boxes, bbox_thr=thr).frame_boxes(frames)
+        for t in range(len(frames) - 1):
+            if len(kept[t]) and len(kept[t + 1]):
+                rows.append(
+                    est.feature_error(frames[t].image, kept[t],
+                                      frames[t + 1].image, kept[t + 1]))
+                first = first or (frames[t].image, kept[t][:1])
+    errors = np.concatenate(rows)
+    errors = errors[~np.isnan(errors).any(1)]
+    names = [f'F^{s + 1}' for s in range(errors.shape[1])]
+    print('\nsupport features, fast vs exact (|warped - exact| / |exact|, '
+          'median per stage):')
+    print('| support crops | ' + ' | '.join(names) + ' |')
+    print('|---' * (len(names) + 1) + '|')
+    print(f'| consecutive frames, own boxes ({len(errors)} pairs) | ' +
+          ' | '.join(f'{v:.3f}' for v in np.median(errors, 0)) + ' |')
+    image, box = first
+    window = est.crop_windows(image, box)[0]
+    per_input_px = (window[2] - window[0]) / model.cfg.codec.input_size[0]
+    for shift in (1, 2, 4, 8, 16, 32):
+        moved = box.copy()
+        moved[:, [0, 2]] += shift * per_input_px
+        err = est.feature_error(image, box, image, moved)[0]
+        print(f'| same frame, crop moved {shift} input px | ' +
+              ' | '.join(f'{v:.3f}' for v in err) + ' |')
+    for factor in (1.05, 1.1, 1.2):
+        center = (box[:, :2] + box[:, 2:4]) / 2
+        half = (box[:, 2:4] - box[:, :2]) / 2 * factor
+        scaled = box.copy()
+        scaled[:, :2], scaled[:, 2:4] = center - half, center + half
+        err = est.feature_error(image, box, image, scaled)[0]
+        print(f'| same frame, crop scaled x{factor} | ' +
+              ' | '.join(f'{v:.3f}' for v in err) + ' |')
 
 
 def main(argv=None) -> int:
@@ -199,6 +255,8 @@ def main(argv=None) -> int:
         print(f'| {name} ({result["num_frames"]}) | {ap["exact"]:.2f} | '
               f'{ap["fast"]:.2f} | {ap["fast"] - ap["exact"]:+.2f} |')
     print(f'\npredictions: {out_root}/exact, {out_root}/fast')
+    if args.feature_error:
+        _print_feature_errors(model, files, detections, thr, args)
     return 0
 
 

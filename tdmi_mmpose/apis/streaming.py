@@ -232,17 +232,20 @@ class FeatureReuseEstimator:
             return list(stages), None
         return [s[:n] for s in stages], [s[n:] for s in stages]
 
+    def _features(self, image: np.ndarray,
+                  boxes: np.ndarray) -> _FrameFeatures:
+        """A frame's crops, one per box, and their stage features."""
+        if not len(boxes):
+            return _FrameFeatures([], np.zeros((0, 4)), np.zeros((0, 3, 3)),
+                                  [], None)
+        inputs, samples, windows, warps = self._crop(image, boxes)
+        stages, flipped = self._backbone(inputs)
+        return _FrameFeatures(samples, windows, warps, stages, flipped)
+
     def _frame(self, index: int, image: np.ndarray,
                boxes: np.ndarray) -> _FrameFeatures:
         if index not in self._cache:
-            if len(boxes):
-                inputs, samples, windows, warps = self._crop(image, boxes)
-                stages, flipped = self._backbone(inputs)
-            else:
-                windows, warps = np.zeros((0, 4)), np.zeros((0, 3, 3))
-                samples, stages, flipped = [], [], None
-            self._cache[index] = _FrameFeatures(samples, windows, warps,
-                                                stages, flipped)
+            self._cache[index] = self._features(image, boxes)
             self.max_cached = max(self.max_cached, len(self._cache))
         return self._cache[index]
 
@@ -313,6 +316,50 @@ class FeatureReuseEstimator:
                 if out_flip is not None:
                     out_flip[s] = out_flip[s].index_copy(0, where, flipped[s])
         return out, out_flip
+
+    def _picks(self, own: _FrameFeatures, cached: _FrameFeatures) -> List[int]:
+        """Per key person: the cached crop overlapping its crop most, or -1
+        below ``min_iou``."""
+        picks = []
+        for b in range(len(own.windows)):
+            iou = crop_windows_iou(own.windows[b], cached.windows)
+            best = int(iou.argmax()) if len(iou) else -1
+            picks.append(
+                best if best >= 0 and iou[best] >= self.min_iou else -1)
+        return picks
+
+    def crop_windows(self, image: np.ndarray, boxes: np.ndarray) -> np.ndarray:
+        """(N, 4) the crop windows x1, y1, x2, y2 (frame pixels) that the
+        test pipeline gives (N, 5) boxes."""
+        return self._crop(image, boxes)[2]
+
+    def feature_error(self, key_image: np.ndarray, key_boxes: np.ndarray,
+                      support_image: np.ndarray,
+                      support_boxes: np.ndarray) -> np.ndarray:
+        """How far the fast mode's support features are from the exact
+        mode's (a diagnostic; nothing is cached).
+
+        Returns:
+            np.ndarray: (B, S) relative error ``|warped - exact| / |exact|``
+            per key person and stage, where ``warped`` is the support
+            frame's best-overlapping crop resampled into the key crop and
+            ``exact`` the support frame cropped with the key box; NaN for
+            people the fast mode would recompute (below ``min_iou``).
+        """
+        init_default_scope(
+            self.model.cfg.get('default_scope', 'mmpose') or 'mmpose')
+        with torch.no_grad():
+            own = self._features(key_image, key_boxes)
+            support = self._features(support_image, support_boxes)
+            picks = self._picks(own, support)
+            warped = self._warp(own, support, picks, flipped=False)
+            exact = self._features(support_image, key_boxes).stages
+        errors = np.array([[
+            float((w[b] - e[b]).norm() / e[b].norm().clamp_min(1e-12))
+            for w, e in zip(warped, exact)
+        ] for b in range(len(picks))])
+        errors[np.asarray(picks) < 0] = np.nan
+        return errors
 
     def _warp(self, own: _FrameFeatures, cached: _FrameFeatures,
               picks: List[int], flipped: bool) -> List[Tensor]:

@@ -313,6 +313,7 @@ class VideoPoseTracker:
         self.offsets = clip_offsets_of(model)
         self.edge = _edge_policy(model)
         self.sigmas = (model.dataset_meta or {}).get('sigmas')
+        self.max_buffered = self.frames_with_boxes = self.skipped_empty = 0
         self.fast = fast
         self.fast_options = dict(fast_options or {})
         self.streaming = None
@@ -333,6 +334,11 @@ class VideoPoseTracker:
             out.append(
                 np.zeros((0, 5), np.float32) if boxes is None else boxes)
         return out
+
+    def frame_boxes(self, frames: List[Frame]) -> List[np.ndarray]:
+        """The (N, 5) boxes the tracker estimates for each frame: from the
+        box source, above ``bbox_thr``, empty ones skipped."""
+        return [self._keep(boxes) for boxes in self._boxes(frames)]
 
     def _keep(self, boxes: np.ndarray) -> np.ndarray:
         """Boxes above the threshold; empty ones (zero width or height)
@@ -374,8 +380,8 @@ class VideoPoseTracker:
             self.max_buffered = max(self.max_buffered,
                                     len(window) + len(pending))
             if pending and (ended or len(pending) >= self.det_batch):
-                for f, boxes in zip(pending, self._boxes(pending)):
-                    window.append((f, self._keep(boxes)))
+                for f, boxes in zip(pending, self.frame_boxes(pending)):
+                    window.append((f, boxes))
                 pending = []
             # estimate every key whose clip is complete
             newest = window[-1][0].index if window else -1

@@ -336,3 +336,23 @@ def test_video_tool_fast_option(synthetic, tmp_path):
                       'onnxruntime', '--onnx', tmp_path / 'none.onnx')
     assert refused.returncode == 2 and '--fast runs the torch model' in \
         refused.stdout
+
+
+def test_feature_error_diagnostic(model, synthetic):
+    """Zero for the same crop, positive for a moved one, NaN where the fast
+    mode would recompute (no crop overlapping by min_iou)."""
+    frame = _frames(synthetic)[0]
+    est = FeatureReuseEstimator(model)
+    box = np.array([[60, 40, 120, 170, 0.9]], np.float32)
+    same = est.feature_error(frame.image, box, frame.image, box)
+    assert same.shape == (1, 4) and np.allclose(same, 0, atol=1e-5)
+    window = est.crop_windows(frame.image, box)[0]
+    moved = box.copy()
+    moved[:, [0, 2]] += 0.1 * (window[2] - window[0])
+    assert (est.feature_error(frame.image, box, frame.image, moved)
+            > 0.01).all()
+    far = box.copy()
+    far[:, [0, 2]] += 150
+    assert np.isnan(est.feature_error(frame.image, box, frame.image,
+                                      far)).all()
+    assert est.max_cached == 0  # a diagnostic caches nothing

@@ -74,7 +74,7 @@ def test_video_modes_benchmark_prints_speed_and_ap(python, tmp_path):
         python, ROOT / 'tools' / 'benchmark_video_modes.py', SMOKE /
         'tdmi_hrnet_tiny.py', '--sequences', data / 'annotations' / 'val',
         '--bboxes', data / 'detections' / 'posetrack18_val_detections.json',
-        '--out', tmp_path / 'out'
+        '--out', tmp_path / 'out', '--feature-error'
     ],
                   cwd=tmp_path).stdout
     assert re.search(r'fast mode speed-up: [\d.]+x', out), out[-2000:]
@@ -82,6 +82,10 @@ def test_video_modes_benchmark_prints_speed_and_ap(python, tmp_path):
     assert re.search(r'\| all \(\d+\) \| [\d.]+ \| [\d.]+ \| [+-][\d.]+ \|',
                      out), out[-2000:]
     assert '| clean (' in out
+    assert re.search(
+        r'\| consecutive frames, own boxes \(\d+ pairs\)( \| [\d.]+){4} \|',
+        out), out[-2000:]
+    assert '| same frame, crop moved 32 input px |' in out
     written = sorted(p.name for p in (tmp_path / 'out' / 'fast').iterdir())
     assert written == sorted(
         p.name for p in (data / 'annotations' / 'val').iterdir())
