@@ -138,3 +138,19 @@ def tiny_coco(tmp_path_factory) -> Path:
 @pytest.fixture(scope='session')
 def python() -> str:
     return sys.executable
+
+
+@pytest.fixture(scope='module')
+def tiny_video_model():
+    """The tiny TDMI config's model from ``mmpose.apis.init_model``, random
+    weights (seed 0), on CPU: one per test module (tests may set its
+    attributes and restore them)."""
+    import torch
+    from mmpose.apis import init_model
+
+    import tdmi_mmpose  # noqa: F401
+    torch.manual_seed(0)
+    return init_model(
+        str(ROOT / 'configs' / 'smoke' / 'tdmi_hrnet_tiny.py'),
+        None,
+        device='cpu')

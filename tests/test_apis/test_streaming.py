@@ -15,7 +15,6 @@ import pytest
 import torch
 import torch.nn.functional as F
 from conftest import ROOT
-from mmpose.apis import init_model
 from mmpose.structures.bbox import get_warp_matrix
 
 import tdmi_mmpose  # noqa: F401
@@ -31,9 +30,8 @@ TINY = ROOT / 'configs' / 'smoke' / 'tdmi_hrnet_tiny.py'
 
 
 @pytest.fixture(scope='module')
-def model():
-    torch.manual_seed(0)
-    return init_model(str(TINY), None, device='cpu')
+def model(tiny_video_model):
+    return tiny_video_model
 
 
 @pytest.fixture(scope='module')

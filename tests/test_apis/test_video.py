@@ -32,9 +32,8 @@ CLIP = ROOT / 'tests' / 'data' / 'posetrack18_clip'
 
 
 @pytest.fixture(scope='module')
-def model():
-    torch.manual_seed(0)
-    return init_model(str(TINY), None, device='cpu')
+def model(tiny_video_model):
+    return tiny_video_model
 
 
 @pytest.fixture(scope='module')
