@@ -66,6 +66,12 @@ STUDIES = {
     'TDMI, no reg group': ('without_mi_reg.py', {}, 1),
     'TDMI (lineage MI), 3x budget': (None, {}, 3),
     'TDMI, no MI losses, 3x budget': ('without_mi_losses.py', {}, 3),
+    # the values of configs/ablations/support_crop_jitter.py, on the no-MI
+    # model (one ablation file per run)
+    'TDMI, no MI losses, support-crop jitter': ('without_mi_losses.py', {
+        'model.support_crop_jitter':
+        dict(prob=0.5, shift=0.1, scale=0.1)
+    }, 1),
 }
 SUBSETS = (('all', ''), ('blurred', 'blurred/'), ('occluded', 'occluded/'),
            ('clean', 'clean/'))

@@ -52,6 +52,7 @@ from mmengine.registry import init_default_scope
 from mmpose.structures.bbox import get_udp_warp_matrix, get_warp_matrix
 from torch import Tensor
 
+from ..models.utils import crop_to_crop_grid
 from .inference import clip_test_pipeline
 
 __all__ = ['FeatureReuseEstimator', 'crop_to_crop_grid', 'crop_windows_iou']
@@ -82,41 +83,6 @@ def crop_windows_iou(key: np.ndarray, others: np.ndarray) -> np.ndarray:
     area = (key[2] - key[0]) * (key[3] - key[1])
     areas = (others[:, 2] - others[:, 0]) * (others[:, 3] - others[:, 1])
     return inter / np.maximum(area + areas - inter, 1e-12)
-
-
-def crop_to_crop_grid(key_to_support: np.ndarray,
-                      size: Tuple[int, int],
-                      input_size: Tuple[int, int],
-                      flipped: bool = False) -> Tensor:
-    """The ``grid_sample`` grid (h, w, 2) that resamples a map of the
-    support crop into the key crop's coordinates.
-
-    Args:
-        key_to_support: (3, 3) affine from key-crop input pixels to
-            support-crop input pixels (``M_support @ inv(M_key)``).
-        size: (h, w) of the map; its position (i, j) sits at input pixel
-            (i * H / h, j * W / w), the convention of MMPose's heatmap
-            codecs (HRNet's stride-2 convolutions centre there).
-        input_size: (W, H) of the crops.
-        flipped: the maps are of the mirrored crops (the flip test's
-            ``inputs.flip(-1)``): the affine is conjugated by the mirror
-            x -> W - 1 - x.
-
-    Use ``grid_sample(..., align_corners=True)``.
-    """
-    h, w = size
-    width, height = input_size
-    affine = np.asarray(key_to_support, dtype=np.float64)
-    if flipped:
-        mirror = np.array([[-1., 0., width - 1.], [0., 1., 0.], [0., 0., 1.]])
-        affine = mirror @ affine @ mirror
-    sx, sy = width / w, height / h
-    jj, ii = np.meshgrid(np.arange(w), np.arange(h))  # x, y indices
-    points = np.stack([jj * sx, ii * sy, np.ones_like(jj, float)], -1)
-    mapped = points @ affine.T  # (h, w, 3) support-crop input pixels
-    gx = mapped[..., 0] / sx / max(w - 1, 1) * 2 - 1
-    gy = mapped[..., 1] / sy / max(h - 1, 1) * 2 - 1
-    return torch.from_numpy(np.stack([gx, gy], -1)).float()
 
 
 def _affine_step(pipeline_cfg: Sequence[dict]) -> dict:

@@ -252,3 +252,54 @@ def test_init_model_and_clip_api_on_real_frames():
         inference_clip(model, [str(p) for p in sorted(CLIP.glob('*.jpg'))])
     with pytest.raises(FileNotFoundError, match='missing.jpg'):
         inference_clip(model, frames[:2] + ['missing.jpg'])
+
+
+def build_jittered(jitter):
+    init_default_scope('mmpose')
+    cfg = copy.deepcopy(Config.fromfile(str(CONFIG)).model)
+    cfg.num_frames = 3
+    cfg.support_crop_jitter = jitter
+    torch.manual_seed(0)
+    model = MODELS.build(cfg)
+    model.init_weights()
+    return model
+
+
+def test_support_crop_jitter():
+    """No jitter: the same stage features; jitter: the key frame's features
+    untouched, the support frames' changed; the loss trains every
+    trainable parameter; bad settings refused."""
+    torch.manual_seed(3)
+    x = torch.randn(2, 3, 3, 64, 64)
+    with torch.no_grad():  # eval: BatchNorm's statistics of the batch
+        ref = build().eval().clip_stages(x)
+        still = build_jittered(dict(prob=1., shift=0., scale=0.)).eval()
+        out = still._jitter_support_crops(x, still.clip_stages(x))
+    for r, o in zip(ref, out):
+        torch.testing.assert_close(o, r, atol=1e-4, rtol=1e-4)
+    model = build_jittered(dict(prob=1., shift=0.1, scale=0.1)).eval()
+    with torch.no_grad():
+        out = model._jitter_support_crops(x, model.clip_stages(x))
+    k = model.key_frame_index
+    supports = [i for i in range(3) if i != k]
+    for r, o in zip(ref, out):
+        assert torch.equal(o[:, k], r[:, k])
+        change = (o[:, supports] - r[:, supports]).norm() / r.norm()
+        assert change > 0.05
+    never = build_jittered(dict(prob=0., shift=0.1, scale=0.1))
+    with torch.no_grad():
+        assert never._jitter_support_crops(x, ref) is ref
+    model.train()
+    losses = model.loss(x, samples(2))
+    total = sum(v for n, v in losses.items() if n.startswith('loss'))
+    assert torch.isfinite(total)
+    total.backward()
+    missing = [
+        n for n, p in model.named_parameters()
+        if p.requires_grad and (p.grad is None or not p.grad.abs().sum())
+    ]
+    assert not missing, missing[:5]
+    for bad in (dict(prob=1.), dict(prob=2., shift=0., scale=0.),
+                dict(prob=1., shift=0.6, scale=0.), 'yes'):
+        with pytest.raises(ValueError, match='support_crop_jitter'):
+            build_jittered(bad)

@@ -33,13 +33,17 @@ h x w = H/4 x W/4.
 import logging
 from typing import Dict, List, Optional, Sequence
 
+import numpy as np
+import torch
+import torch.nn.functional as F
 from mmengine.logging import print_log
 from mmengine.runner.checkpoint import _load_checkpoint
 from mmpose.models.pose_estimators import TopdownPoseEstimator
 from mmpose.registry import MODELS
 from torch import Tensor
 
-from ..utils import resolve_key_frame_index
+from ..utils import (crop_to_crop_grid, random_crop_affines,
+                     resolve_key_frame_index)
 
 __all__ = ['VideoTopdownPoseEstimator']
 
@@ -64,6 +68,17 @@ class VideoTopdownPoseEstimator(TopdownPoseEstimator):
             single-frame model; ``init_weights`` loads the backbone and the
             MI projector from it. Do not combine with a ``Pretrained``
             ``init_cfg`` of the backbone.
+        support_crop_jitter (dict, optional): a training augmentation for
+            the video tool's fast mode (``apis/streaming.py``), which reads
+            each support frame's features from a crop placed by that frame's
+            own box and resamples them into the key crop. With probability
+            ``prob`` per training clip, every support frame is seen through
+            a crop zoomed by up to ``1 +- scale`` and moved by up to
+            ``shift`` of the crop size (its input resampled, so the content
+            outside the key crop is the mean colour), and its stage features
+            are resampled back into the key crop's coordinates as the fast
+            mode does; the key frame is untouched. Keys ``prob``, ``shift``,
+            ``scale``. Defaults to None (off; not in the paper).
         allow_partial_load (bool): load a whole-model checkpoint whose
             tensors do not all fit (other shapes, missing parameters), as
             MMEngine would with warnings. Defaults to False: such a
@@ -83,6 +98,7 @@ class VideoTopdownPoseEstimator(TopdownPoseEstimator):
                  num_frames: int = 5,
                  key_frame_index: Optional[int] = None,
                  single_frame_checkpoint: Optional[str] = None,
+                 support_crop_jitter: Optional[dict] = None,
                  allow_partial_load: bool = False,
                  train_cfg: Optional[dict] = None,
                  test_cfg: Optional[dict] = None,
@@ -110,6 +126,7 @@ class VideoTopdownPoseEstimator(TopdownPoseEstimator):
         self.num_frames = num_frames
         self.key_frame_index = key_frame_index
         self.single_frame_checkpoint = single_frame_checkpoint
+        self.support_crop_jitter = _check_jitter(support_crop_jitter)
         self.allow_partial_load = allow_partial_load
         self._register_load_state_dict_pre_hook(self._refuse_misfits)
         frames = dict(num_frames=num_frames, key_frame_index=key_frame_index)
@@ -256,8 +273,52 @@ class VideoTopdownPoseEstimator(TopdownPoseEstimator):
         return self.features_from_stages(self.clip_stages(inputs))
 
     def loss(self, inputs: Tensor, data_samples) -> dict:
+        """MMPose's ``TopdownPoseEstimator.loss``, with the stage features
+        through ``support_crop_jitter`` when it is set."""
         self._check_frame_offsets(data_samples)
-        return super().loss(inputs, data_samples)
+        stages = self.clip_stages(inputs)
+        if self.support_crop_jitter is not None:
+            stages = self._jitter_support_crops(inputs, stages)
+        feats = self.features_from_stages(stages)
+        losses = dict()
+        losses.update(
+            self.head.loss(feats, data_samples, train_cfg=self.train_cfg))
+        return losses
+
+    def _jitter_support_crops(self, inputs: Tensor,
+                              stages: List[Tensor]) -> List[Tensor]:
+        """See ``support_crop_jitter``: (B, T, 3, H, W) clips and their
+        stage features (each (B, T, C, h, w)) -> the stage features with
+        the chosen clips' support frames replaced."""
+        cfg = self.support_crop_jitter
+        b, t, _, height, width = inputs.shape
+        chosen = (torch.rand(b) < cfg['prob']).nonzero().flatten().tolist()
+        supports = [i for i in range(t) if i != self.key_frame_index]
+        pairs = [(c, i) for c in chosen for i in supports]
+        if not pairs:
+            return stages
+        affines = random_crop_affines(
+            len(pairs), (width, height), cfg['shift'], cfg['scale'])
+        size = (height, width)
+        to_jittered = torch.stack([
+            crop_to_crop_grid(np.linalg.inv(a), size, (width, height))
+            for a in affines
+        ]).to(inputs)
+        crops = torch.stack([inputs[c, i] for c, i in pairs])
+        jittered = F.grid_sample(
+            crops, to_jittered, padding_mode='zeros', align_corners=True)
+        moved = self.backbone(jittered)  # each (P, C, h, w)
+        out = [s.clone() for s in stages]
+        for s, feats in enumerate(moved):
+            grid = torch.stack([
+                crop_to_crop_grid(a, tuple(feats.shape[-2:]), (width, height))
+                for a in affines
+            ]).to(feats)
+            back = F.grid_sample(
+                feats, grid, padding_mode='border', align_corners=True)
+            for p, (c, i) in enumerate(pairs):
+                out[s][c, i] = back[p]
+        return out
 
     def predict(self, inputs: Tensor, data_samples):
         """MMPose's ``TopdownPoseEstimator.predict`` (flip test on the
@@ -306,6 +367,20 @@ class VideoTopdownPoseEstimator(TopdownPoseEstimator):
                     f'frame_offsets {list(offsets)}; the model expects '
                     f'{self.num_frames} frames with offset 0 at index '
                     f'{self.key_frame_index}')
+
+
+def _check_jitter(cfg: Optional[dict]) -> Optional[dict]:
+    if cfg is None:
+        return None
+    keys = {'prob', 'shift', 'scale'}
+    if not isinstance(cfg, dict) or set(cfg) != keys:
+        raise ValueError(f'support_crop_jitter must be a dict with the keys '
+                         f'{sorted(keys)}, got {cfg!r}')
+    if not 0 <= cfg['prob'] <= 1 or not 0 <= cfg['shift'] < 0.5 or \
+            not 0 <= cfg['scale'] < 1:
+        raise ValueError(f'support_crop_jitter needs 0 <= prob <= 1, '
+                         f'0 <= shift < 0.5, 0 <= scale < 1; got {cfg!r}')
+    return dict(cfg)
 
 
 def _with_num_frames(cfg: Optional[dict], num_frames: int):
