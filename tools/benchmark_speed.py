@@ -155,7 +155,7 @@ def _fast_mode_step(model, clip):
     import numpy as np
     import torch.nn.functional as F
 
-    from tdmi_mmpose.apis.streaming import crop_to_crop_grid
+    from tdmi_mmpose.models.utils import crop_to_crop_grid
     cached = [s[:, 0] for s in model.clip_stages(clip)]  # (1, C, h, w)
     size = tuple(cached[0].shape[-2:])
     input_size = (clip.shape[-1], clip.shape[-2])

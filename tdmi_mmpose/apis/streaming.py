@@ -55,7 +55,7 @@ from torch import Tensor
 from ..models.utils import crop_to_crop_grid
 from .inference import clip_test_pipeline
 
-__all__ = ['FeatureReuseEstimator', 'crop_to_crop_grid', 'crop_windows_iou']
+__all__ = ['FeatureReuseEstimator', 'crop_windows_iou']
 
 
 @dataclass
