@@ -77,8 +77,9 @@ class VideoTopdownPoseEstimator(TopdownPoseEstimator):
             ``shift`` of the crop size (its input resampled, so the content
             outside the key crop is the mean colour), and its stage features
             are resampled back into the key crop's coordinates as the fast
-            mode does; the key frame is untouched. Keys ``prob``, ``shift``,
-            ``scale``. Defaults to None (off; not in the paper).
+            mode does; the key frame is untouched. The moved crops take one
+            more backbone pass each. Keys ``prob``, ``shift``, ``scale``.
+            Defaults to None (off; not in the paper).
         allow_partial_load (bool): load a whole-model checkpoint whose
             tensors do not all fit (other shapes, missing parameters), as
             MMEngine would with warnings. Defaults to False: such a
