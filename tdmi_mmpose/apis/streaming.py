@@ -186,26 +186,31 @@ class FeatureReuseEstimator:
                 np.concatenate([center - scale / 2, center + scale / 2]))
         return inputs, samples, np.asarray(windows), np.asarray(warps)
 
-    def _backbone(self, inputs: Tensor):
-        """(N, 3, H, W) -> stage features of the crops and of their mirrors,
-        each (N, C, h, w), in one backbone call."""
+    def _backbone(self, inputs: Tensor, flip: bool = True):
+        """(N, 3, H, W) -> stage features of the crops and, with the flip
+        test (and ``flip``), of their mirrors, each (N, C, h, w), in one
+        backbone call."""
         n = len(inputs)
         self.backbone_crops += n
-        if self.flip_test:
+        flip = flip and self.flip_test
+        if flip:
             inputs = torch.cat([inputs, inputs.flip(-1)])
         stages = self.model.backbone(inputs)
-        if not self.flip_test:
+        if not flip:
             return list(stages), None
         return [s[:n] for s in stages], [s[n:] for s in stages]
 
-    def _features(self, image: np.ndarray,
-                  boxes: np.ndarray) -> _FrameFeatures:
-        """A frame's crops, one per box, and their stage features."""
+    def _features(self,
+                  image: np.ndarray,
+                  boxes: np.ndarray,
+                  flip: bool = True) -> _FrameFeatures:
+        """A frame's crops, one per box, and their stage features (and, with
+        the flip test and ``flip``, their mirrors')."""
         if not len(boxes):
             return _FrameFeatures([], np.zeros((0, 4)), np.zeros((0, 3, 3)),
                                   [], None)
         inputs, samples, windows, warps = self._crop(image, boxes)
-        stages, flipped = self._backbone(inputs)
+        stages, flipped = self._backbone(inputs, flip)
         return _FrameFeatures(samples, windows, warps, stages, flipped)
 
     def _frame(self, index: int, image: np.ndarray,
@@ -238,10 +243,14 @@ class FeatureReuseEstimator:
         image, boxes = frames[key]
         with torch.no_grad():
             own = self._frame(key, image, boxes)
-            per_frame = [
+            # once per frame: edge frames may repeat in the clip
+            features = {
+                n:
                 self._support(own, frames, n, boxes) if n != key else
-                (own.stages, own.flipped) for n in numbers
-            ]
+                (own.stages, own.flipped)
+                for n in dict.fromkeys(numbers)
+            }
+            per_frame = [features[n] for n in numbers]
             stages = [
                 torch.stack([f[0][s] for f in per_frame], 1)
                 for s in range(len(own.stages))
@@ -261,12 +270,7 @@ class FeatureReuseEstimator:
         without the flip test)."""
         image, boxes = frames[index]
         cached = self._frame(index, image, boxes)
-        picks = []  # per key person: the cached crop to warp, or -1
-        for b in range(len(key_boxes)):
-            iou = crop_windows_iou(own.windows[b], cached.windows)
-            best = int(iou.argmax()) if len(iou) else -1
-            picks.append(
-                best if best >= 0 and iou[best] >= self.min_iou else -1)
+        picks = self._picks(own, cached)
         exact = [b for b, j in enumerate(picks) if j < 0]
         self.reused += len(picks) - len(exact)
         self.fallbacks += len(exact)
@@ -315,11 +319,12 @@ class FeatureReuseEstimator:
         init_default_scope(
             self.model.cfg.get('default_scope', 'mmpose') or 'mmpose')
         with torch.no_grad():
-            own = self._features(key_image, key_boxes)
-            support = self._features(support_image, support_boxes)
+            # the unmirrored crops only
+            own = self._features(key_image, key_boxes, flip=False)
+            support = self._features(support_image, support_boxes, False)
             picks = self._picks(own, support)
             warped = self._warp(own, support, picks, flipped=False)
-            exact = self._features(support_image, key_boxes).stages
+            exact = self._features(support_image, key_boxes, False).stages
         errors = np.array([[
             float((w[b] - e[b]).norm() / e[b].norm().clamp_min(1e-12))
             for w, e in zip(warped, exact)

@@ -77,8 +77,8 @@ class VideoTopdownPoseEstimator(TopdownPoseEstimator):
             ``shift`` of the crop size (its input resampled, so the content
             outside the key crop is the mean colour), and its stage features
             are resampled back into the key crop's coordinates as the fast
-            mode does; the key frame is untouched. The moved crops take one
-            more backbone pass each. Keys ``prob``, ``shift``, ``scale``.
+            mode does; the key frame is untouched. Keys ``prob``,
+            ``shift``, ``scale``.
             Defaults to None (off; not in the paper).
         allow_partial_load (bool): load a whole-model checkpoint whose
             tensors do not all fit (other shapes, missing parameters), as
@@ -277,48 +277,56 @@ class VideoTopdownPoseEstimator(TopdownPoseEstimator):
         """MMPose's ``TopdownPoseEstimator.loss``, with the stage features
         through ``support_crop_jitter`` when it is set."""
         self._check_frame_offsets(data_samples)
-        stages = self.clip_stages(inputs)
-        if self.support_crop_jitter is not None:
-            stages = self._jitter_support_crops(inputs, stages)
+        if self.support_crop_jitter is None:
+            stages = self.clip_stages(inputs)
+        else:
+            stages = self._jittered_stages(inputs)
         feats = self.features_from_stages(stages)
         losses = dict()
         losses.update(
             self.head.loss(feats, data_samples, train_cfg=self.train_cfg))
         return losses
 
-    def _jitter_support_crops(self, inputs: Tensor,
-                              stages: List[Tensor]) -> List[Tensor]:
-        """See ``support_crop_jitter``: (B, T, 3, H, W) clips and their
-        stage features (each (B, T, C, h, w)) -> the stage features with
-        the chosen clips' support frames replaced."""
+    def _jittered_stages(self, inputs: Tensor) -> List[Tensor]:
+        """``clip_stages`` with ``support_crop_jitter``: the chosen clips'
+        support frames (B, T, 3, H, W) replaced by moved crops before the
+        one backbone pass, their stage features (each (B, T, C, h, w))
+        resampled back into the key crops after it."""
         cfg = self.support_crop_jitter
         b, t, _, height, width = inputs.shape
         chosen = (torch.rand(b) < cfg['prob']).nonzero().flatten().tolist()
-        supports = [i for i in range(t) if i != self.key_frame_index]
-        pairs = [(c, i) for c in chosen for i in supports]
+        pairs = [(c, i) for c in chosen for i in range(t)
+                 if i != self.key_frame_index]
         if not pairs:
-            return stages
+            return self.clip_stages(inputs)
+        clips, frames = (torch.as_tensor(v) for v in zip(*pairs))
         affines = random_crop_affines(
             len(pairs), (width, height), cfg['shift'], cfg['scale'])
-        size = (height, width)
-        to_jittered = torch.stack([
-            crop_to_crop_grid(np.linalg.inv(a), size, (width, height))
-            for a in affines
-        ]).to(inputs)
-        crops = torch.stack([inputs[c, i] for c, i in pairs])
-        jittered = F.grid_sample(
-            crops, to_jittered, padding_mode='zeros', align_corners=True)
-        moved = self.backbone(jittered)  # each (P, C, h, w)
-        out = [s.clone() for s in stages]
-        for s, feats in enumerate(moved):
-            grid = torch.stack([
-                crop_to_crop_grid(a, tuple(feats.shape[-2:]), (width, height))
+
+        def grids(affine_of, size):
+            return torch.stack([
+                crop_to_crop_grid(affine_of(a), size, (width, height))
                 for a in affines
-            ]).to(feats)
-            back = F.grid_sample(
-                feats, grid, padding_mode='border', align_corners=True)
-            for p, (c, i) in enumerate(pairs):
-                out[s][c, i] = back[p]
+            ]).to(inputs)
+
+        moved_crops = F.grid_sample(
+            inputs[clips, frames],
+            grids(np.linalg.inv, (height, width)),
+            padding_mode='zeros',
+            align_corners=True)
+        inputs = inputs.index_put((clips, frames), moved_crops)
+        back = {}  # one grid per map size
+        out = []
+        for s in self.clip_stages(inputs):
+            size = tuple(s.shape[-2:])
+            if size not in back:
+                back[size] = grids(lambda a: a, size)
+            moved = F.grid_sample(
+                s[clips, frames],
+                back[size],
+                padding_mode='border',
+                align_corners=True)
+            out.append(s.index_put((clips, frames), moved))
         return out
 
     def predict(self, inputs: Tensor, data_samples):
