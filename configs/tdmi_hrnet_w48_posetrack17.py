@@ -26,7 +26,10 @@ channels = 48  # HRNet-W48 high-resolution width
 deform_groups = 12
 base_lr = 1e-3
 max_epochs = 20
-batch_size = 32  # per GPU; the authors used about 30 on each of 2 GPUs
+# clips per GPU; the lineage trains 30 clips per step on one GPU: keep
+# batch_size x GPUs = 30 (e.g. 2 GPUs x 15: --cfg-options
+# train_dataloader.batch_size=15), or add --auto-scale-lr to scale the lr
+batch_size = 30
 data_root = 'data/posetrack17/'
 # stage 1: MMPose's single-frame HRNet-W48 384x288 fine-tuned on PoseTrack18
 # from COCO (MMPose 0.x keys: backbone.*, keypoint_head.final_layer.*)
@@ -77,15 +80,18 @@ param_scheduler = [
         gamma=0.1,
         by_epoch=True)
 ]
-auto_scale_lr = dict(base_batch_size=2 * batch_size)
+auto_scale_lr = dict(base_batch_size=30)
 
 # ----------------------------------------------------------------- codec
+# the lineage's target (a Gaussian around the rounded keypoint, cut at 3
+# sigma) with DARK at decoding only; MMPose's MSRAHeatmap(unbiased=True)
+# would also train on DARK's unbiased target
+# (configs/ablations/unbiased_target.py)
 codec = dict(
-    type='MSRAHeatmap',
+    type='DarkDecodingHeatmap',
     input_size=input_size,
     heatmap_size=heatmap_size,
-    sigma=3,
-    unbiased=True)  # DARK decoding
+    sigma=3)
 
 # ----------------------------------------------------------------- model
 model = dict(

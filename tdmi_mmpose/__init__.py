@@ -76,7 +76,10 @@ register_checkpoint_safe_globals()
 register_checked_local_loader()
 
 # Imported for their side effect: registering modules into MMPose.
+# isort: off
+from . import codecs  # noqa: E402,F401
 from . import apis, datasets, engine, evaluation, models  # noqa: E402,F401
+# isort: on
 
 __all__ = [
     '__version__', 'version_info', 'SUPPORTED_VERSIONS', 'check_version',

@@ -1,7 +1,8 @@
 # Copyright (c) The tdmi_mmpose Authors. All rights reserved.
 """Lower floors never import higher ones: ``structures`` imports no other
 subpackage, ``datasets`` never imports ``evaluation``, ``models`` or
-``apis``; ``models`` and ``evaluation`` never import ``apis``."""
+``apis``; ``models`` and ``evaluation`` never import ``apis``; ``codecs``
+(keypoint encodings, as ``mmpose.codecs``) imports none of the others."""
 import ast
 
 import pytest
@@ -14,6 +15,7 @@ FORBIDDEN = {
     'evaluation': {'models', 'apis'},
     'models': {'evaluation', 'apis'},
     'engine': {'datasets', 'evaluation', 'models', 'apis'},
+    'codecs': {'datasets', 'evaluation', 'models', 'apis', 'engine'},
 }
 
 

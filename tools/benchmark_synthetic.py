@@ -17,13 +17,24 @@ seed:
    (no MI losses; CLUB for the minimised terms; single-stage differences;
    key-frame appearance).
 
+``--sizes NAME`` runs the same study with the sizes the MI terms depend on
+changed in both stages (``tdmi_mmpose.apis.resize_config``): ``C48`` (C =
+48 in HRNet's high-resolution branch and every TDMI part), ``heatmap96x72``
+(96 x 72 heatmaps and features, 384 x 288 input), ``sigma3`` (target sigma
+3), or ``recipe`` (all three: the W48 recipe's C, heatmap size and sigma;
+T stays 3, since T does not enter the MI terms, which compare per-instance
+C x h x w maps); its results go under ``<work-dir>/<NAME>/``.
+
 ``--only NAME ...`` restricts stage 2 to the runs whose name contains one of
 the strings. ``--studies`` adds, for the first seed only, the runs that ask
 why the MI terms behave as they do: every MI weight x0.1, the lineage terms
 without the two that act on the heatmaps, without the reg group, and TDMI
 with and without MI at three times the budget.
 
-Each run writes ``<work-dir>/seed<k>/<run>/result.json`` (metrics on all,
+Each run checkpoints every 100 iterations and resumes from its latest
+checkpoint when restarted (its ``train_seconds`` then covers the last
+process only, and ``resumed_from`` says where it started). Each run writes
+``<work-dir>/seed<k>/<run>/result.json`` (metrics on all,
 blurred, occluded and clean key frames, per-joint AP, wall time, the loss
 curve, and the MI-term diagnostics of ``tdmi_mmpose.apis.mi_diagnostics``);
 runs whose file exists are not repeated, so seeds can run as separate
@@ -64,6 +75,22 @@ STUDIES = {
         dict(y_useful_heatmaps=0., y_appearance_heatmaps=0.)
     }, 1),
     'TDMI, no reg group': ('without_mi_reg.py', {}, 1),
+    'TDMI, VSD + CLUB estimators': ('vsd_club_estimators.py', {}, 1),
+    'TDMI, MI after warm-up': (None, {
+        'custom_hooks': [dict(type='MIWarmupHook', start_iter=100)]
+    }, 1),
+    'TDMI, motion group only': (None, {
+        'model.head.mi_loss.group_weights':
+        dict(modal=0., reg=0.)
+    }, 1),
+    'TDMI, modal group only': (None, {
+        'model.head.mi_loss.group_weights':
+        dict(motion=0., reg=0.)
+    }, 1),
+    'TDMI, reg group only': (None, {
+        'model.head.mi_loss.group_weights':
+        dict(motion=0., modal=0.)
+    }, 1),
     'TDMI (lineage MI), 3x budget': (None, {}, 3),
     'TDMI, no MI losses, 3x budget': ('without_mi_losses.py', {}, 3),
     # the values of configs/ablations/support_crop_jitter.py, on the no-MI
@@ -73,9 +100,19 @@ STUDIES = {
         dict(prob=0.5, shift=0.1, scale=0.1)
     }, 1),
 }
+# the sizes of the MI terms (C, heatmap (w, h), sigma); 'demo' = as built
+SIZES = {
+    'demo': {},
+    'C48': dict(channels=48),
+    'heatmap96x72': dict(heatmap_size=(72, 96)),
+    'sigma3': dict(sigma=3.0),
+    'recipe': dict(channels=48, heatmap_size=(72, 96), sigma=3.0),
+}
+CHECKPOINT_INTERVAL = 100
 SUBSETS = (('all', ''), ('blurred', 'blurred/'), ('occluded', 'occluded/'),
            ('clean', 'clean/'))
-LOSSES = ('loss_kpt', 'loss_mi_motion', 'loss_mi_modal', 'loss_mi_reg')
+LOSSES = ('loss_kpt', 'loss_mi_motion', 'loss_mi_modal', 'loss_mi_reg',
+          'heatmap_peak', 'heatmap_entropy')
 
 
 def parse_args():
@@ -90,6 +127,13 @@ def parse_args():
         help='run only the TDMI runs whose name contains one of these '
         '(stage 1 always runs)')
     parser.add_argument('--report-only', action='store_true')
+    parser.add_argument(
+        '--sizes',
+        choices=sorted(SIZES),
+        default='demo',
+        help='sizes of the MI terms in both stages (default: demo, the '
+        'demo configs as they are); results go under WORK_DIR/SIZES unless '
+        'demo')
     parser.add_argument(
         '--work-dir', default=osp.join(ROOT, 'work_dirs', 'benchmark'))
     parser.add_argument(
@@ -115,13 +159,16 @@ def _loss_curve(runner, points: int = 10) -> dict:
 
 
 def _run(name, cfg, out_file, diagnose: bool) -> dict:
-    from mmengine.runner import Runner
+    from mmengine.runner import Runner, find_latest_checkpoint
 
     from tdmi_mmpose.apis import evaluate_runner, mi_term_diagnostics
     print(
         f'== {name}: {cfg.train_cfg.max_iters} iterations -> '
         f'{osp.dirname(out_file)}',
         flush=True)
+    latest = find_latest_checkpoint(cfg.work_dir) if osp.isdir(
+        cfg.work_dir) else None
+    cfg.resume = latest is not None
     start = time.time()
     runner = Runner.from_cfg(cfg)
     runner.train()
@@ -131,6 +178,7 @@ def _run(name, cfg, out_file, diagnose: bool) -> dict:
         name=name,
         iters=cfg.train_cfg.max_iters,
         train_seconds=seconds,
+        resumed_from=latest and osp.basename(latest),
         metrics=metrics,
         losses=_loss_curve(runner))
     if diagnose:
@@ -141,17 +189,29 @@ def _run(name, cfg, out_file, diagnose: bool) -> dict:
         json.dump(result, f, indent=1)
     print(
         f'   Total AP {metrics["posetrack/Total AP"]:.1f}, trained in '
-        f'{seconds / 60:.1f} min',
+        f'{seconds / 60:.1f} min' +
+        (f' (resumed from {latest})' if latest else ''),
         flush=True)
     return result
+
+
+def _prepare(cfg, args, seed: int):
+    """The seed, the sizes of ``--sizes`` and resumable checkpoints."""
+    from tdmi_mmpose.apis import resize_config
+    resize_config(cfg, **SIZES[args.sizes])
+    cfg.randomness = dict(seed=seed)
+    hook = cfg.default_hooks.checkpoint
+    hook.interval = min(CHECKPOINT_INTERVAL, cfg.train_cfg.max_iters)
+    hook.max_keep_ckpts = 2
+    return cfg
 
 
 def run_seed(args, seed: int, studies: bool) -> None:
     from tdmi_mmpose.apis import synthetic_config
     base = osp.join(args.work_dir, f'seed{seed}')
     work = osp.join(base, _slug(SINGLE))
-    cfg = synthetic_config(STAGE1, args.data_root, work, args.iters)
-    cfg.randomness = dict(seed=seed)
+    cfg = _prepare(
+        synthetic_config(STAGE1, args.data_root, work, args.iters), args, seed)
     out = osp.join(work, 'result.json')
     if not osp.isfile(out):
         _run(SINGLE, cfg, out, diagnose=False)
@@ -177,14 +237,15 @@ def run_seed(args, seed: int, studies: bool) -> None:
             ablation=osp.join(ABLATIONS, ablation) if ablation else None)
         cfg.merge_from_dict(changes)
         cfg.model.single_frame_checkpoint = checkpoint
-        cfg.randomness = dict(seed=seed)
+        _prepare(cfg, args, seed)
         _run(name, cfg, out, diagnose=True)
 
 
 def _load(args) -> dict:
     """run name -> list of results over the seeds found."""
     found = {}
-    for seed in sorted(os.listdir(args.work_dir)):
+    seeds = os.listdir(args.work_dir) if osp.isdir(args.work_dir) else []
+    for seed in sorted(d for d in seeds if d.startswith('seed')):
         for name in [SINGLE] + list(RUNS) + list(STUDIES):
             path = osp.join(args.work_dir, seed, _slug(name), 'result.json')
             if osp.isfile(path):
@@ -216,6 +277,8 @@ def report(args) -> None:
             spread = f' +- {values.std(ddof=1):.1f}' if len(values) > 1 else ''
             cells.append(f'{values.mean():.1f}{spread}')
         minutes = np.mean([r['train_seconds'] for r in results]) / 60
+        if any(r.get('resumed_from') for r in results):
+            minutes = float('nan')  # resumed: one process's time only
         print(f'| {name} | {len(results)} | {results[0]["iters"]} | ' +
               ' | '.join(cells) + f' | {minutes:.1f} |')
 
@@ -244,6 +307,8 @@ def report(args) -> None:
 
 def main() -> None:
     args = parse_args()
+    if args.sizes != 'demo':
+        args.work_dir = osp.join(args.work_dir, args.sizes)
     if not args.report_only:
         if not osp.isfile(
                 osp.join(args.data_root, 'annotations',

@@ -32,8 +32,16 @@ import sys
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
     parser.add_argument('config', help='TDMI config')
-    parser.add_argument('checkpoint', nargs='?', help='TDMI checkpoint')
-    parser.add_argument('--checkpoint', dest='checkpoint_opt')
+    parser.add_argument(
+        'checkpoint',
+        nargs='?',
+        help='TDMI checkpoint (default: none, i.e. the config\'s own '
+        'initialisation; for testing the tool only)')
+    parser.add_argument(
+        '--checkpoint',
+        dest='checkpoint_opt',
+        metavar='CHECKPOINT',
+        help='the checkpoint given as an option instead')
     parser.add_argument(
         '--input',
         required=True,
@@ -43,31 +51,87 @@ def parse_args(argv=None):
         help='PoseTrack data root of a sequence file (default: the folder '
         'that holds its annotations/)')
     boxes = parser.add_mutually_exclusive_group(required=True)
-    boxes.add_argument('--bboxes', help='a detection file')
+    boxes.add_argument(
+        '--bboxes',
+        help='a detection file (MMPose\'s format or the PoseWarper/DCPose '
+        'val_boxes.json form)')
     boxes.add_argument(
         '--gt-bboxes',
         action='store_true',
         help='the sequence file\'s ground-truth boxes')
-    boxes.add_argument('--det-config', help='MMDetection config')
-    parser.add_argument('--det-checkpoint', help='MMDetection checkpoint')
-    parser.add_argument('--det-cat-id', type=int, default=0)
-    parser.add_argument('--det-batch', type=int, default=8)
+    boxes.add_argument(
+        '--det-config',
+        help='MMDetection config file, or mmdet::PATH in mmdet\'s own '
+        'configs (person boxes from that detector)')
+    parser.add_argument(
+        '--det-checkpoint',
+        help='MMDetection checkpoint, file or URL (default: none, random '
+        'weights)')
+    parser.add_argument(
+        '--det-cat-id',
+        type=int,
+        default=0,
+        help='the detector\'s person category id (default: 0, COCO\'s '
+        'person)')
+    parser.add_argument(
+        '--det-batch',
+        type=int,
+        default=8,
+        help='frames per detector batch (default: 8)')
     parser.add_argument(
         '--bbox-thr',
         type=float,
         default=None,
         help='box score threshold (default: the config\'s test dataset '
         'bbox_score_thr, else 0.3 for a detector)')
-    parser.add_argument('--tracking', choices=['iou', 'oks'], default='iou')
-    parser.add_argument('--track-thr', type=float, default=0.3)
-    parser.add_argument('--kpt-thr', type=float, default=0.3)
-    parser.add_argument('--output-root', required=True)
-    parser.add_argument('--save-predictions', action='store_true')
-    parser.add_argument('--no-video', action='store_true')
-    parser.add_argument('--device', default='cpu')
-    parser.add_argument('--fps', type=float, default=None)
     parser.add_argument(
-        '--backend', choices=['torch', 'onnxruntime'], default='torch')
+        '--tracking',
+        choices=['iou', 'oks'],
+        default='iou',
+        help='how people are matched frame to frame: box IoU or keypoint '
+        'OKS (MMPose\'s helpers; default: iou)')
+    parser.add_argument(
+        '--track-thr',
+        type=float,
+        default=0.3,
+        help='least IoU/OKS to continue a track, else a new id (default: '
+        '0.3)')
+    parser.add_argument(
+        '--kpt-thr',
+        type=float,
+        default=0.3,
+        help='keypoints scoring below this are not drawn (default: 0.3)')
+    parser.add_argument(
+        '--output-root',
+        required=True,
+        help='folder for the rendered video and the predictions (created; '
+        'never an input\'s folder)')
+    parser.add_argument(
+        '--save-predictions',
+        action='store_true',
+        help='also write OUTPUT_ROOT/<input name>.json, PoseTrack18 with '
+        'track ids (default: off)')
+    parser.add_argument(
+        '--no-video',
+        action='store_true',
+        help='do not render OUTPUT_ROOT/<input name>.mp4 (default: '
+        'rendered)')
+    parser.add_argument(
+        '--device',
+        default='cpu',
+        help='torch device of the pose model and the detector (default: '
+        'cpu)')
+    parser.add_argument(
+        '--fps',
+        type=float,
+        default=None,
+        help='frame rate of the rendered video (default: the input\'s, '
+        'else 10)')
+    parser.add_argument(
+        '--backend',
+        choices=['torch', 'onnxruntime'],
+        default='torch',
+        help='what computes the heatmaps (default: torch)')
     parser.add_argument(
         '--onnx', help='exported model for --backend onnxruntime')
     parser.add_argument(
@@ -87,6 +151,15 @@ def parse_args(argv=None):
                      'whole clips)')
     if (args.backend == 'onnxruntime') != bool(args.onnx):
         parser.error('--backend onnxruntime and --onnx FILE go together')
+    if args.fps is not None and not args.fps > 0:
+        parser.error(f'--fps must be > 0, got {args.fps}')
+    if args.det_batch < 1:
+        parser.error(f'--det-batch must be >= 1, got {args.det_batch}')
+    for name in ('bbox_thr', 'track_thr', 'kpt_thr', 'min_iou'):
+        value = getattr(args, name)
+        if value is not None and not 0 <= value <= 1:
+            parser.error(f'--{name.replace("_", "-")} must be in [0, 1], '
+                         f'got {value}')
     args.checkpoint = args.checkpoint or args.checkpoint_opt
     if args.gt_bboxes and not args.input.endswith('.json'):
         parser.error('--gt-bboxes needs a PoseTrack sequence file as --input')
@@ -142,7 +215,8 @@ def main(argv=None) -> int:
         track_thr=args.track_thr,
         det_batch=args.det_batch,
         fast=args.fast,
-        fast_options=dict(min_iou=args.min_iou))
+        fast_options=dict(min_iou=args.min_iou),
+        inputs=tuple(p for p in (args.bboxes, args.onnx) if p))
     print(f'{out["name"]}: {out["frames"]} frames, {out["people"]} people '
           f'in {out["seconds"]:.1f} s '
           f'({out["frames"] / max(out["seconds"], 1e-9):.2f} frames/s, '

@@ -6,7 +6,9 @@ import os.path as osp
 import re
 from typing import Optional
 
-__all__ = ['synthetic_config', 'evaluate_runner', 'with_ablation']
+__all__ = [
+    'synthetic_config', 'evaluate_runner', 'with_ablation', 'resize_config'
+]
 
 
 def with_ablation(config: str, ablation: str):
@@ -38,6 +40,57 @@ def _drop_delete_keys(node) -> None:
     elif isinstance(node, (list, tuple)):
         for value in node:
             _drop_delete_keys(value)
+
+
+_CODECS = ('MSRAHeatmap', 'DarkDecodingHeatmap')
+_AFFINES = ('TopdownAffine', 'FlipFoldingTopdownAffine')
+_TDMI_PARTS = ('temporal_encoder', 'disentangler', 'appearance', 'head')
+
+
+def resize_config(cfg,
+                  channels: Optional[int] = None,
+                  heatmap_size: Optional[tuple] = None,
+                  sigma: Optional[float] = None):
+    """Change the sizes the MI terms depend on, in place, everywhere a
+    loaded small config (the demo's TDMI or its single-frame model) states
+    them: ``channels`` = C, the width of HRNet's high-resolution branch and
+    of every TDMI part (M, M_u, M_n, F_a, Ftilde); ``heatmap_size`` (w, h)
+    of the heatmaps and features (the input becomes 4x, HRNet's stride);
+    ``sigma`` of the target. Every codec (head decoder and GenerateTarget)
+    and every crop affine of the pipelines follow. None keeps a size.
+    Returns ``cfg``."""
+    if heatmap_size is not None:
+        heatmap_size = tuple(int(v) for v in heatmap_size)
+        input_size = tuple(4 * v for v in heatmap_size)
+
+    def visit(node) -> None:
+        if isinstance(node, dict):
+            kind = node.get('type')
+            if kind in _CODECS:
+                if heatmap_size is not None:
+                    node['heatmap_size'] = heatmap_size
+                    node['input_size'] = input_size
+                if sigma is not None:
+                    node['sigma'] = sigma
+            elif kind in _AFFINES and heatmap_size is not None:
+                node['input_size'] = input_size
+            for value in node.values():
+                visit(value)
+        elif isinstance(node, (list, tuple)):
+            for value in node:
+                visit(value)
+
+    visit(cfg._cfg_dict)
+    if channels is not None:
+        extra = cfg.model.backbone.extra
+        for stage in ('stage2', 'stage3', 'stage4'):
+            widths = list(extra[stage].num_channels)
+            widths[0] = channels
+            extra[stage].num_channels = tuple(widths)
+        for part in _TDMI_PARTS:
+            if part in cfg.model and 'in_channels' in cfg.model[part]:
+                cfg.model[part].in_channels = channels
+    return cfg
 
 
 def synthetic_config(config: str,
@@ -73,7 +126,10 @@ def synthetic_config(config: str,
                 milestones=[int(iters * 0.75)],
                 gamma=0.1)
         ]
+    # MMEngine's IterBasedTrainLoop validates at the last iteration whatever
+    # the interval; val_begin past the end keeps it from validating at all
     cfg.train_cfg.val_interval = cfg.train_cfg.max_iters + 1
+    cfg.train_cfg.val_begin = cfg.train_cfg.max_iters + 1
     cfg.default_hooks.checkpoint.pop('save_best', None)
     return cfg
 

@@ -38,7 +38,8 @@ from .streaming import FeatureReuseEstimator
 
 __all__ = [
     'Frame', 'open_frames', 'load_box_file', 'ground_truth_boxes',
-    'MMDetBoxes', 'VideoPoseTracker', 'clip_offsets_of', 'run_video'
+    'MMDetBoxes', 'VideoPoseTracker', 'clip_offsets_of', 'run_video',
+    'check_outputs'
 ]
 
 _IMAGE_EXTS = ('.jpg', '.jpeg', '.png', '.bmp')
@@ -209,8 +210,14 @@ class MMDetBoxes:
         import tdmi_mmpose
         tdmi_mmpose.require_mmdet()
         from mmdet.apis import init_detector
+        from mmengine.registry import DefaultScope
         from mmpose.utils import adapt_mmdet_pipeline
-        self.model = init_detector(config, checkpoint, device=device)
+
+        # init_detector makes 'mmdet' the default scope; keep the caller's,
+        # or everything built later in mmpose's registries (the visualiser)
+        # would be looked up in mmdet's
+        with DefaultScope.overwrite_default_scope('mmdet'):
+            self.model = init_detector(config, checkpoint, device=device)
         # once, not per batch: MMPose's demo adaptation of the test pipeline
         self.model.cfg = adapt_mmdet_pipeline(self.model.cfg)
         self.det_cat_id = det_cat_id
@@ -525,6 +532,29 @@ def default_name(name: str) -> str:
     return re.sub(r'[^\w.-]+', '_', name) or 'video'
 
 
+def check_outputs(outputs: List[str], inputs: List[str]) -> None:
+    """Refuse to write where an input lies: an output file that is one of
+    ``inputs`` (files read), or any output inside an input folder.
+
+    Raises:
+        ValueError: naming the output and the input it would overwrite.
+    """
+    real_inputs = [osp.realpath(p) for p in inputs if p]
+    for out in outputs:
+        real = osp.realpath(out)
+        for path in real_inputs:
+            inside = real == path or real.startswith(
+                path.rstrip(os.sep) + os.sep)
+            if not osp.isdir(path) and real == path:
+                raise ValueError(
+                    f'{out} would overwrite the input {path}: choose another '
+                    f'--output-root')
+            if osp.isdir(path) and inside:
+                raise ValueError(
+                    f'{out} would be written inside the input folder {path}: '
+                    f'choose another --output-root')
+
+
 def run_video(model,
               source: str,
               box_source,
@@ -536,10 +566,13 @@ def run_video(model,
               data_root: Optional[str] = None,
               progress: bool = True,
               fps: Optional[float] = None,
+              inputs: Tuple[str, ...] = (),
               **tracker_args) -> dict:
     """Estimate and track the people of ``source`` and write
     ``<output_root>/<name>.mp4`` (``render``) and ``<name>.json``
-    (``save_predictions``, PoseTrack18 with track ids).
+    (``save_predictions``, PoseTrack18 with track ids). Nothing is written
+    over ``source`` or the other files or folders named in ``inputs`` (a
+    box file), nor inside an input folder (``check_outputs``).
 
     Returns:
         dict: ``name``, ``frames``, ``people``, ``seconds``,
@@ -548,17 +581,26 @@ def run_video(model,
     """
     import time
 
+    from mmengine.registry import DefaultScope
     from mmengine.utils import ProgressBar
     from mmpose.registry import VISUALIZERS
     name, frames = open_frames(source, data_root)
     tracker = VideoPoseTracker(
         model, box_source, bbox_thr=bbox_thr, **tracker_args)
-    os.makedirs(output_root, exist_ok=True)
     stem = default_name(name)
+    written = [
+        osp.join(output_root, f'{stem}.{ext}')
+        for ext, on in (('mp4', render), ('json', save_predictions)) if on
+    ]
+    check_outputs(written + [osp.join(output_root, '')],
+                  [source] + list(inputs))
+    os.makedirs(output_root, exist_ok=True)
     visualizer = writer = None
     if render:
-        visualizer = VISUALIZERS.build(
-            dict(type='PoseLocalVisualizer', name=f'tdmi_video_{stem}'))
+        # in mmpose's scope whatever another library (a detector) set
+        with DefaultScope.overwrite_default_scope('mmpose'):
+            visualizer = VISUALIZERS.build(
+                dict(type='PoseLocalVisualizer', name=f'tdmi_video_{stem}'))
         visualizer.set_dataset_meta(model.dataset_meta)
     id2name = model.dataset_meta['keypoint_id2name']
     names = [id2name[i] for i in range(len(id2name))]

@@ -208,6 +208,23 @@ def test_mmdet_detector_plumbing(model, synthetic):
     assert len(images) == 10
 
 
+@pytest.mark.slow
+def test_tool_with_a_detector_renders_and_writes_json(tmp_path):
+    """README's first own-video command: an mmdet detector (RTMDet-tiny,
+    random weights), rendering on and predictions saved. Building the
+    detector switches MMEngine's default scope to mmdet; the pose
+    visualiser must still be found in mmpose's registry."""
+    result = _tool('--input', CLIP / 'posetrack18_clip.mp4', '--det-config',
+                   'mmdet::rtmdet/rtmdet_tiny_8xb32-300e_coco.py',
+                   '--bbox-thr', '0.0', '--output-root', tmp_path / 'out',
+                   '--save-predictions')
+    assert result.returncode == 0, result.stdout[-3000:]
+    capture = cv2.VideoCapture(str(tmp_path / 'out' / 'posetrack18_clip.mp4'))
+    assert int(capture.get(cv2.CAP_PROP_FRAME_COUNT)) == 5
+    with open(tmp_path / 'out' / 'posetrack18_clip.json') as f:
+        assert len(json.load(f)['images']) == 5
+
+
 def test_bad_inputs(tmp_path, model):
     fake = tmp_path / 'fake.mp4'
     fake.write_text('not a video')

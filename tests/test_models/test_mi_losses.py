@@ -8,7 +8,7 @@ import torch.nn.functional as F
 
 import tdmi_mmpose  # noqa: F401
 from tdmi_mmpose.models.losses import (CLUBMI, MI_TERMS, KLSoftmaxMI,
-                                       TDMIMutualInformationLoss)
+                                       SpatialKLMI, TDMIMutualInformationLoss)
 
 C, K = 8, 5
 
@@ -172,3 +172,59 @@ def test_losses_finite_with_large_activations_under_autocast():
                    _projector().bfloat16())
     for key, value in out.items():
         assert torch.isfinite(value), key
+
+
+def test_spatial_kl_is_a_true_kl_between_spatial_distributions():
+    torch.manual_seed(0)
+    a, b = torch.randn(2, 3, 6, 4), torch.randn(2, 3, 6, 4)
+    estimator = SpatialKLMI(temperature=0.5)
+    log_p = F.log_softmax(a.flatten(2) / 0.5, dim=-1)
+    log_q = F.log_softmax(b.flatten(2) / 0.5, dim=-1)
+    # torch's kl_div(input=log q, target=log p) = p (log p - log q)
+    reference = F.kl_div(
+        log_q, log_p, log_target=True, reduction='none').sum(-1).mean()
+    assert torch.allclose(estimator(a, b), -reference, rtol=1e-5, atol=1e-7)
+    assert float(estimator(a, b)) < 0
+    assert float(estimator(a, a)) == pytest.approx(0, abs=1e-6)
+    # summed over positions, not averaged: each position split into 2 x 2
+    # equal ones (nearest upsampling) leaves the KL unchanged, while the
+    # lineage surrogate, a mean over h*w, shrinks
+    up = dict(scale_factor=2, mode='nearest')
+    a4, b4 = F.interpolate(a, **up), F.interpolate(b, **up)
+    assert torch.allclose(estimator(a4, b4), estimator(a, b), rtol=1e-4)
+    surrogate = KLSoftmaxMI(temperature=0.5)
+    assert not torch.allclose(surrogate(a4, b4), surrogate(a, b), rtol=0.1)
+
+
+def test_spatial_kl_serves_maximised_terms_and_pulls_b_toward_a():
+    with pytest.raises(ValueError, match='only serves maximised terms'):
+        TDMIMutualInformationLoss(
+            channels=C,
+            num_keypoints=K,
+            min_estimator=dict(type='SpatialKLMI'))
+    loss = TDMIMutualInformationLoss(
+        channels=C,
+        num_keypoints=K,
+        min_estimator=dict(type='CLUBMI'),
+        max_estimator=dict(type='SpatialKLMI'))
+    for term, estimator in loss.estimators.items():
+        expected = CLUBMI if MI_TERMS[term][3] > 0 else SpatialKLMI
+        assert isinstance(estimator, expected), term
+    # a maximised term adds +KL: one gradient step on b lowers the KL
+    torch.manual_seed(1)
+    a = torch.randn(2, 3, 6, 4)
+    b = torch.randn(2, 3, 6, 4, requires_grad=True)
+    term = -1.0 * SpatialKLMI()(a, b)
+    term.backward()
+    stepped = (b - 0.5 * b.grad).detach()
+    assert float(-SpatialKLMI()(a, stepped)) < float(term)
+
+
+def test_scale_multiplies_every_group():
+    loss = TDMIMutualInformationLoss(channels=C, num_keypoints=K)
+    full = loss(_feats(), _projector())
+    loss.scale = 0.0
+    off = loss(_feats(), _projector())
+    assert set(off) == set(full)
+    for key in full:
+        assert float(off[key]) == 0.0 and float(full[key]) != 0.0

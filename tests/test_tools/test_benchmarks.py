@@ -62,6 +62,36 @@ def test_synthetic_benchmark_runs_resumes_and_reports(python, tmp_path):
     again = run_cmd(cmd, cwd=tmp_path).stdout
     assert '== ' not in again.split('wall time')[0]
     assert 'per-joint AP' in again
+    # a run whose result is lost resumes from its last checkpoint
+    (work / 'seed0' / 'TDMI__no_MI_losses' / 'result.json').unlink()
+    resumed = run_cmd(cmd + ['--only', 'no MI losses'], cwd=tmp_path).stdout
+    assert 'resumed from' in resumed, resumed[-2000:]
+    result = json.loads(
+        (work / 'seed0' / 'TDMI__no_MI_losses' / 'result.json').read_text())
+    assert result['resumed_from'] == 'iter_2.pth'
+
+
+@pytest.mark.slow
+def test_synthetic_benchmark_at_the_recipe_sizes(python, tmp_path):
+    """--sizes recipe: both stages at C = 48 and 96 x 72 heatmaps (one
+    iteration each), results under WORK_DIR/recipe."""
+    data = tmp_path / 'data'
+    generate_synthetic_posetrack(
+        str(data), splits=dict(train=1, val=1), num_frames=6, seed=0)
+    work = tmp_path / 'work'
+    out = run_cmd([
+        python, ROOT / 'tools' / 'benchmark_synthetic.py', '--iters', '1',
+        '--seeds', '0', '--data-root', data, '--work-dir', work, '--sizes',
+        'recipe', '--only', 'no MI losses'
+    ],
+                  cwd=tmp_path).stdout
+    results = sorted(
+        p.parent.name for p in work.glob('recipe/seed0/*/result.json'))
+    assert results == ['TDMI__no_MI_losses', 'single_frame_HRNet__stage_1']
+    result = json.loads((work / 'recipe' / 'seed0' / 'TDMI__no_MI_losses' /
+                         'result.json').read_text())
+    assert result['losses']['heatmap_peak'], result['losses']
+    assert re.search(r'\| TDMI, no MI losses \| 1 \| 1 \|', out)
 
 
 def test_video_modes_benchmark_prints_speed_and_ap(python, tmp_path):

@@ -22,6 +22,7 @@ whether it was (a ``loaded`` buffer), and ``loss`` refuses to train an
 
 Shape legend: B instances, C channels, K keypoints, h x w heatmap size.
 """
+import math
 from typing import Dict, Optional, Tuple
 
 import torch
@@ -166,6 +167,23 @@ class TDMIHead(HeatmapHead):
         """Features of ``extract_feat`` -> heatmaps (B, K, h, w)."""
         return self._fuse(feats)[1]
 
+    @staticmethod
+    @torch.no_grad()
+    def _heatmap_stats(heatmaps: Tensor, weights: Tensor) -> Dict[str, Tensor]:
+        """Logged, not optimised: the mean peak of the predicted heatmaps and
+        the normalised entropy of softmax(heatmap / 0.05) (the MI surrogate's
+        temperature) over the joints with a target; the two numbers the
+        heatmap MI terms move (docs/tdmi_method.md, "MI terms and sizes")."""
+        rows = heatmaps.float().flatten(2)  # (B, K, h*w)
+        valid = weights.flatten() > 0
+        if not valid.any():
+            return {}
+        log_q = F.log_softmax(rows / 0.05, dim=-1)
+        entropy = -(log_q.exp() * log_q).sum(-1) / math.log(rows.shape[-1])
+        return dict(
+            heatmap_peak=rows.amax(-1).flatten()[valid].mean(),
+            heatmap_entropy=entropy.flatten()[valid].mean())
+
     def loss(self,
              feats: Dict[str, Tensor],
              batch_data_samples,
@@ -188,6 +206,7 @@ class TDMIHead(HeatmapHead):
                 mask=to_numpy(keypoint_weights) > 0)
             losses['acc_pose'] = torch.tensor(
                 avg_acc, device=gt_heatmaps.device)
+            losses.update(self._heatmap_stats(heatmaps, keypoint_weights))
         if self.mi_loss is not None:
             losses.update(
                 self.mi_loss(

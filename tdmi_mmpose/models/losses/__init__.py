@@ -1,6 +1,9 @@
 # Copyright (c) The tdmi_mmpose Authors. All rights reserved.
 """Mutual-information estimators and the TDMI loss terms (TDMI sec. 2)."""
-from .mi_estimators import CLUBMI, KLSoftmaxMI
+from .mi_estimators import CLUBMI, KLSoftmaxMI, SpatialKLMI
 from .tdmi_mi_loss import MI_TERMS, TDMIMutualInformationLoss
 
-__all__ = ['CLUBMI', 'KLSoftmaxMI', 'MI_TERMS', 'TDMIMutualInformationLoss']
+__all__ = [
+    'CLUBMI', 'KLSoftmaxMI', 'SpatialKLMI', 'MI_TERMS',
+    'TDMIMutualInformationLoss'
+]

@@ -22,6 +22,15 @@ any). Both run in fp32 with autocast off, whatever the model's precision.
   of the batch, computed with the MLPs' parameters detached so that only
   ``learning_loss`` (the negative log-likelihood on detached inputs) trains
   them. With one instance in the batch the bound is 0.
+- ``SpatialKLMI``: the variational self-distillation form (Tian et al.,
+  CVPR 2021) for terms that are *maximised*: per (instance, channel) row a
+  true KL divergence ``KL(p || q)`` between ``p = softmax_hw(a / tau)`` (the
+  detached target) and ``q = softmax_hw(b / tau)``, computed from
+  log-probabilities, summed over the h*w positions and averaged over rows.
+  The estimator returns ``-KL``, so that a maximised term (negative weight)
+  adds ``+KL`` to the loss: minimising the divergence raises the mutual
+  information. Summed over positions, not averaged: unlike the surrogate
+  its value does not shrink as 1/hw with the map's size.
 
 Shape legend: B instances, C channels, h x w feature size.
 """
@@ -33,7 +42,7 @@ import torch.nn.functional as F
 from mmpose.registry import MODELS
 from torch import Tensor
 
-__all__ = ['KLSoftmaxMI', 'CLUBMI']
+__all__ = ['KLSoftmaxMI', 'CLUBMI', 'SpatialKLMI']
 
 
 @MODELS.register_module()
@@ -67,6 +76,41 @@ class KLSoftmaxMI(nn.Module):
             # temperature of 0.05 q underflows to exact zeros, where
             # kl_div's gradient log(q) is -inf and the loss turns NaN.
             return (log_q.exp() * (log_q - p)).mean()
+
+    def learning_loss(self, a: Tensor, b: Tensor) -> Optional[Tensor]:
+        return None
+
+
+@MODELS.register_module()
+class SpatialKLMI(nn.Module):
+    """Variational self-distillation: ``-KL(softmax(a/tau) || softmax(b/tau))``
+    per spatial row (for maximised terms only).
+
+    Args:
+        temperature (float): softmax temperature tau. Defaults to 1.
+    """
+    needs_channels = False
+    # -KL is a gain, not a bound: minimising it would push the maps apart
+    maximised_only = True
+
+    def __init__(self, temperature: float = 1.0):
+        super().__init__()
+        if temperature <= 0:
+            raise ValueError(f'temperature must be > 0, got {temperature}')
+        self.temperature = temperature
+
+    def forward(self, a: Tensor, b: Tensor) -> Tensor:
+        """Two (B, C, h, w) maps of equal shape -> scalar ``-KL``."""
+        if a.shape != b.shape:
+            raise ValueError(f'SpatialKLMI needs equal shapes, got '
+                             f'{tuple(a.shape)} and {tuple(b.shape)}')
+        with torch.autocast(a.device.type, enabled=False):
+            log_p = F.log_softmax(
+                a.float().flatten(2) / self.temperature, dim=-1)
+            log_q = F.log_softmax(
+                b.float().flatten(2) / self.temperature, dim=-1)
+            kl = (log_p.exp() * (log_p - log_q)).sum(-1)  # (B, C)
+            return -kl.mean()
 
     def learning_loss(self, a: Tensor, b: Tensor) -> Optional[Tensor]:
         return None

@@ -20,7 +20,10 @@ group a weight (``group_weights``; 0 switches the group off). Terms with a
 positive weight use ``min_estimator``, terms with a negative weight use
 ``max_estimator``: a variational upper bound such as CLUB is only meaningful
 for the minimised terms. Every term has its own estimator instance (CLUB's
-networks depend on the pair). All of it runs in fp32 with autocast off.
+networks depend on the pair). ``scale`` multiplies every group
+(``MIWarmupHook`` sets it to 0 before a given iteration and to 1 from then
+on; the estimators' own learning losses are not scaled). All of it runs in
+fp32 with autocast off.
 
 Shape legend: B instances, C channels, K keypoints, h x w feature size.
 """
@@ -106,13 +109,21 @@ class TDMIMutualInformationLoss(nn.Module):
             if weight == 0 or self.group_weights[group] == 0:
                 continue
             cfg = copy.deepcopy(min_estimator if weight > 0 else max_estimator)
-            if MODELS.get(cfg['type']).needs_channels:
+            estimator_cls = MODELS.get(cfg['type'])
+            if weight > 0 and getattr(estimator_cls, 'maximised_only', False):
+                raise ValueError(
+                    f'{cfg["type"]} only serves maximised terms (negative '
+                    f'weight), but it is the min_estimator of the minimised '
+                    f'term {term!r}')
+            if estimator_cls.needs_channels:
                 cfg.setdefault(
                     'x_channels',
                     num_keypoints if first.startswith('y:') else dims[first])
                 cfg.setdefault('y_channels', dims[second])
             self.term_weights[term] = weight
             self.estimators[term] = MODELS.build(cfg)
+        # set between iterations by MIWarmupHook, never during forward
+        self.scale = 1.0
 
     @property
     def used_features(self) -> FrozenSet[str]:
@@ -167,7 +178,8 @@ class TDMIMutualInformationLoss(nn.Module):
         for group in GROUPS:
             key = f'loss_mi_{group}'
             if key in losses:
-                losses[key] = losses[key] * self.group_weights[group]
+                losses[key] = (
+                    losses[key] * self.group_weights[group] * self.scale)
         if learning:
             losses['loss_mi_estimator'] = torch.stack(learning).sum()
         return losses
