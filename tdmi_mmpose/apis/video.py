@@ -196,6 +196,29 @@ def ground_truth_boxes(sequence_file: str) -> Dict[object, np.ndarray]:
     return {k: np.asarray(v, dtype=np.float32) for k, v in boxes.items()}
 
 
+def resolve_config_path(config: str) -> str:
+    """``mmdet::rtmdet/x.py`` (a config inside an installed OpenMMLab
+    package, as MMEngine's ``_base_`` writes it) -> the file's path; any
+    other string is returned as it is.
+
+    Raises:
+        FileNotFoundError: naming the config when the package has no such
+            file.
+    """
+    if '::' not in config:
+        return config
+    from mmengine.utils import get_installed_path, is_installed
+    package, path = config.split('::', 1)
+    if not is_installed(package):
+        raise FileNotFoundError(f'{config}: the package {package!r} is not '
+                                f'installed')
+    full = osp.join(get_installed_path(package), '.mim', 'configs', path)
+    if not osp.isfile(full):
+        raise FileNotFoundError(f'{config}: no such config in {package} '
+                                f'({full})')
+    return full
+
+
 class MMDetBoxes:
     """Person boxes from an MMDetection detector, run on batches of frames
     (MMPose's demo conventions: ``det_cat_id``, ``bbox_thr``, NMS 0.3)."""
@@ -217,7 +240,8 @@ class MMDetBoxes:
         # or everything built later in mmpose's registries (the visualiser)
         # would be looked up in mmdet's
         with DefaultScope.overwrite_default_scope('mmdet'):
-            self.model = init_detector(config, checkpoint, device=device)
+            self.model = init_detector(
+                resolve_config_path(config), checkpoint, device=device)
         # once, not per batch: MMPose's demo adaptation of the test pipeline
         self.model.cfg = adapt_mmdet_pipeline(self.model.cfg)
         self.det_cat_id = det_cat_id
