@@ -12,17 +12,21 @@ paper's two-stage protocol at toy size.
 4. stage 2: builds the small TDMI of ``configs/smoke/tdmi_demo_synthetic.py``
    on stage 1's backbone, frozen, with the MI projector loaded from stage
    1's final layer, and evaluates it untrained;
-5. trains the TDMI parts only (progress every 50 iterations) and evaluates;
-6. renders key frames of a validation video with TDMI's predictions, drawn
-   by MMPose's visualiser, to one PNG strip;
-7. runs the video tool on one synthetic validation video with the trained
-   TDMI (boxes from the synthetic detection file): a rendered video with
-   track ids, its PoseTrack JSON, and that video's mAP and MOTA.
+5. trains the TDMI parts only, without MI losses (progress every 50
+   iterations), and evaluates;
+6. trains the same TDMI parts (same seed) with the MI terms as the
+   main recipe applies them (its ``model.head.mi_loss``, read from
+   ``configs/tdmi_hrnet_w48_posetrack17.py``), and evaluates;
+7. renders key frames of a validation video with each model's predictions,
+   drawn by MMPose's visualiser, one row per model, to one PNG;
+8. runs the video tool on one synthetic validation video with each trained
+   TDMI (boxes from the synthetic detection file): rendered videos with
+   track ids, their PoseTrack JSON, and that video's mAP and MOTA.
 
-Then prints Total AP of both models side by side on all key frames and on
-the motion-blurred, occluded and clean ones. Exits 1 if TDMI did not learn
-(``--min-gain`` over its untrained AP), not if it loses to the single-frame
-model (that is reported).
+Then prints Total AP of the three models side by side on all key frames and
+on the motion-blurred, occluded and clean ones, and the time it took. Exits
+1 if a TDMI model did not learn (``--min-gain`` over its untrained AP), not
+if it loses to the single-frame model (that is reported).
 
     python tools/demo.py [--iters N] [--work-dir work_dirs/demo]
 """
@@ -39,6 +43,8 @@ ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 SMOKE = osp.join(ROOT, 'configs', 'smoke')
 STAGE1 = osp.join(SMOKE, 'single_frame_demo_synthetic.py')
 STAGE2 = osp.join(SMOKE, 'tdmi_demo_synthetic.py')
+RECIPE = osp.join(ROOT, 'configs', 'tdmi_hrnet_w48_posetrack17.py')
+WITHOUT_MI = osp.join(ROOT, 'configs', 'ablations', 'without_mi_losses.py')
 SUBSETS = (('all', ''), ('blurred', 'blurred/'), ('occluded', 'occluded/'),
            ('clean', 'clean/'))
 
@@ -62,9 +68,9 @@ def parse_args():
     return parser.parse_args()
 
 
-def render(model, data_root: str, out_file: str, frames: int = 4) -> None:
+def render(model, data_root: str, frames: int = 4) -> np.ndarray:
     """Predictions on key frames of the first validation video, drawn with
-    MMPose's PoseLocalVisualizer, side by side."""
+    MMPose's PoseLocalVisualizer, side by side (BGR)."""
     import json
 
     from mmpose.registry import VISUALIZERS
@@ -84,7 +90,7 @@ def render(model, data_root: str, out_file: str, frames: int = 4) -> None:
     visualizer = VISUALIZERS.build(
         dict(
             type='PoseLocalVisualizer',
-            name='demo_visualizer',
+            name=f'demo_visualizer_{id(model)}',
             radius=2,
             line_width=1))
     visualizer.set_dataset_meta(model.dataset_meta)
@@ -105,8 +111,8 @@ def render(model, data_root: str, out_file: str, frames: int = 4) -> None:
         results = merge_data_samples(
             inference_clip(model, clip, boxes, bbox_format='xywh'))
         image = cv2.imread(clip[half])[..., ::-1]
-        # every keypoint is drawn: a briefly trained model's heatmap peaks
-        # are low, and its scores rank rather than threshold
+        # every keypoint is drawn: the scores of a briefly trained model
+        # rank rather than threshold (with the MI terms, peaks are low)
         visualizer.add_datasample(
             'demo',
             image,
@@ -116,15 +122,21 @@ def render(model, data_root: str, out_file: str, frames: int = 4) -> None:
             show=False,
             kpt_thr=0.0)
         tiles.append(visualizer.get_image())
-    strip = np.concatenate(tiles, axis=1)[..., ::-1]
-    cv2.imwrite(
-        out_file,
-        cv2.resize(strip, None, fx=2, fy=2, interpolation=cv2.INTER_NEAREST))
+    return np.concatenate(tiles, axis=1)[..., ::-1]
+
+
+def labelled(strip: np.ndarray, label: str) -> np.ndarray:
+    """``strip`` under a white band naming the model."""
+    band = np.full((18, strip.shape[1], 3), 255, np.uint8)
+    cv2.putText(band, label, (4, 13), cv2.FONT_HERSHEY_SIMPLEX, 0.4, (0, 0, 0),
+                1, cv2.LINE_AA)
+    return np.concatenate([band, strip], axis=0)
 
 
 def track_one_video(model, data_root: str, out_dir: str) -> dict:
     """The video tool's API on the first validation sequence: rendered
-    video, PoseTrack JSON, and that video's AP and MOTA by our metric."""
+    video (every keypoint drawn), PoseTrack JSON, and that video's AP and
+    MOTA by our metric."""
     import shutil
     import tempfile
 
@@ -135,7 +147,12 @@ def track_one_video(model, data_root: str, out_dir: str) -> dict:
     boxes = load_box_file(
         osp.join(data_root, 'detections', 'posetrack18_val_detections.json'))
     out = run_video(
-        model, osp.join(gt_dir, sequence), boxes, out_dir, bbox_thr=0.2)
+        model,
+        osp.join(gt_dir, sequence),
+        boxes,
+        out_dir,
+        bbox_thr=0.2,
+        kpt_thr=0.0)
     with tempfile.TemporaryDirectory() as tmp:
         for side in ('gt', 'pred'):
             os.makedirs(osp.join(tmp, side))
@@ -150,29 +167,74 @@ def track_one_video(model, data_root: str, out_dir: str) -> dict:
         mota=result['mota_groups']['Total'])
 
 
-def side_by_side(single: dict, tdmi: dict) -> str:
-    """Total AP of both models on every subset of key frames."""
+def side_by_side(results: dict) -> str:
+    """Total AP of every model on every subset of key frames, and each
+    TDMI's difference to the single-frame model."""
+    names = list(results)
+    single = results[names[0]]
     lines = [
-        '| key frames | n | single-frame | TDMI | TDMI - single |',
-        '|---|---|---|---|---|'
+        '| key frames | n | ' + ' | '.join(names) + ' | ' +
+        ' | '.join(f'{n} - single' for n in names[1:]) + ' |',
+        '|---|---|' + '---|' * (2 * len(names) - 1)
     ]
     for label, key in SUBSETS:
-        n = int(tdmi[f'posetrack/{key}num_frames'])
-        a = single[f'posetrack/{key}Total AP']
-        b = tdmi[f'posetrack/{key}Total AP']
-        lines.append(f'| {label} | {n} | {a:.1f} | {b:.1f} | {b - a:+.1f} |')
+        n = int(single[f'posetrack/{key}num_frames'])
+        ap = [results[name][f'posetrack/{key}Total AP'] for name in names]
+        lines.append(f'| {label} | {n} | ' + ' | '.join(f'{a:.1f}'
+                                                        for a in ap) + ' | ' +
+                     ' | '.join(f'{a - ap[0]:+.1f}' for a in ap[1:]) + ' |')
     return '\n'.join(lines)
+
+
+def recipe_mi_config(cfg) -> str:
+    """Put the main recipe's MI loss (estimators, group and term weights)
+    into the demo's TDMI config; returns a short description of it."""
+    from mmengine.config import Config
+    recipe = Config.fromfile(RECIPE)
+    mi_loss = recipe.model.head.mi_loss
+    if mi_loss is None:
+        cfg.model.head.mi_loss = None
+        return 'no MI terms'
+    cfg.model.head.mi_loss = mi_loss
+    if 'custom_hooks' in recipe:
+        cfg.custom_hooks = recipe.custom_hooks
+    estimators = {
+        mi_loss.get('min_estimator', {}).get('type', 'KLSoftmaxMI'),
+        mi_loss.get('max_estimator', {}).get('type', 'KLSoftmaxMI')
+    }
+    weights = sorted(set(mi_loss.get('group_weights', {}).values()) or {1.0})
+    return (f'{" + ".join(sorted(estimators))}, group weights '
+            f'{"/".join(f"{w:g}" for w in weights)}')
+
+
+def set_threads() -> int:
+    """Threads for torch: the cores not busy with other processes (load
+    average over the last minute), at least 1. A tiny model with one
+    thread per core stalls when another process takes a core (the threads
+    wait on a descheduled one): README, "Threads"."""
+    import torch
+    if os.environ.get('OMP_NUM_THREADS'):
+        return torch.get_num_threads()
+    cores = len(os.sched_getaffinity(0))
+    busy = int(os.getloadavg()[0] + 0.5)
+    threads = max(1, cores - busy)
+    torch.set_num_threads(threads)
+    return threads
 
 
 def main() -> int:
     args = parse_args()
     start = time.time()
     from tdmi_mmpose.__main__ import main as self_check
-    print('== 1/7 self-check', flush=True)
+    print('== 1/8 self-check', flush=True)
     self_check([])
+    threads = set_threads()
+    print(
+        f'torch threads: {threads} (set OMP_NUM_THREADS to choose)',
+        flush=True)
 
     from tdmi_mmpose.datasets import generate_synthetic_posetrack
-    print(f'== 2/7 synthetic PoseTrack set in {args.data_root}', flush=True)
+    print(f'== 2/8 synthetic PoseTrack set in {args.data_root}', flush=True)
     if not osp.isfile(
             osp.join(args.data_root, 'annotations', 'posetrack18_val.json')):
         generate_synthetic_posetrack(args.data_root)
@@ -182,7 +244,7 @@ def main() -> int:
                             osp.join(args.work_dir, 'single_frame'),
                             args.iters)
     print(
-        f'== 3/7 stage 1: training the single-frame model for '
+        f'== 3/8 stage 1: training the single-frame model for '
         f'{cfg1.train_cfg.max_iters} iterations (progress every 50)',
         flush=True)
     from mmengine.runner import Runner
@@ -193,54 +255,97 @@ def main() -> int:
     single = evaluate_runner(stage1_runner)
     stage1 = osp.join(cfg1.work_dir, f'iter_{cfg1.train_cfg.max_iters}.pth')
 
+    # the same TDMI twice, same seed: without MI losses (no noisy branch),
+    # and with the recipe's MI terms (its checkpoint at the top of the work
+    # dir)
+    cfg_no_mi = synthetic_config(
+        STAGE2,
+        args.data_root,
+        osp.join(args.work_dir, 'no_mi'),
+        args.iters,
+        ablation=WITHOUT_MI)
     cfg = synthetic_config(STAGE2, args.data_root, args.work_dir, args.iters)
-    cfg.model.single_frame_checkpoint = stage1
+    mi_label = recipe_mi_config(cfg)
+    for c in (cfg_no_mi, cfg):
+        c.model.single_frame_checkpoint = stage1
     print(
-        '== 4/7 stage 2: TDMI on the frozen stage-1 backbone, MI projector '
+        '== 4/8 stage 2: TDMI on the frozen stage-1 backbone, MI projector '
         'from its final layer; evaluating it untrained',
         flush=True)
-    runner = Runner.from_cfg(cfg)
-    runner.model.init_weights()
-    before = evaluate_runner(runner)['posetrack/Total AP']
-    print(
-        f'== 5/7 training the TDMI parts for {cfg.train_cfg.max_iters} '
-        'iterations (progress every 50)',
-        flush=True)
-    runner.train()
-    tdmi = evaluate_runner(runner)
+    runners = {}
+    for key, c in (('no MI', cfg_no_mi), ('MI', cfg)):
+        runners[key] = Runner.from_cfg(c)
+        runners[key].model.init_weights()
+    before = evaluate_runner(runners['MI'])['posetrack/Total AP']
+    trained = {}
+    for step, key, what in ((5, 'no MI', 'without MI losses'),
+                            (6, 'MI', f'with the recipe\'s MI terms '
+                             f'({mi_label})')):
+        print(
+            f'== {step}/8 training the TDMI parts {what} for '
+            f'{cfg.train_cfg.max_iters} iterations (progress every 50)',
+            flush=True)
+        runners[key].train()
+        trained[key] = evaluate_runner(runners[key])
+    names = {
+        'single-frame': single,
+        'TDMI, no MI': trained['no MI'],
+        'TDMI, recipe MI': trained['MI']
+    }
 
-    print('== 6/7 rendering predictions', flush=True)
+    print('== 7/8 rendering predictions', flush=True)
     strip = osp.join(args.work_dir, 'predictions.png')
-    runner.model.eval()
-    # what mmpose.apis.init_model attaches: the dataset's keypoint metainfo
-    # and the config (inference_clip takes its test pipeline)
-    runner.model.dataset_meta = runner.val_loop.dataloader.dataset.metainfo
-    runner.model.cfg = cfg
-    render(runner.model, args.data_root, strip)
-    checkpoint = osp.join(args.work_dir, f'iter_{cfg.train_cfg.max_iters}.pth')
+    rows = []
+    for label, runner in (('TDMI, no MI', runners['no MI']),
+                          (f'TDMI, recipe MI ({mi_label})', runners['MI'])):
+        runner.model.eval()
+        # what mmpose.apis.init_model attaches: the dataset's keypoint
+        # metainfo and the config (inference_clip takes its test pipeline)
+        runner.model.dataset_meta = runner.val_loop.dataloader.dataset.metainfo
+        runner.model.cfg = runner.cfg
+        rows.append(labelled(render(runner.model, args.data_root), label))
+    image = np.concatenate(rows, axis=0)
+    cv2.imwrite(
+        strip,
+        cv2.resize(image, None, fx=2, fy=2, interpolation=cv2.INTER_NEAREST))
 
-    print('== 7/7 the video tool on one validation video', flush=True)
-    video = track_one_video(runner.model, args.data_root,
-                            osp.join(args.work_dir, 'video'))
-    after = tdmi['posetrack/Total AP']
+    print('== 8/8 the video tool on one validation video', flush=True)
+    videos = {
+        key:
+        track_one_video(runners[key].model, args.data_root,
+                        osp.join(args.work_dir, 'video', slug))
+        for key, slug in (('no MI', 'no_mi'), ('MI', 'recipe_mi'))
+    }
     print('\n== summary')
     print('PoseTrack mAP (Total AP) on the synthetic validation split, '
           'detected boxes:')
-    print(side_by_side(single, tdmi))
-    print(f'TDMI untrained {before:.1f} -> trained {after:.1f}')
-    if after < single['posetrack/Total AP']:
-        print('TDMI, trained with the lineage MI terms, is below the '
-              'single-frame model here; README "Results" shows why (the two '
-              'MI terms on the heatmaps pull against the keypoint loss) and '
-              'the same model without MI losses over seeds')
-    print(f'checkpoints: {stage1} (stage 1), {checkpoint} (TDMI)')
-    print(f'predictions: {strip}')
-    print(f'video tool on {video["name"]}: {video["fps"]:.1f} frames/s, '
-          f'mAP {video["ap"]:.1f}, MOTA {video["mota"]:.1f}; '
-          f'{video["video"]}, {video["json"]}')
-    print(f'time: {(time.time() - start) / 60:.1f} min')
-    if after - before < args.min_gain:
-        print(f'the model did not learn enough: {after - before:+.1f} mAP, '
+    print(side_by_side(names))
+    gains = {
+        key: trained[key]['posetrack/Total AP'] - before
+        for key in trained
+    }
+    print(f'TDMI untrained {before:.1f} -> trained without MI '
+          f'{trained["no MI"]["posetrack/Total AP"]:.1f}, with the recipe\'s '
+          f'MI terms ({mi_label}) {trained["MI"]["posetrack/Total AP"]:.1f}')
+    for key, result in trained.items():
+        if result['posetrack/Total AP'] < single['posetrack/Total AP']:
+            print(f'TDMI ({key}) is below the single-frame model here; '
+                  'README "Results" says why')
+    checkpoint = osp.join(args.work_dir, f'iter_{cfg.train_cfg.max_iters}.pth')
+    print(f'checkpoints: {stage1} (stage 1), '
+          f'{osp.join(cfg_no_mi.work_dir, osp.basename(checkpoint))} (TDMI, '
+          f'no MI), {checkpoint} (TDMI, recipe MI)')
+    print(f'predictions (one row per TDMI model): {strip}')
+    for key, video in videos.items():
+        print(f'video tool, TDMI {key}, on {video["name"]}: '
+              f'{video["fps"]:.1f} frames/s, mAP {video["ap"]:.1f}, MOTA '
+              f'{video["mota"]:.1f}; {video["video"]}, {video["json"]}')
+    print(f'time: {(time.time() - start) / 60:.1f} min with {threads} '
+          f'torch thread(s)')
+    failed = [key for key, gain in gains.items() if gain < args.min_gain]
+    if failed:
+        print(f'the model did not learn enough: TDMI ({", ".join(failed)}) '
+              f'gained {", ".join(f"{gains[k]:+.1f}" for k in failed)} mAP, '
               f'expected at least +{args.min_gain}')
         return 1
     return 0

@@ -36,22 +36,31 @@ def test_demo_runs_every_step_and_gates_on_the_gain(python, tmp_path):
                             text=True,
                             timeout=600)
     out = result.stdout
-    for step in ('1/7 self-check', '3/7 stage 1: training the single-frame '
-                 'model for 2 iterations', '4/7 stage 2: TDMI on the frozen',
-                 '5/7 training the TDMI parts for 2 iterations',
-                 '6/7 rendering', '7/7 the video tool'):
+    for step in ('1/8 self-check', 'torch threads: ',
+                 '3/8 stage 1: training the single-frame model for 2 '
+                 'iterations', '4/8 stage 2: TDMI on the frozen',
+                 '5/8 training the TDMI parts without MI losses for 2 '
+                 'iterations', "6/8 training the TDMI parts with the "
+                 "recipe's MI terms (KLSoftmaxMI, group weights 1)",
+                 '7/8 rendering', '8/8 the video tool'):
         assert step in out, out[-3000:]
-    found = re.search(r'TDMI untrained (\d+\.\d) -> trained (\d+\.\d)', out)
-    assert found, out[-3000:]
-    for row in ('all', 'blurred', 'occluded', 'clean'):
-        assert re.search(rf'\| {row} \| \d+ \| [\d.na]+ \| [\d.na]+ \|',
-                         out), out[-3000:]
-    assert 'the model did not learn enough' in out
     assert re.search(
-        r'video tool on \w+: [\d.]+ frames/s, mAP [\d.]+, '
-        r'MOTA -?[\d.]+', out), out[-3000:]
-    assert list((work / 'video').glob('*.mp4'))
-    assert list((work / 'video').glob('*.json'))
+        r'TDMI untrained (\d+\.\d) -> trained without MI (\d+\.\d), with '
+        r"the recipe's MI terms \(.*\) (\d+\.\d)", out), out[-3000:]
+    # three models: single-frame, TDMI without MI, TDMI with the recipe's MI
+    for row in ('all', 'blurred', 'occluded', 'clean'):
+        assert re.search(
+            rf'\| {row} \| \d+ \|( [\d.na]+ \|){{3}}( [+-][\d.na]+ \|){{2}}',
+            out), out[-3000:]
+    assert 'the model did not learn enough' in out
+    for key in ('no MI', 'MI'):
+        assert re.search(
+            rf'video tool, TDMI {key}, on \w+: [\d.]+ frames/s, mAP '
+            r'[\d.]+, MOTA -?[\d.]+', out), out[-3000:]
+    for slug in ('no_mi', 'recipe_mi'):
+        assert list((work / 'video' / slug).glob('*.mp4'))
+        assert list((work / 'video' / slug).glob('*.json'))
+    assert re.search(r'time: [\d.]+ min with \d+ torch thread', out)
     assert result.returncode == 1
     # stage 2 trained only the TDMI parts: its backbone and MI projector
     # are stage 1's backbone and final layer, bit for bit
@@ -68,5 +77,6 @@ def test_demo_runs_every_step_and_gates_on_the_gain(python, tmp_path):
         assert torch.equal(stage1[f'head.final_layer.{name}'],
                            stage2[f'head.y_projector.{name}'])
     assert bool(stage2['head.y_projector.loaded'])
+    # one labelled row of key frames per TDMI model
     strip = cv2.imread(str(work / 'predictions.png'))
-    assert strip is not None and strip.shape[1] > strip.shape[0]
+    assert strip is not None and strip.shape[1] > strip.shape[0] / 2
