@@ -1,0 +1,251 @@
+# Copyright (c) The tdmi_mmpose Authors. All rights reserved.
+"""Every shell command of README.md and docs/*.md that runs a project tool
+works as written.
+
+Each ``sh`` code block is read as a shell user would (backslash
+continuations joined, comments dropped, shlex quoting). For every command:
+
+- ``python tools/...``: the script exists and every ``--flag`` it uses is
+  in the script's own ``--help``;
+- ``mim train|test tdmi_mmpose ...``: the same against mim's ``--help``
+  and the package's ``tools/train.py`` / ``tools/test.py`` (mim passes on
+  the options it does not know);
+- ``python3 run.py JOB``: the job exists;
+- ``pip install``: the requirement and constraint files it names exist;
+- any ``configs/...`` or ``requirements/...`` path exists.
+
+Then (``slow``) the commands that need no GPU, download or PoseTrack data
+once the placeholders are replaced run for real, by this mapping (README,
+"Testing" documents it):
+
+    CONFIG, the config of TDMI_CHECKPOINT -> configs/smoke/tdmi_hrnet_tiny.py
+    CHECKPOINT, TDMI_CHECKPOINT -> that model's random weights, saved
+    my_video.mp4, FRAME_DIR -> tests/data/posetrack18_clip(.mp4)
+    boxes.json -> boxes of the clip's person
+    vis_results, RESULT.json, tdmi.onnx -> files in a temporary folder
+    GT_DIR, PRED_DIR -> tests/data/poseval_vectors/06_synth_basic/{gt,pred}
+    occluded.json -> a list of two of its image ids
+    --det-checkpoint URL -> dropped (random detector weights)
+"""
+import functools
+import re
+import shlex
+import subprocess
+import sys
+
+import pytest
+from conftest import ROOT
+
+DOCS = [ROOT / 'README.md'] + sorted((ROOT / 'docs').glob('*.md'))
+TINY = ROOT / 'configs' / 'smoke' / 'tdmi_hrnet_tiny.py'
+CLIP = ROOT / 'tests' / 'data' / 'posetrack18_clip'
+VECTORS = ROOT / 'tests' / 'data' / 'poseval_vectors' / '06_synth_basic'
+
+
+def shell_commands(path):
+    """(line number, argv) of every command in the file's sh blocks."""
+    commands, block, start = [], None, 0
+    lines = path.read_text().splitlines()
+    for number, line in enumerate(lines, 1):
+        stripped = line.strip()
+        if block is None:
+            if stripped in ('```sh', '```bash', '```shell'):
+                block, pending = [], ''
+            continue
+        if stripped.startswith('```'):
+            block = None
+            continue
+        if not pending:
+            start = number
+        if stripped.endswith('\\') and not stripped.endswith('\\\\'):
+            pending += stripped[:-1] + ' '
+            continue
+        text, pending = pending + stripped, ''
+        argv = shlex.split(text, comments=True)
+        if argv:
+            commands.append((f'{path.name}:{start}', argv))
+    return commands
+
+
+ALL = [c for doc in DOCS for c in shell_commands(doc)]
+
+
+def _strip(token: str) -> str:
+    """'[--work-dir' -> '--work-dir'; '--batch=N' -> '--batch'."""
+    return token.strip('[]|').split('=')[0]
+
+
+@functools.lru_cache(maxsize=None)
+def _help(*argv) -> str:
+    result = subprocess.run(
+        list(argv) + ['--help'],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        timeout=300)
+    assert result.returncode == 0, f'{argv} --help failed:\n' + \
+        result.stdout[-2000:]
+    return result.stdout
+
+
+def _flags(argv):
+    return sorted({
+        _strip(t)
+        for t in argv if _strip(t).startswith('--') and len(_strip(t)) > 2
+    })
+
+
+def _check(where, argv):
+    env = 0
+    while env < len(argv) and re.match(r'^\w+=', argv[env]):
+        env += 1  # VAR=value prefixes
+    argv = argv[env:]
+    for token in argv:
+        for path in re.findall(r'(?:configs|requirements|tests)/[\w./-]+',
+                               token):
+            assert (ROOT / path).exists(), f'{where}: {path} does not exist'
+    head = argv[0]
+    if head in ('python', 'python3') and argv[1] == 'run.py':
+        assert argv[2] in ('setup', 'demo', 'test'), f'{where}: {argv[2]}'
+        return
+    if head in ('python', 'python3') and argv[1].startswith('tools/'):
+        script = ROOT / argv[1]
+        assert script.is_file(), f'{where}: {argv[1]} does not exist'
+        text = _help(sys.executable, str(script))
+    elif head == 'mim' and argv[1] in ('train', 'test'):
+        assert argv[2] == 'tdmi_mmpose', f'{where}: package {argv[2]}'
+        mim = ROOT / '.venv' / 'bin' / 'mim'
+        # mim passes the options it does not know to the package's script
+        text = _help(str(mim) if mim.exists() else 'mim', argv[1]) + _help(
+            sys.executable, str(ROOT / 'tools' / f'{argv[1]}.py'))
+    else:
+        return  # pip, .venv/bin/python -m pytest ...: paths checked above
+    for flag in _flags(argv[2:]):
+        assert re.search(rf'(?<![\w-]){re.escape(flag)}(?![\w-])', text), \
+            f'{where}: {flag} is not an option of {" ".join(argv[:3])}'
+
+
+def test_docs_have_tool_commands():
+    tools = [c for c in ALL if len(c[1]) > 1 and c[1][1].startswith('tools/')]
+    assert len(tools) >= 10, ALL
+
+
+@pytest.mark.parametrize(
+    'where, argv', ALL, ids=[f'{w} {" ".join(a[:2])}' for w, a in ALL])
+def test_command_names_existing_tools_flags_and_paths(where, argv):
+    _check(where, argv)
+
+
+def test_a_renamed_flag_fails_the_check():
+    argv = shlex.split('python tools/video_demo.py CONFIG CKPT --input x '
+                       '--output-dir out')
+    with pytest.raises(AssertionError, match='--output-dir is not an option'):
+        _check('example', argv)
+    with pytest.raises(AssertionError, match='does not exist'):
+        _check('example', shlex.split('python tools/nothing.py --help'))
+
+
+# --------------------------------------------------------------- real runs
+@pytest.fixture(scope='module')
+def placeholders(tmp_path_factory):
+    """The documented mapping of placeholders to local files."""
+    import json
+
+    import torch
+    from mmengine.runner import save_checkpoint
+    from mmpose.apis import init_model
+
+    import tdmi_mmpose  # noqa: F401
+    tmp = tmp_path_factory.mktemp('docs_commands')
+    torch.manual_seed(0)
+    model = init_model(str(TINY), None, device='cpu')
+    checkpoint = tmp / 'tiny.pth'
+    save_checkpoint(dict(state_dict=model.state_dict()), str(checkpoint))
+    boxes = tmp / 'boxes.json'
+    boxes.write_text(
+        json.dumps([
+            dict(
+                image_name=f'{name}/{i:06d}.jpg',
+                bbox=[350, 80, 300, 600],
+                score=0.9) for i in range(5)
+            for name in (CLIP.name, 'posetrack18_clip')
+        ]))
+    gt = sorted((VECTORS / 'gt').glob('*.json'))[0]
+    ids = [im['id'] for im in json.loads(gt.read_text())['images'][:2]] \
+        if 'images' in json.loads(gt.read_text()) else []
+    frames = tmp / 'occluded.json'
+    frames.write_text(json.dumps(ids))
+    return {
+        'configs/tdmi_hrnet_w48_posetrack18.py': str(TINY),
+        'CONFIG': str(TINY),
+        'TDMI_CHECKPOINT': str(checkpoint),
+        'CHECKPOINT': str(checkpoint),
+        'my_video.mp4': str(CLIP / 'posetrack18_clip.mp4'),
+        'FRAME_DIR': str(CLIP),
+        'boxes.json': str(boxes),
+        'vis_results': str(tmp / 'vis_results'),
+        'RESULT.json': str(tmp / 'result.json'),
+        'tdmi.onnx': str(tmp / 'tdmi.onnx'),
+        'GT_DIR': str(VECTORS / 'gt'),
+        'PRED_DIR': str(VECTORS / 'pred'),
+        'occluded.json': str(frames),
+    }
+
+
+def _runnable(argv):
+    """The commands that run on CPU with local data once substituted."""
+    if len(argv) < 2 or argv[0] not in ('python', 'python3'):
+        return False
+    if argv[1] == 'tools/eval_posetrack.py':
+        return True
+    if argv[1] == 'tools/video_demo.py':
+        # a PoseTrack sequence needs the dataset; ONNX needs an export
+        return not any('annotations/val' in t or t == 'onnxruntime'
+                       for t in argv)
+    return False
+
+
+RUNNABLE = [c for c in ALL if _runnable(c[1])]
+
+
+def _substituted(argv, mapping):
+    """Placeholders replaced, optional ``[...]`` parts and the detector's
+    download dropped."""
+    out, skip, optional = [], False, False
+    for token in argv:
+        if token.startswith('['):
+            optional = True
+        if optional:
+            optional = not token.endswith(']')
+            continue
+        if skip:
+            skip = False
+            continue
+        if token == '--det-checkpoint':
+            skip = True  # no download: random detector weights
+            continue
+        out.append(mapping.get(token, token))
+    return [sys.executable if out[0] in ('python', 'python3') else out[0]
+            ] + out[1:]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    'where, argv', RUNNABLE, ids=[f'{w}' for w, _ in RUNNABLE])
+def test_command_runs_with_local_data(where, argv, placeholders):
+    if '--frames' in argv and placeholders['occluded.json'] and \
+            '[]' in open(placeholders['occluded.json']).read():
+        pytest.skip('the vector has no image ids to select')
+    cmd = _substituted(argv, placeholders)
+    if '--where' in cmd:
+        pytest.skip('the official vectors carry no per-image field to select')
+    result = subprocess.run(
+        cmd,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        timeout=900)
+    assert result.returncode == 0, f'{where}: {cmd}\n' + \
+        result.stdout[-3000:]
