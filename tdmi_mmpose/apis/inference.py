@@ -52,6 +52,14 @@ def _load_frames(frames: Sequence[Union[np.ndarray, str]]) -> List[np.ndarray]:
         if not isinstance(frame, np.ndarray) or frame.ndim != 3:
             raise ValueError(f'frame {i}: expected an (H, W, 3) BGR image or'
                              f' a path, got {type(frame).__name__}')
+        if frame.dtype != np.uint8:
+            # float images in [0, 1] would reach the model nearly black
+            raise ValueError(
+                f'frame {i}: expected uint8 BGR values 0-255 (as cv2.imread '
+                f'gives), got {frame.dtype} with values '
+                f'{float(frame.min()):g}..{float(frame.max()):g}; convert '
+                f'with (frame * 255).round().astype(np.uint8) if it is in '
+                f'[0, 1]')
         loaded.append(frame)
     shapes = {f.shape for f in loaded}
     if len(shapes) != 1:
@@ -60,9 +68,12 @@ def _load_frames(frames: Sequence[Union[np.ndarray, str]]) -> List[np.ndarray]:
     return loaded
 
 
-def _check_boxes(bboxes: np.ndarray, bbox_format: str) -> None:
+def _check_boxes(bboxes: np.ndarray, bbox_format: str, width: int,
+                 height: int) -> None:
     """Finite boxes and scores, positive size: an inverted box (e.g. xywh
-    given as xyxy) would silently mirror the result."""
+    given as xyxy) would silently mirror the result; a box that does not
+    overlap the frame (boxes of another resolution?) would place keypoints
+    outside the image."""
     for i, box in enumerate(bboxes):
         if not np.isfinite(box).all():
             raise ValueError(f'box {i} {box.tolist()}: NaN or infinite '
@@ -76,6 +87,12 @@ def _check_boxes(bboxes: np.ndarray, bbox_format: str) -> None:
                 f'box {i} {box.tolist()} has width {size[0]:g} and height '
                 f'{size[1]:g} as {bbox_format}; boxes must have a positive '
                 f'size (xywh given as xyxy? set bbox_format)')
+        x2, y2 = box[0] + size[0], box[1] + size[1]
+        if box[0] >= width or box[1] >= height or x2 <= 0 or y2 <= 0:
+            raise ValueError(
+                f'box {i} {box.tolist()} ({bbox_format}) lies entirely '
+                f'outside the {width}x{height} frame (boxes of another '
+                f'image size?)')
 
 
 def inference_clip(model: nn.Module,
@@ -123,7 +140,7 @@ def inference_clip(model: nn.Module,
     if bboxes.ndim != 2 or bboxes.shape[1] not in (4, 5):
         raise ValueError(f'bboxes must be (N, 4) or (N, 5), got '
                          f'{bboxes.shape}')
-    _check_boxes(bboxes, bbox_format)
+    _check_boxes(bboxes, bbox_format, w, h)
     scores = bboxes[:, 4] if bboxes.shape[1] == 5 else np.ones(len(bboxes))
     boxes = bboxes[:, :4]
     if bbox_format == 'xywh':

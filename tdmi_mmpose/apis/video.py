@@ -22,6 +22,7 @@ import json
 import os
 import os.path as osp
 import re
+import warnings
 from collections import deque
 from dataclasses import dataclass, field
 from typing import Dict, Iterator, List, Optional, Tuple
@@ -76,6 +77,8 @@ def _video_frames(path: str, name: str) -> Iterator[Frame]:
     capture = cv2.VideoCapture(path)
     if not capture.isOpened():
         raise ValueError(f'{path}: OpenCV cannot open this video')
+    # the container's frame count: a truncated file reads fewer
+    declared = int(capture.get(cv2.CAP_PROP_FRAME_COUNT))
     index = 0
     try:
         while True:
@@ -88,6 +91,11 @@ def _video_frames(path: str, name: str) -> Iterator[Frame]:
         capture.release()
     if index == 0:
         raise ValueError(f'{path}: the video has no readable frame')
+    if 0 < index < declared:
+        warnings.warn(
+            f'{path}: read {index} frames, its header declares {declared}: '
+            f'the file is truncated or damaged; the last '
+            f'{declared - index} frames are missing from the output')
 
 
 def _folder_frames(path: str, name: str) -> Iterator[Frame]:
@@ -95,23 +103,52 @@ def _folder_frames(path: str, name: str) -> Iterator[Frame]:
         f for f in os.listdir(path) if f.lower().endswith(_IMAGE_EXTS))
     if not files:
         raise ValueError(f'{path}: no image files ({", ".join(_IMAGE_EXTS)})')
+    _check_name_order(path, files)
     for index, file in enumerate(files):
         yield Frame(index, f'{name}/{file}', index,
                     read_frame(osp.join(path, file)))
 
 
+def _check_name_order(path: str, files: List[str]) -> None:
+    """Frames are taken in name order; names whose numbers sort otherwise
+    (``1.jpg, 10.jpg, 2.jpg``) would scramble the video."""
+    numbers = [re.findall(r'\d+', osp.splitext(f)[0]) for f in files]
+    if not all(numbers):
+        return
+    values = [int(n[-1]) for n in numbers]
+    for a, b, x, y in zip(files, files[1:], values, values[1:]):
+        if y < x:
+            raise ValueError(
+                f'{path}: frame files sort differently as text and as '
+                f'numbers ({a} before {b}); name them with leading zeros '
+                f'(000001.jpg) so that their order is the video\'s')
+
+
 def _sequence_frames(path: str, data_root: Optional[str]) -> Iterator[Frame]:
-    with open(path) as f:
-        data = json.load(f)
+    try:
+        with open(path) as f:
+            data = json.load(f)
+    except json.JSONDecodeError as e:
+        raise ValueError(f'{path}: not valid JSON ({e})') from None
     images = data.get('images') if isinstance(data, dict) else None
     if not images:
         raise ValueError(f'{path}: expected a PoseTrack18 sequence file with '
                          f'a non-empty "images" list')
-    root = data_root or _posetrack_root(path)
     for index, image in enumerate(images):
-        if 'file_name' not in image or 'id' not in image:
+        if not isinstance(image, dict) or 'file_name' not in image or \
+                'id' not in image:
             raise ValueError(f'{path}: images[{index}] needs "id" and '
                              f'"file_name"')
+    videos = sorted({osp.dirname(image['file_name']) for image in images})
+    if len(videos) > 1:
+        raise ValueError(
+            f'{path}: its images come from {len(videos)} videos ('
+            f'{", ".join(videos[:3])}{", ..." if len(videos) > 3 else ""}): '
+            f'a merged split file, not one sequence; give one sequence file '
+            f'(annotations/val/<video>.json), or evaluate the split with '
+            f'tools/test.py')
+    root = data_root or _posetrack_root(path)
+    for index, image in enumerate(images):
         yield Frame(index, image['file_name'], image['id'],
                     read_frame(osp.join(root, image['file_name'])))
 
@@ -159,8 +196,14 @@ def load_box_file(path: str) -> Dict[object, np.ndarray]:
     and by ``'<video>/<file>'`` of ``image_name`` (PoseWarper/DCPose);
     entries are checked as the dataset checks them."""
     from ..datasets.posetrack_video_dataset import check_detection
-    with open(path) as f:
-        dets = json.load(f)
+    if not osp.isfile(path):
+        raise FileNotFoundError(f'box file {path} does not exist')
+    try:
+        with open(path) as f:
+            dets = json.load(f)
+    except (json.JSONDecodeError, UnicodeDecodeError) as e:
+        raise ValueError(f'{path}: the box file is not valid JSON ({e})') \
+            from None
     if not isinstance(dets, list):
         raise ValueError(f'{path}: expected a list of detections')
     boxes: Dict[object, list] = {}

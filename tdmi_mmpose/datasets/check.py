@@ -15,6 +15,7 @@ What is checked, for a ``PoseTrackVideoDataset`` config:
 """
 import copy
 import json
+import os
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from typing import List, Tuple
 
@@ -30,11 +31,32 @@ __all__ = ['check_posetrack_split']
 
 
 def _frame_problem(path: str):
+    """(path, (h, w) or None, problem or None) of one frame file."""
     try:
-        read_frame(path)
+        return path, read_frame(path).shape[:2], None
     except (OSError, ValueError) as e:
-        return str(e)
-    return None
+        return path, None, str(e)
+
+
+def _size_problems(sizes: dict) -> List[str]:
+    """Frames of one video folder whose size differs from the folder's
+    most common one (a clip is stacked from frames of one size)."""
+    by_video: dict = {}
+    for path, size in sizes.items():
+        by_video.setdefault(os.path.dirname(path), {})[path] = size
+    problems = []
+    for video, frames in sorted(by_video.items()):
+        counts: dict = {}
+        for size in frames.values():
+            counts[size] = counts.get(size, 0) + 1
+        usual = max(counts, key=counts.get)
+        for path, size in sorted(frames.items()):
+            if size != usual:
+                problems.append(
+                    f'{path}: {size[1]}x{size[0]}, the other frames of '
+                    f'{video} are {usual[1]}x{usual[0]}; a clip needs frames '
+                    f'of one size')
+    return problems
 
 
 def _sampler(pipeline) -> SampleClipFrames:
@@ -137,15 +159,18 @@ def check_posetrack_split(dataset_cfg: dict,
             problems.append(f'{frame["img_path"]}: {e}')
     counts['frames'] = len(paths)
     bar = ProgressBar(len(paths)) if progress and paths else None
-    frame_problems = []
+    frame_problems, sizes = [], {}
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
         futures = [pool.submit(_frame_problem, p) for p in sorted(paths)]
         for future in as_completed(futures):
-            if future.result():
-                frame_problems.append(future.result())
+            path, size, problem = future.result()
+            if problem:
+                frame_problems.append(problem)
+            else:
+                sizes[path] = size
             if bar is not None:
                 bar.update()
     if bar is not None:
         print()
-    problems += sorted(frame_problems)
+    problems += sorted(frame_problems) + _size_problems(sizes)
     return sorted(set(problems), key=problems.index), counts

@@ -306,3 +306,88 @@ def test_empty_boxes_are_counted_and_nan_boxes_refused(model, synthetic):
     with pytest.raises(ValueError, match='NaN or infinite'):
         _run(model, seq, lambda ims: [np.full(
             (1, 5), np.nan, np.float32)] * len(ims))
+
+
+def test_inputs_that_cannot_be_what_the_user_meant(tmp_path):
+    """Frame names that sort differently as text and as numbers, a merged
+    split file given as one sequence, a truncated video, a box file that
+    is not JSON: each named, none run silently."""
+    import warnings
+    folder = tmp_path / 'unpadded'
+    folder.mkdir()
+    for i in (1, 2, 10):
+        cv2.imwrite(str(folder / f'{i}.jpg'), np.zeros((8, 8, 3), np.uint8))
+    with pytest.raises(ValueError, match=r'10.jpg before 2.jpg'):
+        list(open_frames(str(folder))[1])
+    merged = tmp_path / 'annotations' / 'posetrack18_val.json'
+    merged.parent.mkdir()
+    merged.write_text(
+        json.dumps(
+            dict(images=[
+                dict(id=1, file_name='images/val/a/000000.jpg'),
+                dict(id=2, file_name='images/val/b/000000.jpg')
+            ])))
+    with pytest.raises(ValueError, match='come from 2 videos .*merged'):
+        list(open_frames(str(merged))[1])
+    # an AVI keeps its frame count in the header: cut, it reads fewer
+    writer = cv2.VideoWriter(
+        str(tmp_path / 'full.avi'), cv2.VideoWriter_fourcc(*'MJPG'), 10,
+        (64, 48))
+    rng = np.random.RandomState(0)
+    for _ in range(30):
+        writer.write(rng.randint(0, 255, (48, 64, 3)).astype(np.uint8))
+    writer.release()
+    data = (tmp_path / 'full.avi').read_bytes()
+    (tmp_path / 'cut.avi').write_bytes(data[:len(data) // 2])
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter('always')
+        frames = list(open_frames(str(tmp_path / 'cut.avi'))[1])
+    assert 0 < len(frames) < 30
+    assert any('its header declares 30' in str(w.message) for w in caught)
+    not_json = tmp_path / 'boxes.json'
+    not_json.write_text('image_id, bbox')
+    with pytest.raises(ValueError, match='boxes.json: the box file is not'):
+        load_box_file(str(not_json))
+    with pytest.raises(FileNotFoundError, match='box file .* does not'):
+        load_box_file(str(tmp_path / 'none.json'))
+
+
+def test_outputs_never_overwrite_inputs(tmp_path):
+    from tdmi_mmpose.apis.video import check_outputs
+    video = CLIP / 'posetrack18_clip.mp4'
+    # the rendering of <folder>/x.mp4 into <folder> would replace x.mp4
+    with pytest.raises(ValueError, match='would overwrite the input'):
+        check_outputs([str(CLIP / 'posetrack18_clip.mp4')], [str(video)])
+    with pytest.raises(ValueError, match='inside the input folder'):
+        check_outputs([str(CLIP / 'out' / 'x.json')], [str(CLIP)])
+    check_outputs([str(tmp_path / 'x.mp4')], [str(video), str(CLIP)])
+    # the tool refuses before writing anything
+    before = video.read_bytes()
+    result = _tool('--input', video, '--bboxes', tmp_path / 'none.json',
+                   '--output-root', CLIP, '--save-predictions')
+    assert result.returncode == 1
+    result = _tool('--input', CLIP, '--gt-bboxes', '--output-root',
+                   tmp_path / 'o')
+    assert result.returncode == 2  # --gt-bboxes needs a sequence file
+    boxes = tmp_path / 'boxes.json'
+    boxes.write_text(
+        json.dumps([
+            dict(
+                image_name=f'{CLIP.name}/{i:06d}.jpg',
+                bbox=[350, 80, 300, 600],
+                score=0.9) for i in range(5)
+        ]))
+    result = _tool('--input', video, '--bboxes', boxes, '--output-root',
+                   CLIP, '--save-predictions')
+    assert result.returncode == 1
+    assert 'would overwrite the input' in result.stdout, result.stdout[-2000:]
+    result = _tool('--input', CLIP, '--bboxes', boxes, '--output-root',
+                   CLIP / 'vis')
+    assert result.returncode == 1
+    assert 'inside the input folder' in result.stdout, result.stdout[-2000:]
+    assert video.read_bytes() == before and not (CLIP / 'vis').exists()
+    for option, value in (('--fps', '-5'), ('--kpt-thr', '1.5'),
+                          ('--det-batch', '0')):
+        result = _tool('--input', CLIP, '--bboxes', boxes, '--output-root',
+                       tmp_path / 'o', option, value)
+        assert result.returncode == 2 and option in result.stdout

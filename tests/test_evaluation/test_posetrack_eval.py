@@ -251,6 +251,15 @@ def test_malformed_files(tmp_path):
         evaluate_posetrack_folders(str(gt), str(pred))
 
 
+def test_nothing_labelled_is_refused(tmp_path):
+    """No sequence with an annotated frame: an error, not AP 0.0."""
+    gt, pred = _copy_case(tmp_path)
+    for path in gt.glob('*.json'):
+        _edit(path, lambda d: d['annotations'].clear())
+    with pytest.raises(ValueError, match='nothing to evaluate: no sequence'):
+        evaluate_posetrack_folders(str(gt), str(pred))
+
+
 def test_tracking_needs_track_ids(tmp_path):
     gt, pred = _copy_case(tmp_path)
     _edit(pred / '014731_mpii_test.json',

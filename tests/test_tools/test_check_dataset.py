@@ -20,6 +20,11 @@ def test_every_planted_fault_is_listed(tmp_path):
     broken = data / 'images' / 'val' / videos[0] / '000003.jpg'
     broken.write_bytes(broken.read_bytes()[:40])
     (data / 'images' / 'val' / videos[1] / '000004.jpg').unlink()
+    # a frame of another size than the rest of its video
+    import cv2
+    odd = data / 'images' / 'val' / videos[1] / '000001.jpg'
+    image = cv2.imread(str(odd))
+    cv2.imwrite(str(odd), cv2.resize(image, None, fx=0.5, fy=0.5))
     # a per-sequence annotation file that is not JSON, next to a good one
     bad_ann = data / 'annotations' / 'val' / 'zz_broken.json'
     bad_ann.write_text('{"images": [')
@@ -50,6 +55,8 @@ def test_every_planted_fault_is_listed(tmp_path):
                      f'cannot decode frame {broken}',
                      f'{videos[1]}/000004.jpg: no such file',
                      'zz_broken.json: not valid JSON', 'detection 0: "bbox"',
-                     'must be finite', 'detection 1 names image_id 123'):
+                     'must be finite', 'detection 1 names image_id 123',
+                     f'{videos[1]}/000001.jpg: {image.shape[1] // 2}x'
+                     f'{image.shape[0] // 2}, the other frames of'):
         assert expected in out, (expected, out[-3000:])
-    assert '6 problems' in out
+    assert '7 problems' in out

@@ -437,6 +437,12 @@ def evaluate_posetrack(gt_seqs: Sequence[SequenceData],
         if track:
             _track_sequence(gt, pairs, matches, trackers)
 
+    if num_frames == 0 and frames is None:
+        names = ', '.join(g.name for g in gt_seqs[:3])
+        raise ValueError(
+            f'nothing to evaluate: no sequence ({len(gt_seqs)}: {names}'
+            f'{", ..." if len(gt_seqs) > 3 else ""}) has a frame with '
+            f'ground-truth people; an AP over no frame would read 0.0')
     scores = np.concatenate(pooled_scores) if pooled_scores else np.zeros(
         (0, NUM_JOINTS))
     labels = np.concatenate(pooled_labels) if pooled_labels else np.zeros(
