@@ -14,21 +14,36 @@ largest difference to torch's heatmaps is printed. Needs the optional ONNX
 packages: ``pip install "tdmi_mmpose[onnx]"``.
 """
 import argparse
+import os
 import sys
 import time
 
 
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
-    parser.add_argument('config')
-    parser.add_argument('checkpoint', nargs='?')
-    parser.add_argument('--out', required=True, help='the .onnx file')
+    parser.add_argument('config', help='TDMI config')
+    parser.add_argument(
+        'checkpoint',
+        nargs='?',
+        help='TDMI checkpoint (default: none, random weights)')
+    parser.add_argument('--out', required=True, help='the .onnx file to write')
     parser.add_argument(
         '--batch',
         default='dynamic',
         help="a fixed batch size, or 'dynamic' (default)")
-    parser.add_argument('--no-check', action='store_true')
-    return parser.parse_args(argv)
+    parser.add_argument(
+        '--no-check',
+        action='store_true',
+        help='skip comparing onnxruntime with torch after the export '
+        '(default: compared)')
+    args = parser.parse_args(argv)
+    folder = os.path.dirname(os.path.abspath(args.out))
+    if os.path.isdir(args.out):
+        parser.error(f'--out {args.out} is a folder; give the .onnx file')
+    if not os.path.isdir(folder) or not os.access(folder, os.W_OK):
+        parser.error(f'--out {args.out}: the folder {folder} does not exist '
+                     f'or cannot be written (checked before exporting)')
+    return args
 
 
 def main(argv=None) -> int:
@@ -53,7 +68,7 @@ def main(argv=None) -> int:
         model = init_model(args.config, args.checkpoint, device='cpu')
         start = time.time()
         export_onnx(model, args.out, batch=batch)
-    except (ImportError, ValueError) as e:
+    except (ImportError, ValueError, FileNotFoundError) as e:
         print(f'error: {e}', file=sys.stderr)
         return 1
     print(f'exported {args.out} in {time.time() - start:.1f} s')

@@ -155,6 +155,9 @@ class OnnxRuntimeVideoEstimator(nn.Module):
             raise ValueError(f'{onnx_file} takes T = {t} frames but the '
                              f'model config has T = {model.num_frames}')
         self.input_name = inputs[0].name
+        # a file exported with a fixed batch takes exactly that many clips
+        batch = inputs[0].shape[0]
+        self.fixed_batch = batch if isinstance(batch, int) else None
         self.onnx_file = onnx_file
         self.model = model.cpu().eval()
         self.num_frames = model.num_frames
@@ -165,10 +168,22 @@ class OnnxRuntimeVideoEstimator(nn.Module):
         self.cfg = getattr(model, 'cfg', None)
 
     def heatmaps(self, clips: torch.Tensor) -> torch.Tensor:
-        """(B, T, 3, H, W) preprocessed clips -> (B, K, h, w)."""
-        out = self.session.run(
-            None, {self.input_name: np.ascontiguousarray(clips.numpy())})[0]
-        return torch.from_numpy(out)
+        """(B, T, 3, H, W) preprocessed clips -> (B, K, h, w). A file with
+        a fixed batch N runs on chunks of N clips, the last one padded with
+        zeros (its extra outputs dropped)."""
+        array = np.ascontiguousarray(clips.numpy())
+        n = self.fixed_batch or len(array)
+        outs = []
+        for start in range(0, len(array), n):
+            chunk = array[start:start + n]
+            pad = n - len(chunk)
+            if pad:
+                chunk = np.concatenate(
+                    [chunk,
+                     np.zeros((pad, ) + chunk.shape[1:], chunk.dtype)])
+            out = self.session.run(None, {self.input_name: chunk})[0]
+            outs.append(out[:n - pad])
+        return torch.from_numpy(np.concatenate(outs))
 
     @torch.no_grad()
     def predict(self, inputs: torch.Tensor, data_samples):

@@ -66,6 +66,9 @@ def load_from_local_checked(filename: str, map_location=None):
     import pickle
     import zipfile
     filename = osp.expanduser(filename)
+    if osp.isdir(filename):
+        raise ValueError(f'checkpoint {filename} is a directory; expected a '
+                         f'checkpoint file (.pth)')
     if not osp.isfile(filename):
         raise FileNotFoundError(f'checkpoint {filename} can not be found')
     if osp.getsize(filename) == 0:
@@ -73,10 +76,18 @@ def load_from_local_checked(filename: str, map_location=None):
                          f'interrupted save?)')
     try:
         return torch.load(filename, map_location=map_location)
-    except pickle.UnpicklingError:
-        raise  # weights_only refusals explain themselves
-    except (EOFError, RuntimeError, zipfile.BadZipFile,
-            pickle.PickleError) as e:
+    except pickle.UnpicklingError as e:
+        if 'Unsupported global' in str(e) or 'refused getattr' in str(e):
+            raise  # weights_only refusals of a type explain themselves
+        # no torch.save file (a plain pickle, a text file): torch's message
+        # would suggest weights_only=False, which would not help
+        first = str(e).split('WeightsUnpickler error:')[-1].strip()
+        first = first.splitlines()[0] if first else type(e).__name__
+        raise ValueError(
+            f'checkpoint {filename} ({osp.getsize(filename)} bytes) is not a '
+            f'torch checkpoint ({first})') from None
+    except (EOFError, RuntimeError, zipfile.BadZipFile, pickle.PickleError,
+            IndexError, KeyError, TypeError, ValueError, AttributeError) as e:
         raise ValueError(
             f'checkpoint {filename} ({osp.getsize(filename)} bytes) cannot '
             f'be read: truncated, or not a torch checkpoint ({e})') from None

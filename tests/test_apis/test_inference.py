@@ -103,12 +103,15 @@ def test_bad_boxes_frames_and_models_are_refused(tmp_path):
         with pytest.raises(ValueError, match=message):
             inference_clip(model, frames, np.array(box, dtype=np.float32))
     # a box that does not touch the frame (boxes of another image size)
-    with pytest.raises(ValueError, match=r'box 0 .*entirely outside the '
-                       r'64x64 frame'):
+    with pytest.raises(
+            ValueError, match=r'box 0 .*entirely outside the '
+            r'64x64 frame'):
         inference_clip(model, frames, np.array([[100, 100, 180, 200]]))
     # float frames in [0, 1] would reach the model nearly black
-    with pytest.raises(ValueError, match=r'frame 0: expected uint8 .*float32'
-                       r' with values 0\.\.1'):
+    with pytest.raises(
+            ValueError,
+            match=r'frame 0: expected uint8 .*float32'
+            r' with values 0\.\.1'):
         inference_clip(model, [
             np.linspace(0, 1, 64 * 64 * 3, dtype=np.float32).reshape(
                 64, 64, 3)

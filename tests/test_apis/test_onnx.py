@@ -105,3 +105,54 @@ def test_refusals(exported, tmp_path):
             OnnxRuntimeVideoEstimator(model, str(onnx_file))
     finally:
         model.num_frames = t
+
+
+def test_a_fixed_batch_file_serves_any_number_of_people(exported, tmp_path):
+    """Exported for 2 clips, used for 1, 2 and 5 people (chunks of 2, the
+    last padded): the heatmaps are torch's, not onnxruntime's
+    INVALID_ARGUMENT."""
+    model, _, _ = exported
+    fixed = tmp_path / 'fixed.onnx'
+    export_onnx(model, str(fixed), batch=2)
+    backend = OnnxRuntimeVideoEstimator(model, str(fixed))
+    assert backend.fixed_batch == 2
+    for batch in (1, 2, 5):
+        clips = torch.randn(batch, 3, 3, 64, 64)
+        with torch.no_grad():
+            ref = model(clips, None, mode='tensor')
+        assert (backend.heatmaps(clips) - ref).abs().max() <= 1e-4
+
+
+def test_export_tool_checks_its_arguments_first(exported, tmp_path):
+    """An unwritable --out fails before the export; a missing checkpoint or
+    one of another model is an error naming it, not a traceback."""
+    _, _, checkpoint = exported
+
+    def tool(*args):
+        return subprocess.run([
+            sys.executable,
+            str(ROOT / 'tools' / 'export_onnx.py'), *map(str, args)
+        ],
+                              stdout=subprocess.PIPE,
+                              stderr=subprocess.STDOUT,
+                              text=True,
+                              timeout=300)
+
+    result = tool(TINY, checkpoint, '--out', tmp_path / 'no' / 'x.onnx')
+    assert result.returncode == 2
+    assert 'does not exist or cannot be written' in result.stdout
+    result = tool(TINY, checkpoint, '--out', tmp_path)
+    assert result.returncode == 2 and 'is a folder' in result.stdout
+    result = tool(TINY, tmp_path / 'missing.pth', '--out', tmp_path / 'x.onnx')
+    assert result.returncode == 1 and 'missing.pth' in result.stdout
+    assert 'Traceback' not in result.stdout
+    single = init_model(
+        str(ROOT / 'configs' / 'smoke' / 'single_frame_demo_synthetic.py'),
+        None,
+        device='cpu')
+    other = tmp_path / 'single_frame.pth'
+    torch.save({'state_dict': single.state_dict()}, other)
+    result = tool(TINY, other, '--out', tmp_path / 'x.onnx')
+    assert result.returncode == 1, result.stdout[-2000:]
+    assert 'Traceback' not in result.stdout, result.stdout[-2000:]
+    assert not (tmp_path / 'x.onnx').exists()

@@ -377,8 +377,8 @@ def test_outputs_never_overwrite_inputs(tmp_path):
                 bbox=[350, 80, 300, 600],
                 score=0.9) for i in range(5)
         ]))
-    result = _tool('--input', video, '--bboxes', boxes, '--output-root',
-                   CLIP, '--save-predictions')
+    result = _tool('--input', video, '--bboxes', boxes, '--output-root', CLIP,
+                   '--save-predictions')
     assert result.returncode == 1
     assert 'would overwrite the input' in result.stdout, result.stdout[-2000:]
     result = _tool('--input', CLIP, '--bboxes', boxes, '--output-root',

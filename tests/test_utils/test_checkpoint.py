@@ -91,3 +91,26 @@ def test_empty_or_truncated_checkpoints_are_named(tmp_path):
         _load_checkpoint(str(cut))
     assert torch.equal(
         _load_checkpoint(str(whole))['state_dict']['w'], torch.ones(1000))
+
+
+def test_a_directory_or_another_file_is_not_a_checkpoint(tmp_path):
+    """A folder, a text file or a pickle of something else: the file and
+    what it is, not an unpickling traceback suggesting weights_only=False.
+    A weights_only refusal keeps its own message."""
+    import pickle
+
+    from mmengine.runner.checkpoint import _load_checkpoint
+    with pytest.raises(ValueError, match='is a directory; expected a'):
+        _load_checkpoint(str(tmp_path))
+    text = tmp_path / 'notes.pth'
+    text.write_text('these are my notes, not weights')
+    with pytest.raises(
+            ValueError,
+            match=r'notes.pth \(\d+ bytes\) .*not a '
+            'torch checkpoint'):
+        _load_checkpoint(str(text))
+    legacy = tmp_path / 'legacy.pth'
+    with open(legacy, 'wb') as f:
+        pickle.dump({'w': [1, 2]}, f)
+    with pytest.raises(ValueError, match='legacy.pth .*not a torch'):
+        _load_checkpoint(str(legacy))
