@@ -386,6 +386,19 @@ def test_outputs_never_overwrite_inputs(tmp_path):
     assert result.returncode == 1
     assert 'inside the input folder' in result.stdout, result.stdout[-2000:]
     assert video.read_bytes() == before and not (CLIP / 'vis').exists()
+    single = ROOT / 'configs' / 'smoke' / 'single_frame_demo_synthetic.py'
+    result = _tool(
+        '--input',
+        CLIP,
+        '--bboxes',
+        boxes,
+        '--output-root',
+        tmp_path / 'o',
+        config=single)
+    assert result.returncode == 1 and 'is not a video model' in result.stdout
+    from tdmi_mmpose.apis.video import resolve_config_path
+    with pytest.raises(FileNotFoundError, match='no such config in mmdet'):
+        resolve_config_path('mmdet::rtmdet/nothing.py')
     for option, value in (('--fps', '-5'), ('--kpt-thr', '1.5'),
                           ('--det-batch', '0')):
         result = _tool('--input', CLIP, '--bboxes', boxes, '--output-root',
