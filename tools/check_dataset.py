@@ -22,12 +22,29 @@ SPLITS = dict(
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
-    parser.add_argument('config')
+    parser.add_argument('config', help='the config whose datasets to check')
     parser.add_argument(
-        '--splits', nargs='+', default=list(SPLITS), choices=list(SPLITS))
-    parser.add_argument('--workers', type=int, default=8)
-    parser.add_argument('--max-listed', type=int, default=200)
-    parser.add_argument('--cfg-options', nargs='+', action=DictAction)
+        '--splits',
+        nargs='+',
+        default=list(SPLITS),
+        choices=list(SPLITS),
+        help=f'the dataloaders to check (default: all of {list(SPLITS)})')
+    parser.add_argument(
+        '--workers',
+        type=int,
+        default=8,
+        help='threads decoding frames (default: 8)')
+    parser.add_argument(
+        '--max-listed',
+        type=int,
+        default=200,
+        help='print at most this many problems (all are counted; default: '
+        '200)')
+    parser.add_argument(
+        '--cfg-options',
+        nargs='+',
+        action=DictAction,
+        help='override config fields, key=value (as tools/train.py)')
     args = parser.parse_args(argv)
     cfg = Config.fromfile(args.config)
     if args.cfg_options:

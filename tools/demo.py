@@ -57,14 +57,20 @@ def parse_args():
         default=None,
         help='training iterations of each stage (default: the configs)')
     parser.add_argument(
-        '--work-dir', default=osp.join(ROOT, 'work_dirs', 'demo'))
+        '--work-dir',
+        default=osp.join(ROOT, 'work_dirs', 'demo'),
+        help='checkpoints, pictures and videos (default: work_dirs/demo)')
     parser.add_argument(
-        '--data-root', default=osp.join(ROOT, 'data', 'synthetic_posetrack'))
+        '--data-root',
+        default=osp.join(ROOT, 'data', 'synthetic_posetrack'),
+        help='the synthetic set, generated if missing (default: '
+        'data/synthetic_posetrack)')
     parser.add_argument(
         '--min-gain',
         type=float,
         default=10.0,
-        help='exit 1 unless training raised TDMI\'s mAP by this')
+        help='exit 1 unless training raised each TDMI\'s mAP by this '
+        '(default: 10)')
     return parser.parse_args()
 
 

@@ -16,13 +16,23 @@ from tdmi_mmpose.datasets.synthetic import generate_synthetic_posetrack
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
-    parser.add_argument('out_dir')
-    parser.add_argument('--train', type=int, default=6, help='videos')
-    parser.add_argument('--val', type=int, default=3, help='videos')
-    parser.add_argument('--frames', type=int, default=24)
-    parser.add_argument('--width', type=int, default=320)
-    parser.add_argument('--height', type=int, default=240)
-    parser.add_argument('--seed', type=int, default=0)
+    parser.add_argument(
+        'out_dir', help='folder for the set (must be empty or new)')
+    parser.add_argument(
+        '--train', type=int, default=6, help='training videos (default: 6)')
+    parser.add_argument(
+        '--val', type=int, default=3, help='validation videos (default: 3)')
+    parser.add_argument(
+        '--frames',
+        type=int,
+        default=24,
+        help='frames per video (default: 24)')
+    parser.add_argument(
+        '--width', type=int, default=320, help='frame width (default: 320)')
+    parser.add_argument(
+        '--height', type=int, default=240, help='frame height (default: 240)')
+    parser.add_argument(
+        '--seed', type=int, default=0, help='random seed (default: 0)')
     parser.add_argument(
         '--overwrite',
         action='store_true',

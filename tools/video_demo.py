@@ -144,7 +144,7 @@ def parse_args(argv=None):
         type=float,
         default=0.5,
         help='--fast: the least crop overlap for reusing a frame\'s '
-        'features (below it: the exact crop)')
+        'features (below it: the exact crop; default: 0.5)')
     args = parser.parse_args(argv)
     if args.fast and args.backend != 'torch':
         parser.error('--fast runs the torch model (the exported file takes '
