@@ -18,6 +18,21 @@ COCO_KEYPOINTS = [
     'right_ankle'
 ]
 
+CLIP = ROOT / 'tests' / 'data' / 'posetrack18_clip'
+
+
+def write_clip_boxes(path: Path) -> Path:
+    """A box file (PoseWarper form, by image_name) with the person of the
+    real clip ``tests/data/posetrack18_clip`` on each of its 5 frames."""
+    path.write_text(
+        json.dumps([
+            dict(
+                image_name=f'{CLIP.name}/{i:06d}.jpg',
+                bbox=[350, 80, 300, 600],
+                score=0.9) for i in range(5)
+        ]))
+    return path
+
 
 def write_tiny_coco(root: Path, num_images: int = 6, seed: int = 0) -> Path:
     """Write ``num_images`` random 64x64 JPEGs, one person each, as COCO

@@ -34,7 +34,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, write_clip_boxes
 
 DOCS = [ROOT / 'README.md'] + sorted((ROOT / 'docs').glob('*.md'))
 TINY = ROOT / 'configs' / 'smoke' / 'tdmi_hrnet_tiny.py'
@@ -162,15 +162,7 @@ def placeholders(tmp_path_factory):
     model = init_model(str(TINY), None, device='cpu')
     checkpoint = tmp / 'tiny.pth'
     save_checkpoint(dict(state_dict=model.state_dict()), str(checkpoint))
-    boxes = tmp / 'boxes.json'
-    boxes.write_text(
-        json.dumps([
-            dict(
-                image_name=f'{name}/{i:06d}.jpg',
-                bbox=[350, 80, 300, 600],
-                score=0.9) for i in range(5)
-            for name in (CLIP.name, 'posetrack18_clip')
-        ]))
+    boxes = write_clip_boxes(tmp / 'boxes.json')
     gt = sorted((VECTORS / 'gt').glob('*.json'))[0]
     ids = [im['id'] for im in json.loads(gt.read_text())['images'][:2]] \
         if 'images' in json.loads(gt.read_text()) else []

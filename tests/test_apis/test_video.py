@@ -10,7 +10,7 @@ import cv2
 import numpy as np
 import pytest
 import torch
-from conftest import ROOT
+from conftest import ROOT, write_clip_boxes
 from mmengine.config import Config
 from mmengine.dataset import pseudo_collate
 from mmengine.structures import InstanceData
@@ -56,15 +56,7 @@ def _run(model, source, boxes, **kwargs):
 
 def _clip_boxes(tmp_path):
     """One person box on each of the clip's frames, by image_name."""
-    entries = [
-        dict(
-            image_name=f'{CLIP.name}/{i:06d}.jpg',
-            bbox=[350, 80, 300, 600],
-            score=0.9) for i in range(5)
-    ]
-    path = tmp_path / 'boxes.json'
-    path.write_text(json.dumps(entries))
-    return load_box_file(str(path))
+    return load_box_file(str(write_clip_boxes(tmp_path / 'boxes.json')))
 
 
 def test_real_clip_as_mp4_and_as_frames(model, tmp_path):
@@ -277,14 +269,7 @@ def test_tool_renders_and_refuses_a_box_file_of_another_video(tmp_path):
                    tmp_path / 'out')
     assert result.returncode == 1
     assert 'no box of' in result.stdout and 'another video' in result.stdout
-    good = tmp_path / 'clip.json'
-    good.write_text(
-        json.dumps([
-            dict(
-                image_name=f'{CLIP.name}/{i:06d}.jpg',
-                bbox=[350, 80, 300, 600],
-                score=0.9) for i in range(5)
-        ]))
+    good = write_clip_boxes(tmp_path / 'clip.json')
     result = _tool('--input', CLIP, '--bboxes', good, '--output-root',
                    tmp_path / 'out')
     assert result.returncode == 0, result.stdout[-3000:]
@@ -369,14 +354,7 @@ def test_outputs_never_overwrite_inputs(tmp_path):
     result = _tool('--input', CLIP, '--gt-bboxes', '--output-root',
                    tmp_path / 'o')
     assert result.returncode == 2  # --gt-bboxes needs a sequence file
-    boxes = tmp_path / 'boxes.json'
-    boxes.write_text(
-        json.dumps([
-            dict(
-                image_name=f'{CLIP.name}/{i:06d}.jpg',
-                bbox=[350, 80, 300, 600],
-                score=0.9) for i in range(5)
-        ]))
+    boxes = write_clip_boxes(tmp_path / 'boxes.json')
     result = _tool('--input', video, '--bboxes', boxes, '--output-root', CLIP,
                    '--save-predictions')
     assert result.returncode == 1

@@ -10,8 +10,8 @@ import pytest
 from conftest import ROOT
 
 USER_TOOLS = [
-    'video_demo.py', 'export_onnx.py', 'eval_posetrack.py',
-    'check_dataset.py', 'generate_synthetic_posetrack.py', 'demo.py'
+    'video_demo.py', 'export_onnx.py', 'eval_posetrack.py', 'check_dataset.py',
+    'generate_synthetic_posetrack.py', 'demo.py'
 ]
 
 

@@ -45,6 +45,18 @@ from torch import Tensor
 __all__ = ['KLSoftmaxMI', 'CLUBMI', 'SpatialKLMI']
 
 
+def _spatial_logits(estimator: nn.Module, a: Tensor, b: Tensor,
+                    temperature: float):
+    """The (instance, channel) rows of two (B, C, h, w) maps of equal
+    shape, over their h*w positions, divided by the temperature, in fp32:
+    (B, C, h*w) each."""
+    if a.shape != b.shape:
+        raise ValueError(f'{type(estimator).__name__} needs equal shapes, '
+                         f'got {tuple(a.shape)} and {tuple(b.shape)}')
+    return (a.float().flatten(2) / temperature,
+            b.float().flatten(2) / temperature)
+
+
 @MODELS.register_module()
 class KLSoftmaxMI(nn.Module):
     """The lineage code's softmax-KL surrogate (not a proper MI bound).
@@ -62,14 +74,10 @@ class KLSoftmaxMI(nn.Module):
 
     def forward(self, a: Tensor, b: Tensor) -> Tensor:
         """Two (B, C, h, w) maps of equal shape -> scalar."""
-        if a.shape != b.shape:
-            raise ValueError(f'KLSoftmaxMI needs equal shapes, got '
-                             f'{tuple(a.shape)} and {tuple(b.shape)}')
         with torch.autocast(a.device.type, enabled=False):
-            # softmax over the h*w positions of each (instance, channel) row
-            p = F.softmax(a.float().flatten(2) / self.temperature, dim=-1)
-            log_q = F.log_softmax(
-                b.float().flatten(2) / self.temperature, dim=-1)
+            x_a, x_b = _spatial_logits(self, a, b, self.temperature)
+            p = F.softmax(x_a, dim=-1)
+            log_q = F.log_softmax(x_b, dim=-1)
             # The lineage value kl_div(p, q, reduction='mean') with p given
             # where kl_div expects log-probabilities: mean(q * (log q - p)),
             # 0 where q = 0. Written with log_softmax, because at a
@@ -101,14 +109,10 @@ class SpatialKLMI(nn.Module):
 
     def forward(self, a: Tensor, b: Tensor) -> Tensor:
         """Two (B, C, h, w) maps of equal shape -> scalar ``-KL``."""
-        if a.shape != b.shape:
-            raise ValueError(f'SpatialKLMI needs equal shapes, got '
-                             f'{tuple(a.shape)} and {tuple(b.shape)}')
         with torch.autocast(a.device.type, enabled=False):
-            log_p = F.log_softmax(
-                a.float().flatten(2) / self.temperature, dim=-1)
-            log_q = F.log_softmax(
-                b.float().flatten(2) / self.temperature, dim=-1)
+            x_a, x_b = _spatial_logits(self, a, b, self.temperature)
+            log_p = F.log_softmax(x_a, dim=-1)
+            log_q = F.log_softmax(x_b, dim=-1)
             kl = (log_p.exp() * (log_p - log_q)).sum(-1)  # (B, C)
             return -kl.mean()
 
