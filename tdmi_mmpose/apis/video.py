@@ -661,7 +661,13 @@ def run_video(model,
     ]
     check_outputs(written + [osp.join(output_root, '')],
                   [source] + list(inputs))
-    os.makedirs(output_root, exist_ok=True)
+    try:
+        os.makedirs(output_root, exist_ok=True)
+    except OSError as e:
+        raise ValueError(f'output root {output_root} cannot be created '
+                         f'({e.strerror})') from None
+    if not os.access(output_root, os.W_OK):
+        raise ValueError(f'output root {output_root} cannot be written')
     visualizer = writer = None
     if render:
         # in mmpose's scope whatever another library (a detector) set

@@ -364,6 +364,12 @@ def test_outputs_never_overwrite_inputs(tmp_path):
     assert result.returncode == 1
     assert 'inside the input folder' in result.stdout, result.stdout[-2000:]
     assert video.read_bytes() == before and not (CLIP / 'vis').exists()
+    blocked = tmp_path / 'a_file'
+    blocked.write_text('not a folder')
+    result = _tool('--input', CLIP, '--bboxes', boxes, '--output-root',
+                   blocked / 'out')
+    assert result.returncode == 1
+    assert 'cannot be created' in result.stdout, result.stdout[-2000:]
     single = ROOT / 'configs' / 'smoke' / 'single_frame_demo_synthetic.py'
     result = _tool(
         '--input',
