@@ -112,12 +112,16 @@ def _folder_frames(path: str, name: str) -> Iterator[Frame]:
 def _check_name_order(path: str, files: List[str]) -> None:
     """Frames are taken in name order; names whose numbers sort otherwise
     (``1.jpg, 10.jpg, 2.jpg``) would scramble the video."""
-    numbers = [re.findall(r'\d+', osp.splitext(f)[0]) for f in files]
-    if not all(numbers):
-        return
-    values = [int(n[-1]) for n in numbers]
-    for a, b, x, y in zip(files, files[1:], values, values[1:]):
-        if y < x:
+    def number(name: str):
+        """(the name without its digits, its last number) or None."""
+        stem = osp.splitext(name)[0]
+        found = re.findall(r'\d+', stem)
+        return (re.sub(r'\d+', '#', stem), int(found[-1])) if found else None
+
+    keys = [number(f) for f in files]
+    for a, b, x, y in zip(files, files[1:], keys, keys[1:]):
+        # names of one pattern (img#.jpg) whose numbers go backwards
+        if x and y and x[0] == y[0] and y[1] < x[1]:
             raise ValueError(
                 f'{path}: frame files sort differently as text and as '
                 f'numbers ({a} before {b}); name them with leading zeros '
