@@ -5,7 +5,7 @@ Not in the lineage (which applies every MI term from the first iteration).
 A model that starts from near-zero heatmaps (the lineage initialisation of
 the head) can settle where the MI terms' entropy pull balances the heatmap
 loss at a low peak; letting the heatmap loss alone shape the heatmaps first
-tests that (docs/tdmi_method.md, "MI terms and sizes").
+tests that (README, "The MI terms at the recipe's sizes").
 """
 from mmengine.hooks import Hook
 from mmengine.model import is_model_wrapper

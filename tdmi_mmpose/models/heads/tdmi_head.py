@@ -173,7 +173,8 @@ class TDMIHead(HeatmapHead):
         """Logged, not optimised: the mean peak of the predicted heatmaps and
         the normalised entropy of softmax(heatmap / 0.05) (the MI surrogate's
         temperature) over the joints with a target; the two numbers the
-        heatmap MI terms move (docs/tdmi_method.md, "MI terms and sizes")."""
+        heatmap MI terms move (README, "The MI terms at the recipe's
+        sizes")."""
         rows = heatmaps.float().flatten(2)  # (B, K, h*w)
         valid = weights.flatten() > 0
         if not valid.any():
