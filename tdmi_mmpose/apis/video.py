@@ -112,6 +112,7 @@ def _folder_frames(path: str, name: str) -> Iterator[Frame]:
 def _check_name_order(path: str, files: List[str]) -> None:
     """Frames are taken in name order; names whose numbers sort otherwise
     (``1.jpg, 10.jpg, 2.jpg``) would scramble the video."""
+
     def number(name: str):
         """(the name without its digits, its last number) or None."""
         stem = osp.splitext(name)[0]
