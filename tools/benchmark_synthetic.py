@@ -28,8 +28,10 @@ C x h x w maps); its results go under ``<work-dir>/<NAME>/``.
 ``--only NAME ...`` restricts stage 2 to the runs whose name contains one of
 the strings. ``--studies`` adds, for the first seed only, the runs that ask
 why the MI terms behave as they do: every MI weight x0.1, the lineage terms
-without the two that act on the heatmaps, without the reg group, and TDMI
-with and without MI at three times the budget.
+without the two that act on the heatmaps, without the reg group, each group
+alone, the MI terms switched on after 100 iterations (``MIWarmupHook``; a
+fifth of the default 500), the VSD + CLUB estimators, TDMI with and without
+MI at three times the budget, and the support-crop jitter.
 
 Each run checkpoints every 100 iterations and resumes from its latest
 checkpoint when restarted (its ``train_seconds`` then covers the last
