@@ -80,7 +80,8 @@ def resize_config(cfg,
             for value in node:
                 visit(value)
 
-    visit(cfg._cfg_dict)
+    for key in cfg.keys():
+        visit(cfg[key])
     if channels is not None:
         extra = cfg.model.backbone.extra
         for stage in ('stage2', 'stage3', 'stage4'):

@@ -34,7 +34,7 @@ def test_recipe_sizes_in_both_stages():
             channels=48,
             heatmap_size=(72, 96),
             sigma=3.0)
-        found = _codecs_and_affines(cfg._cfg_dict, [])
+        found = _codecs_and_affines(cfg.to_dict(), [])
         # head decoder, train target, train and val crops
         assert len(found) >= 4, name
         for node in found:
