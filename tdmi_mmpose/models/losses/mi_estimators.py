@@ -57,20 +57,31 @@ def _spatial_logits(estimator: nn.Module, a: Tensor, b: Tensor,
             b.float().flatten(2) / temperature)
 
 
+class _SpatialSoftmaxMI(nn.Module):
+    """Estimators comparing softmax_hw(x / temperature) rows: no parameters
+    of their own, no learning loss."""
+    needs_channels = False
+
+    def __init__(self, temperature: float):
+        super().__init__()
+        if temperature <= 0:
+            raise ValueError(f'temperature must be > 0, got {temperature}')
+        self.temperature = temperature
+
+    def learning_loss(self, a: Tensor, b: Tensor) -> Optional[Tensor]:
+        return None
+
+
 @MODELS.register_module()
-class KLSoftmaxMI(nn.Module):
+class KLSoftmaxMI(_SpatialSoftmaxMI):
     """The lineage code's softmax-KL surrogate (not a proper MI bound).
 
     Args:
         temperature (float): softmax temperature. Defaults to 0.05.
     """
-    needs_channels = False
 
     def __init__(self, temperature: float = 0.05):
-        super().__init__()
-        if temperature <= 0:
-            raise ValueError(f'temperature must be > 0, got {temperature}')
-        self.temperature = temperature
+        super().__init__(temperature)
 
     def forward(self, a: Tensor, b: Tensor) -> Tensor:
         """Two (B, C, h, w) maps of equal shape -> scalar."""
@@ -85,27 +96,20 @@ class KLSoftmaxMI(nn.Module):
             # kl_div's gradient log(q) is -inf and the loss turns NaN.
             return (log_q.exp() * (log_q - p)).mean()
 
-    def learning_loss(self, a: Tensor, b: Tensor) -> Optional[Tensor]:
-        return None
-
 
 @MODELS.register_module()
-class SpatialKLMI(nn.Module):
+class SpatialKLMI(_SpatialSoftmaxMI):
     """Variational self-distillation: ``-KL(softmax(a/tau) || softmax(b/tau))``
     per spatial row (for maximised terms only).
 
     Args:
         temperature (float): softmax temperature tau. Defaults to 1.
     """
-    needs_channels = False
     # -KL is a gain, not a bound: minimising it would push the maps apart
     maximised_only = True
 
     def __init__(self, temperature: float = 1.0):
-        super().__init__()
-        if temperature <= 0:
-            raise ValueError(f'temperature must be > 0, got {temperature}')
-        self.temperature = temperature
+        super().__init__(temperature)
 
     def forward(self, a: Tensor, b: Tensor) -> Tensor:
         """Two (B, C, h, w) maps of equal shape -> scalar ``-KL``."""
@@ -115,9 +119,6 @@ class SpatialKLMI(nn.Module):
             log_q = F.log_softmax(x_b, dim=-1)
             kl = (log_p.exp() * (log_p - log_q)).sum(-1)  # (B, C)
             return -kl.mean()
-
-    def learning_loss(self, a: Tensor, b: Tensor) -> Optional[Tensor]:
-        return None
 
 
 @MODELS.register_module()
