@@ -449,7 +449,10 @@ def main(argv: Optional[List[str]] = None) -> int:
     if args.job == 'setup':
         return 0
     if args.job == 'demo':
-        cmd = [str(env.python), str(ROOT / 'tools' / 'demo.py')] + rest
+        cmd = [
+            str(env.python),
+            str(ROOT / 'tools' / 'demos' / 'synthetic_demo.py')
+        ] + rest
     else:
         cmd = [str(env.python), '-m', 'pytest', str(ROOT / 'tests')] + rest
     log(' '.join(cmd))

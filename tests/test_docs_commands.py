@@ -138,8 +138,9 @@ def test_command_names_existing_tools_flags_and_paths(where, argv):
 
 
 def test_a_renamed_flag_fails_the_check():
-    argv = shlex.split('python tools/video_demo.py CONFIG CKPT --input x '
-                       '--output-dir out')
+    argv = shlex.split(
+        'python tools/demos/video_demo.py CONFIG CKPT --input x '
+        '--output-dir out')
     with pytest.raises(AssertionError, match='--output-dir is not an option'):
         _check('example', argv)
     with pytest.raises(AssertionError, match='does not exist'):
@@ -188,9 +189,9 @@ def _runnable(argv):
     """The commands that run on CPU with local data once substituted."""
     if len(argv) < 2 or argv[0] not in ('python', 'python3'):
         return False
-    if argv[1] == 'tools/eval_posetrack.py':
+    if argv[1] == 'tools/misc/eval_posetrack.py':
         return True
-    if argv[1] == 'tools/video_demo.py':
+    if argv[1] == 'tools/demos/video_demo.py':
         # a PoseTrack sequence needs the dataset; ONNX needs an export
         return not any('annotations/val' in t or t == 'onnxruntime'
                        for t in argv)

@@ -2,7 +2,7 @@
 # size: a small TDMI on the frozen backbone of the single-frame model that
 # stage 1 trained (configs/smoke/single_frame_demo_synthetic.py), its MI
 # projector loaded from that model's final layer, every MI term of the
-# lineage on; only the TDMI parts train. tools/demo.py sets
+# lineage on; only the TDMI parts train. tools/demos/synthetic_demo.py sets
 # model.single_frame_checkpoint to stage 1's checkpoint; to run by hand,
 # train stage 1 first and point it there.
 _base_ = ['./tdmi_hrnet_tiny.py']

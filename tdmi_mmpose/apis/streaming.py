@@ -31,7 +31,7 @@ another crop (another position and scale in the input) instead of in the
 key crop, and, at the key crop's border, the region outside the support
 crop, which the support crop never saw (the nearest border feature is
 repeated there). The accuracy against the exact mode is measured by
-``tools/benchmark_video_modes.py``, not assumed.
+``tools/analysis_tools/benchmark_video_modes.py``, not assumed.
 
 Memory: the features of a frame are computed when the first key frame
 needs them and dropped (``forget``) when no later key frame can; the cache

@@ -24,7 +24,7 @@ are not), keypoints outside the image are absent ([0, 0, 0]). Every image
 entry says how the frame was degraded: ``"degraded"`` is ``"blur"``,
 ``"occluder"`` (a patch covers part of a person) or null, so that
 evaluation can select these frames (``PoseTrackMetric(frame_subsets=...)``,
-``tools/eval_posetrack.py --where degraded=blur``). Deterministic from the
+``tools/misc/eval_posetrack.py --where degraded=blur``). Deterministic from the
 seed.
 """
 import json

@@ -69,7 +69,7 @@ def test_backend_predicts_like_torch_through_the_video_tool(
         out = tmp_path / backend
         result = subprocess.run([
             sys.executable,
-            str(ROOT / 'tools' / 'video_demo.py'),
+            str(ROOT / 'tools' / 'demos' / 'video_demo.py'),
             str(TINY),
             str(checkpoint), '--input',
             str(sequence), '--gt-bboxes', '--output-root',
@@ -131,7 +131,8 @@ def test_export_tool_checks_its_arguments_first(exported, tmp_path):
     def tool(*args):
         return subprocess.run([
             sys.executable,
-            str(ROOT / 'tools' / 'export_onnx.py'), *map(str, args)
+            str(ROOT / 'tools' / 'deployment' / 'export_onnx.py'),
+            *map(str, args)
         ],
                               stdout=subprocess.PIPE,
                               stderr=subprocess.STDOUT,

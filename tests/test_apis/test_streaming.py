@@ -122,7 +122,7 @@ def test_moving_boxes_reuse_and_stay_close(model, synthetic):
     once, the cache never holds more than one clip window, and the
     keypoints stay near the exact mode's (random weights: a loose bound;
     the accuracy on a trained model is measured by
-    tools/benchmark_video_modes.py)."""
+    tools/analysis_tools/benchmark_video_modes.py)."""
     frames = _frames(synthetic)
     boxes = _moving_boxes(frames)
     _, exact = _keypoints(model, frames, boxes)
@@ -221,8 +221,8 @@ def test_video_tool_fast_option(synthetic, tmp_path):
     outs = {}
     for mode in ('exact', 'fast'):
         flags = ['--fast'] if mode == 'fast' else []
-        result = _script('video_demo.py', TINY, '--input', seq, '--bboxes',
-                         det, '--output-root', tmp_path / mode,
+        result = _script('demos/video_demo.py', TINY, '--input', seq,
+                         '--bboxes', det, '--output-root', tmp_path / mode,
                          '--save-predictions', '--no-video', *flags)
         assert result.returncode == 0, result.stdout[-3000:]
         outs[mode] = json.loads(
@@ -230,9 +230,10 @@ def test_video_tool_fast_option(synthetic, tmp_path):
     assert outs['fast']['images'] == outs['exact']['images']
     assert len(outs['fast']['annotations']) == len(
         outs['exact']['annotations']) > 0
-    refused = _script('video_demo.py', TINY, '--input', seq, '--bboxes', det,
-                      '--output-root', tmp_path / 'x', '--fast', '--backend',
-                      'onnxruntime', '--onnx', tmp_path / 'none.onnx')
+    refused = _script('demos/video_demo.py', TINY, '--input', seq, '--bboxes',
+                      det, '--output-root', tmp_path / 'x', '--fast',
+                      '--backend', 'onnxruntime', '--onnx',
+                      tmp_path / 'none.onnx')
     assert refused.returncode == 2 and '--fast runs the torch model' in \
         refused.stdout
 

@@ -245,7 +245,7 @@ def test_bad_inputs(tmp_path, model):
 def _tool(*args, config=TINY):
     return subprocess.run([
         sys.executable,
-        str(ROOT / 'tools' / 'video_demo.py'),
+        str(ROOT / 'tools' / 'demos' / 'video_demo.py'),
         str(config), *map(str, args)
     ],
                           stdout=subprocess.PIPE,

@@ -176,7 +176,7 @@ def test_eval_tool_subset_options(tmp_path):
         out = tmp_path / 'out.json'
         proc = subprocess.run([
             sys.executable,
-            str(ROOT / 'tools' / 'eval_posetrack.py'), '--gt',
+            str(ROOT / 'tools' / 'misc' / 'eval_posetrack.py'), '--gt',
             str(tmp_path / 'gt'), '--pred',
             str(pred), '--out',
             str(out), *extra

@@ -14,9 +14,9 @@ SMOKE = ROOT / 'configs' / 'smoke'
 
 def test_speed_benchmark_prints_every_ratio(python, tmp_path):
     out = run_cmd([
-        python, ROOT / 'tools' / 'benchmark_speed.py', '--steps', '1',
-        '--tdmi-config', SMOKE / 'tdmi_demo_synthetic.py', '--single-config',
-        SMOKE / 'single_frame_demo_synthetic.py'
+        python, ROOT / 'tools' / 'analysis_tools' / 'benchmark_speed.py',
+        '--steps', '1', '--tdmi-config', SMOKE / 'tdmi_demo_synthetic.py',
+        '--single-config', SMOKE / 'single_frame_demo_synthetic.py'
     ],
                   cwd=tmp_path).stdout
     for row in ('training step, single-frame HRNet', 'training step, TDMI',
@@ -36,8 +36,8 @@ def test_synthetic_benchmark_runs_resumes_and_reports(python, tmp_path):
         str(data), splits=dict(train=1, val=1), num_frames=8, seed=0)
     work = tmp_path / 'work'
     cmd = [
-        python, ROOT / 'tools' / 'benchmark_synthetic.py', '--iters', '2',
-        '--seeds', '0', '--data-root', data, '--work-dir', work
+        python, ROOT / 'tools' / 'analysis_tools' / 'benchmark_synthetic.py',
+        '--iters', '2', '--seeds', '0', '--data-root', data, '--work-dir', work
     ]
     out = run_cmd(cmd, cwd=tmp_path).stdout
     results = sorted(work.glob('seed0/*/result.json'))
@@ -49,7 +49,7 @@ def test_synthetic_benchmark_runs_resumes_and_reports(python, tmp_path):
     assert re.search(r'\| TDMI, no MI losses \| 1 \| 2 \|', out), out[-3000:]
     # the diagnostics tool on one of those checkpoints
     diag = run_cmd([
-        python, ROOT / 'tools' / 'analyze_mi_terms.py',
+        python, ROOT / 'tools' / 'analysis_tools' / 'analyze_mi_terms.py',
         SMOKE / 'tdmi_demo_synthetic.py',
         work / 'seed0' / 'TDMI__lineage_MI' / 'iter_2.pth', '--batches', '1',
         '--cfg-options', f'train_dataloader.dataset.data_root={data}/'
@@ -80,9 +80,9 @@ def test_synthetic_benchmark_at_the_recipe_sizes(python, tmp_path):
         str(data), splits=dict(train=1, val=1), num_frames=6, seed=0)
     work = tmp_path / 'work'
     out = run_cmd([
-        python, ROOT / 'tools' / 'benchmark_synthetic.py', '--iters', '1',
-        '--seeds', '0', '--data-root', data, '--work-dir', work, '--sizes',
-        'recipe', '--only', 'no MI losses'
+        python, ROOT / 'tools' / 'analysis_tools' / 'benchmark_synthetic.py',
+        '--iters', '1', '--seeds', '0', '--data-root', data, '--work-dir',
+        work, '--sizes', 'recipe', '--only', 'no MI losses'
     ],
                   cwd=tmp_path).stdout
     results = sorted(
@@ -101,10 +101,11 @@ def test_video_modes_benchmark_prints_speed_and_ap(python, tmp_path):
     generate_synthetic_posetrack(
         str(data), splits=dict(train=1, val=1), num_frames=8, seed=0)
     out = run_cmd([
-        python, ROOT / 'tools' / 'benchmark_video_modes.py', SMOKE /
-        'tdmi_hrnet_tiny.py', '--sequences', data / 'annotations' / 'val',
-        '--bboxes', data / 'detections' / 'posetrack18_val_detections.json',
-        '--out', tmp_path / 'out', '--feature-error'
+        python, ROOT / 'tools' / 'analysis_tools' / 'benchmark_video_modes.py',
+        SMOKE / 'tdmi_hrnet_tiny.py', '--sequences',
+        data / 'annotations' / 'val', '--bboxes',
+        data / 'detections' / 'posetrack18_val_detections.json', '--out',
+        tmp_path / 'out', '--feature-error'
     ],
                   cwd=tmp_path).stdout
     assert re.search(r'fast mode speed-up: [\d.]+x', out), out[-2000:]

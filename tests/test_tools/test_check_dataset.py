@@ -1,5 +1,5 @@
 # Copyright (c) The tdmi_mmpose Authors. All rights reserved.
-"""tools/check_dataset.py lists every planted fault of a generated set at
+"""tools/misc/check_dataset.py lists every planted fault of a generated set at
 once (the dataset itself would stop at the first), before any training."""
 import json
 import subprocess
@@ -38,7 +38,7 @@ def test_every_planted_fault_is_listed(tmp_path):
     config = ROOT / 'configs' / 'smoke' / 'tdmi_hrnet_tiny.py'
     result = subprocess.run([
         sys.executable,
-        str(ROOT / 'tools' / 'check_dataset.py'),
+        str(ROOT / 'tools' / 'misc' / 'check_dataset.py'),
         str(config), '--splits', 'val', '--workers', '2', '--cfg-options',
         f'val_dataloader.dataset.data_root={data}/',
         'val_dataloader.dataset.ann_file=annotations/val',

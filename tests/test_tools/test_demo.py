@@ -1,5 +1,5 @@
 # Copyright (c) The tdmi_mmpose Authors. All rights reserved.
-"""tools/demo.py (behind ``python3 run.py demo``), shortened: both stages
+"""tools/demos/synthetic_demo.py (behind ``python3 run.py demo``), shortened: both stages
 of the paper's protocol (the TDMI stage keeps stage 1's backbone and final
 layer, frozen, through training), the side-by-side table, predictions
 rendered by MMPose's visualiser, the video tool, and the learning gate
@@ -25,8 +25,8 @@ def test_demo_runs_every_step_and_gates_on_the_gain(python, tmp_path):
     # the gate fails the run
     result = subprocess.run([
         str(python),
-        str(ROOT / 'tools' / 'demo.py'), '--iters', '2', '--min-gain', '1000',
-        '--data-root',
+        str(ROOT / 'tools' / 'demos' / 'synthetic_demo.py'), '--iters', '2',
+        '--min-gain', '1000', '--data-root',
         str(data), '--work-dir',
         str(work)
     ],

@@ -10,8 +10,9 @@ import pytest
 from conftest import ROOT
 
 USER_TOOLS = [
-    'video_demo.py', 'export_onnx.py', 'eval_posetrack.py', 'check_dataset.py',
-    'generate_synthetic_posetrack.py', 'demo.py'
+    'demos/video_demo.py', 'deployment/export_onnx.py',
+    'misc/eval_posetrack.py', 'misc/check_dataset.py',
+    'misc/generate_synthetic_posetrack.py', 'demos/synthetic_demo.py'
 ]
 
 

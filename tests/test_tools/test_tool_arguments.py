@@ -20,7 +20,7 @@ def _run(args, cwd):
 
 
 def test_eval_out_is_checked_before_evaluating(tmp_path):
-    tool = ROOT / 'tools' / 'eval_posetrack.py'
+    tool = ROOT / 'tools' / 'misc' / 'eval_posetrack.py'
     # the ground truth does not exist either: the --out error comes first
     for out, message in ((tmp_path / 'no' / 'dir' / 'r.json',
                           'cannot be written: No such file or directory'),
@@ -55,8 +55,8 @@ def test_synthetic_generator_refuses_a_used_folder(tmp_path):
     (tmp_path / 'set').mkdir()
     (tmp_path / 'set' / 'keep.txt').write_text('mine')
     result = _run([
-        ROOT / 'tools' / 'generate_synthetic_posetrack.py', tmp_path / 'set',
-        '--train', '1', '--val', '1', '--frames', '3'
+        ROOT / 'tools' / 'misc' / 'generate_synthetic_posetrack.py',
+        tmp_path / 'set', '--train', '1', '--val', '1', '--frames', '3'
     ], tmp_path)
     assert result.returncode == 1 and 'is not empty' in result.stdout
     assert (tmp_path / 'set' / 'keep.txt').read_text() == 'mine'

@@ -76,7 +76,7 @@ class PoseTrackMetric(BaseMetric):
             for which no frame was predicted (a ``gt_dir`` with more
             videos than the dataset, or with a merged file in it):
             ``'error'`` (default) refuses, naming them, as
-            ``tools/eval_posetrack.py`` refuses a missing prediction file;
+            ``tools/misc/eval_posetrack.py`` refuses a missing prediction file;
             ``'skip'`` evaluates the predicted sequences only and warns,
             naming the others; ``'missed'`` scores them as sequences
             without any detection (what the official tool does with empty

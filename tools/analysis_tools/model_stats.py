@@ -1,7 +1,7 @@
 # Copyright (c) The tdmi_mmpose Authors. All rights reserved.
 """Parameter counts and CPU forward time of the default TDMI model.
 
-    python tools/model_stats.py [--frames 5] [--repeats 3] [--threads N]
+    python tools/analysis_tools/model_stats.py [--frames 5] [--repeats 3] [--threads N]
 
 Builds the default model (HRNet-W48 backbone, 384x288 input, T frames, every
 module at its default: aligned appearance, 4 stages, MI loss with the
@@ -26,7 +26,8 @@ import tdmi_mmpose  # noqa: F401
 # HRNet-W48's stages, as the main recipe states them (one source)
 W48 = Config.fromfile(
     osp.join(
-        osp.dirname(osp.dirname(osp.abspath(__file__))), 'configs',
+        osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))),
+        'configs',
         'tdmi_hrnet_w48_posetrack17.py')).model.backbone.extra.to_dict()
 CODEC = dict(
     type='MSRAHeatmap', input_size=(288, 384), heatmap_size=(72, 96), sigma=3)

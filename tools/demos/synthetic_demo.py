@@ -28,7 +28,7 @@ on the motion-blurred, occluded and clean ones, and the time it took. Exits
 1 if a TDMI model did not learn (``--min-gain`` over its untrained AP), not
 if it loses to the single-frame model (that is reported).
 
-    python tools/demo.py [--iters N] [--work-dir work_dirs/demo]
+    python tools/demos/synthetic_demo.py [--iters N] [--work-dir work_dirs/demo]
 """
 import argparse
 import os
@@ -39,7 +39,7 @@ import time
 import cv2
 import numpy as np
 
-ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
+ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 SMOKE = osp.join(ROOT, 'configs', 'smoke')
 STAGE1 = osp.join(SMOKE, 'single_frame_demo_synthetic.py')
 STAGE2 = osp.join(SMOKE, 'tdmi_demo_synthetic.py')

@@ -2,7 +2,7 @@
 """Evaluate PoseTrack predictions like the official tool (poseval), without
 it.
 
-    python tools/eval_posetrack.py --gt GT_DIR --pred PRED_DIR [--track] \
+    python tools/misc/eval_posetrack.py --gt GT_DIR --pred PRED_DIR [--track] \
         [--pair-by-position] [--out RESULT.json] \
         [--frames FRAMES.json] [--where FIELD=VALUE ...]
 

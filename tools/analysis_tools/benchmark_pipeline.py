@@ -2,7 +2,7 @@
 """Training-pipeline throughput on full-HD frames, with and without the
 frame cache, against MMPose's single-frame top-down pipeline.
 
-    python tools/benchmark_pipeline.py [--videos 2] [--frames 16]
+    python tools/analysis_tools/benchmark_pipeline.py [--videos 2] [--frames 16]
         [--people 3] [--samples 200] [--frames-per-clip 5]
 
 Generates synthetic PoseTrack videos at 1920x1080 (JPEG quality 90) in a

@@ -2,7 +2,7 @@
 """Pose estimation with track ids on your own video (MMPose's demo
 conventions).
 
-    python tools/video_demo.py CONFIG [CHECKPOINT]
+    python tools/demos/video_demo.py CONFIG [CHECKPOINT]
         --input VIDEO|FRAME_DIR|SEQUENCE_JSON
         [--det-config C --det-checkpoint W | --bboxes FILE | --gt-bboxes]
         --output-root DIR [--save-predictions] [--no-video] [--device cpu]
@@ -11,19 +11,19 @@ conventions).
 Writes ``DIR/<input name>.mp4`` (skeletons coloured by track id, drawn by
 MMPose's visualiser) and, with ``--save-predictions``, ``DIR/<input
 name>.json``: a PoseTrack18 file with track ids and per-joint scores that
-``tools/eval_posetrack.py --track`` evaluates. Frames are read once, in
+``tools/misc/eval_posetrack.py --track`` evaluates. Frames are read once, in
 order, with about T frames (plus a detector batch) in memory; see
 ``tdmi_mmpose.apis.video``.
 
 ``--backend onnxruntime --onnx FILE`` computes the heatmaps with onnxruntime
-from a file of ``tools/export_onnx.py`` (same config and checkpoint);
+from a file of ``tools/deployment/export_onnx.py`` (same config and checkpoint);
 preprocessing, flip test, decoding and tracking stay the same.
 
 ``--fast`` passes each frame through the backbone once per person and
 resamples its features into the key crops of the frames it supports
 (``tdmi_mmpose.apis.streaming``) instead of T passes per person and key
 frame; the default exact mode is what ``tools/test.py`` evaluates. Its
-speed and accuracy against the exact mode: ``tools/benchmark_video_modes.py``.
+speed and accuracy against the exact mode: ``tools/analysis_tools/benchmark_video_modes.py``.
 """
 import argparse
 import sys

@@ -1,7 +1,7 @@
 # Copyright (c) The tdmi_mmpose Authors. All rights reserved.
 """Evidence in the paper's two-stage protocol, over seeds and conditions.
 
-    python tools/benchmark_synthetic.py [--iters 500] [--seeds 0 1 2] \
+    python tools/analysis_tools/benchmark_synthetic.py [--iters 500] [--seeds 0 1 2] \
         [--studies] [--work-dir work_dirs/benchmark] [--report-only]
 
 On its own synthetic set (``data/synthetic_posetrack_benchmark``: the demo's
@@ -52,7 +52,7 @@ import time
 
 import numpy as np
 
-ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
+ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 SMOKE = osp.join(ROOT, 'configs', 'smoke')
 ABLATIONS = osp.join(ROOT, 'configs', 'ablations')
 STAGE1 = osp.join(SMOKE, 'single_frame_demo_synthetic.py')
@@ -299,7 +299,7 @@ def report(args) -> None:
                                                       for v in values))
 
     print('\nMI-term diagnostics after training (first seed, 4 training '
-          'batches; tools/analyze_mi_terms.py)')
+          'batches; tools/analysis_tools/analyze_mi_terms.py)')
     from tdmi_mmpose.apis.mi_diagnostics import format_diagnostics
     for name, results in found.items():
         diag = results[0].get('diagnostics')

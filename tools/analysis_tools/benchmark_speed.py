@@ -2,7 +2,7 @@
 """Training and inference speed of TDMI against MMPose's single-frame model,
 each as a ratio measured in this one process.
 
-    python tools/benchmark_speed.py [--batch 2] [--steps 3] \
+    python tools/analysis_tools/benchmark_speed.py [--batch 2] [--steps 3] \
         [--tdmi-config configs/tdmi_hrnet_w48_posetrack17.py] \
         [--single-config configs/stage1/hrnet_w48_posetrack18_384x288.py] \
         [--device cpu|cuda] [--inference-only]
@@ -26,7 +26,7 @@ of ``--steps`` timed steps after one warm-up:
   video tool's fast mode in its steady state (one backbone pass for the
   new frame, T - 1 cached frames' stage features resampled into the key
   crop, then the neck and head; ``apis/streaming.py``), and (CPU, with
-  the ``[onnx]`` extra installed) TDMI exported by ``tools/export_onnx.py``
+  the ``[onnx]`` extra installed) TDMI exported by ``tools/deployment/export_onnx.py``
   on onnxruntime vs TDMI in torch, with the same number of threads.
 """
 import argparse
@@ -38,7 +38,7 @@ import time
 
 import torch
 
-ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
+ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 
 
 def parse_args():

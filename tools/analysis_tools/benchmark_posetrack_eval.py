@@ -1,7 +1,7 @@
 # Copyright (c) The tdmi_mmpose Authors. All rights reserved.
 """Time the PoseTrack metric on a large synthetic case.
 
-    python tools/benchmark_posetrack_eval.py [--sequences 50] [--frames 30]
+    python tools/analysis_tools/benchmark_posetrack_eval.py [--sequences 50] [--frames 30]
         [--people 5] [--repeats 3]
 
 Writes PoseTrack18 ground truth and predictions (every frame labelled, each

@@ -1,7 +1,7 @@
 # Copyright (c) The tdmi_mmpose Authors. All rights reserved.
 """What each MI term does to the features it trains, on training batches.
 
-    python tools/analyze_mi_terms.py CONFIG CHECKPOINT [--batches 4] \
+    python tools/analysis_tools/analyze_mi_terms.py CONFIG CHECKPOINT [--batches 4] \
         [--cfg-options KEY=VALUE ...]
 
 Prints, per active term of ``model.head.mi_loss``: its weight, its weighted

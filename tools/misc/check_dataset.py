@@ -2,7 +2,7 @@
 """Check the data of a config before a long run: every annotation file,
 detection and frame of its splits, every problem listed at once.
 
-    python tools/check_dataset.py CONFIG [--splits train val test]
+    python tools/misc/check_dataset.py CONFIG [--splits train val test]
         [--workers 8] [--cfg-options k=v ...]
 
 Exit status 1 if there is any problem (see

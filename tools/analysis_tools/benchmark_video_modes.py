@@ -3,7 +3,7 @@
 ``tdmi_mmpose/apis/streaming.py``) against its exact mode: speed and
 PoseTrack AP, with the same model and the same boxes, in one process.
 
-    python tools/benchmark_video_modes.py CONFIG [CHECKPOINT] \
+    python tools/analysis_tools/benchmark_video_modes.py CONFIG [CHECKPOINT] \
         --sequences data/synthetic_posetrack_benchmark/annotations/val \
         (--bboxes DETECTIONS.json | --gt-bboxes) [--bbox-thr T] \
         [--videos N] [--max-frames N] [--out DIR] \
@@ -19,7 +19,7 @@ sequences ran (no ``--max-frames``), Total AP of both modes on all key
 frames and on the subsets of the ground truth's ``degraded`` field (the
 synthetic generator writes it), with the differences, and the keypoint
 distance between the modes. The predictions are written under ``--out``
-(``exact/`` and ``fast/``) for ``tools/eval_posetrack.py``.
+(``exact/`` and ``fast/``) for ``tools/misc/eval_posetrack.py``.
 """
 import argparse
 import json

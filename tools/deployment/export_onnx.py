@@ -1,7 +1,7 @@
 # Copyright (c) The tdmi_mmpose Authors. All rights reserved.
 """Export a TDMI model to ONNX (clips -> heatmaps) and check it.
 
-    python tools/export_onnx.py CONFIG [CHECKPOINT] --out FILE.onnx \
+    python tools/deployment/export_onnx.py CONFIG [CHECKPOINT] --out FILE.onnx \
         [--batch N|dynamic] [--no-check]
 
 The file takes preprocessed clips (B, T, 3, H, W), normalised as the
