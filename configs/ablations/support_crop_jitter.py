@@ -1,5 +1,5 @@
-# Not in the paper: train for the video tool's fast mode (tools/demos/video_demo.py
-# --fast), which reads each support frame's features from a crop placed by
+# Not in the paper: train for the video tool's fast mode
+# (tools/demos/video_demo.py --fast), which reads each support frame's features from a crop placed by
 # that frame's own box and resamples them into the key crop. Half of the
 # training clips see their support frames through crops zoomed by up to
 # +-10 % and moved by up to 10 % of the crop, resampled back the same way

@@ -100,7 +100,8 @@ default_hooks = dict(
 log_processor = dict(by_epoch=False)
 randomness = dict(seed=0)
 
-# data: the synthetic PoseTrack set (tools/misc/generate_synthetic_posetrack.py)
+# data: the synthetic PoseTrack set
+# (tools/misc/generate_synthetic_posetrack.py)
 data_root = 'data/synthetic_posetrack/'
 frame_offsets = (-1, 0, 1)
 train_pipeline = [

@@ -1,8 +1,8 @@
 # Copyright (c) The tdmi_mmpose Authors. All rights reserved.
 """What each MI term does to the features it trains, on training batches.
 
-    python tools/analysis_tools/analyze_mi_terms.py CONFIG CHECKPOINT [--batches 4] \
-        [--cfg-options KEY=VALUE ...]
+    python tools/analysis_tools/analyze_mi_terms.py CONFIG CHECKPOINT \
+        [--batches 4] [--cfg-options KEY=VALUE ...]
 
 Prints, per active term of ``model.head.mi_loss``: its weight, its weighted
 value and its size relative to the keypoint loss, the norm of the gradient

@@ -2,8 +2,8 @@
 """Training-pipeline throughput on full-HD frames, with and without the
 frame cache, against MMPose's single-frame top-down pipeline.
 
-    python tools/analysis_tools/benchmark_pipeline.py [--videos 2] [--frames 16]
-        [--people 3] [--samples 200] [--frames-per-clip 5]
+    python tools/analysis_tools/benchmark_pipeline.py [--videos 2] \
+        [--frames 16] [--people 3] [--samples 200] [--frames-per-clip 5]
 
 Generates synthetic PoseTrack videos at 1920x1080 (JPEG quality 90) in a
 temporary folder, then, in this one process (one worker, no DataLoader),

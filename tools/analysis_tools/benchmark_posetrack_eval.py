@@ -1,8 +1,8 @@
 # Copyright (c) The tdmi_mmpose Authors. All rights reserved.
 """Time the PoseTrack metric on a large synthetic case.
 
-    python tools/analysis_tools/benchmark_posetrack_eval.py [--sequences 50] [--frames 30]
-        [--people 5] [--repeats 3]
+    python tools/analysis_tools/benchmark_posetrack_eval.py [--sequences 50] \
+        [--frames 30] [--people 5] [--repeats 3]
 
 Writes PoseTrack18 ground truth and predictions (every frame labelled, each
 person with all joints, jitter, misses, false positives, identity swaps and

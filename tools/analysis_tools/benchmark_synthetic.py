@@ -1,8 +1,9 @@
 # Copyright (c) The tdmi_mmpose Authors. All rights reserved.
 """Evidence in the paper's two-stage protocol, over seeds and conditions.
 
-    python tools/analysis_tools/benchmark_synthetic.py [--iters 500] [--seeds 0 1 2] \
-        [--studies] [--work-dir work_dirs/benchmark] [--report-only]
+    python tools/analysis_tools/benchmark_synthetic.py [--iters 500] \
+        [--seeds 0 1 2] [--studies] [--work-dir work_dirs/benchmark] \
+        [--report-only]
 
 On its own synthetic set (``data/synthetic_posetrack_benchmark``: the demo's
 6 training videos and 12 validation videos, generated if missing), for every

@@ -1,7 +1,8 @@
 # Copyright (c) The tdmi_mmpose Authors. All rights reserved.
 """Parameter counts and CPU forward time of the default TDMI model.
 
-    python tools/analysis_tools/model_stats.py [--frames 5] [--repeats 3] [--threads N]
+    python tools/analysis_tools/model_stats.py [--frames 5] [--repeats 3] \
+        [--threads N]
 
 Builds the default model (HRNet-W48 backbone, 384x288 input, T frames, every
 module at its default: aligned appearance, 4 stages, MI loss with the

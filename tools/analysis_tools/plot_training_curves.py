@@ -5,7 +5,8 @@
         [--key heatmap_peak] --out FILE.png
 
 Each RESULT.json is a run's ``result.json`` of
-``tools/analysis_tools/benchmark_synthetic.py``; its ``losses`` hold the mean of each
+``tools/analysis_tools/benchmark_synthetic.py``;
+its ``losses`` hold the mean of each
 logged value over ten equal windows of training (``heatmap_peak``,
 ``heatmap_entropy``, ``loss_kpt``, the MI groups). One line per run,
 labelled with the run's name and its folder's seed; the values are also

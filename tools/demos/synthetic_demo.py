@@ -28,7 +28,8 @@ on the motion-blurred, occluded and clean ones, and the time it took. Exits
 1 if a TDMI model did not learn (``--min-gain`` over its untrained AP), not
 if it loses to the single-frame model (that is reported).
 
-    python tools/demos/synthetic_demo.py [--iters N] [--work-dir work_dirs/demo]
+    python tools/demos/synthetic_demo.py [--iters N] \
+        [--work-dir work_dirs/demo]
 """
 import argparse
 import os

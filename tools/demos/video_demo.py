@@ -16,14 +16,16 @@ order, with about T frames (plus a detector batch) in memory; see
 ``tdmi_mmpose.apis.video``.
 
 ``--backend onnxruntime --onnx FILE`` computes the heatmaps with onnxruntime
-from a file of ``tools/deployment/export_onnx.py`` (same config and checkpoint);
+from a file of ``tools/deployment/export_onnx.py``
+(same config and checkpoint);
 preprocessing, flip test, decoding and tracking stay the same.
 
 ``--fast`` passes each frame through the backbone once per person and
 resamples its features into the key crops of the frames it supports
 (``tdmi_mmpose.apis.streaming``) instead of T passes per person and key
 frame; the default exact mode is what ``tools/test.py`` evaluates. Its
-speed and accuracy against the exact mode: ``tools/analysis_tools/benchmark_video_modes.py``.
+speed and accuracy against the exact mode:
+``tools/analysis_tools/benchmark_video_modes.py``.
 """
 import argparse
 import sys

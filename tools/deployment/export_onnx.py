@@ -1,8 +1,8 @@
 # Copyright (c) The tdmi_mmpose Authors. All rights reserved.
 """Export a TDMI model to ONNX (clips -> heatmaps) and check it.
 
-    python tools/deployment/export_onnx.py CONFIG [CHECKPOINT] --out FILE.onnx \
-        [--batch N|dynamic] [--no-check]
+    python tools/deployment/export_onnx.py CONFIG [CHECKPOINT] \
+        --out FILE.onnx [--batch N|dynamic] [--no-check]
 
 The file takes preprocessed clips (B, T, 3, H, W), normalised as the
 config's data preprocessor does, and returns heatmaps (B, K, h, w); flip

@@ -1,8 +1,9 @@
 # Copyright (c) The tdmi_mmpose Authors. All rights reserved.
 """Write the synthetic PoseTrack-format video set (the embedded default).
 
-    python tools/misc/generate_synthetic_posetrack.py OUT_DIR [--train 6] [--val 3]
-        [--frames 24] [--width 320] [--height 240] [--seed 0] [--overwrite]
+    python tools/misc/generate_synthetic_posetrack.py OUT_DIR \
+        [--train 6] [--val 3] [--frames 24] [--width 320] [--height 240] \
+        [--seed 0] [--overwrite]
 
 A folder that is not empty is refused unless ``--overwrite`` (which first
 removes the folders the generator writes there).
