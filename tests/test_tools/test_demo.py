@@ -1,9 +1,9 @@
 # Copyright (c) The tdmi_mmpose Authors. All rights reserved.
 """tools/demos/synthetic_demo.py (behind ``python3 run.py demo``), shortened:
 both stages of the paper's protocol (the TDMI stage keeps stage 1's
-backbone and final layer, frozen, through training), the side-by-side table, predictions
-rendered by MMPose's visualiser, the video tool, and the learning gate
-(exit 1 when the gain is too small)."""
+backbone and final layer, frozen, through training), the side-by-side
+table, predictions rendered by MMPose's visualiser, the video tool, and the
+learning gate (exit 1 when the gain is too small)."""
 import re
 import subprocess
 

@@ -27,8 +27,8 @@ of ``--steps`` timed steps after one warm-up:
   new frame, T - 1 cached frames' stage features resampled into the key
   crop, then the neck and head; ``apis/streaming.py``), and (CPU, with
   the ``[onnx]`` extra installed) TDMI exported by
-  ``tools/deployment/export_onnx.py`` on onnxruntime vs TDMI in torch, with the same
-  number of threads.
+  ``tools/deployment/export_onnx.py`` on onnxruntime vs TDMI in torch,
+  with the same number of threads.
 """
 import argparse
 import os.path as osp
