@@ -46,8 +46,40 @@ def test_no_module_of_the_package_imports_mmdet_at_import_time():
             if any(n == 'mmdet' or n.startswith('mmdet.') for n in names):
                 offenders.append(str(path.relative_to(ROOT)))
     assert offenders == []
-    import mmpose.models.heads.hybrid_heads.rtmo_head as rtmo_head
-    assert 'from mmdet.utils import' in open(rtmo_head.__file__).read()
+
+
+def _modules_after(python, statement: str) -> list:
+    out = run_cmd([
+        python, '-c', f'import sys; {statement}; print(" ".join(sorted('
+        f'm for m in sys.modules if m.split(".")[0] in '
+        f'("tdmi_mmpose", "mmdet"))))'
+    ], ROOT).stdout
+    return out.strip().splitlines()[-1].split()
+
+
+def test_mmpose_itself_imports_mmdet(python):
+    """Why mmdet's version is checked at import although no module of the
+    package imports it: importing mmpose.models does."""
+    assert 'mmdet' in _modules_after(python, 'import mmpose.models')
+
+
+def test_import_registers_without_video_onnx_or_research_code(python):
+    """``import tdmi_mmpose`` (every config's custom_imports) loads the
+    registered modules only: not the video tool's parts, the fast and ONNX
+    backends, or the research helpers."""
+    loaded = _modules_after(python, 'import tdmi_mmpose')
+    assert 'tdmi_mmpose.models.heads.tdmi_head' in loaded  # positive control
+    assert 'tdmi_mmpose.apis.inference' in loaded
+    bad = [
+        m for m in loaded
+        if m.startswith(('tdmi_mmpose.analysis', 'tdmi_mmpose.apis.video',
+                         'tdmi_mmpose.apis.streaming',
+                         'tdmi_mmpose.apis.onnx_backend'))
+    ]
+    assert bad == []
+    # the same probe sees them once they are imported
+    assert 'tdmi_mmpose.analysis.mi_diagnostics' in _modules_after(
+        python, 'import tdmi_mmpose.analysis')
 
 
 def test_require_mmdet_imports_the_supported_mmdet():

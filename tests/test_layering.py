@@ -2,7 +2,9 @@
 """Lower floors never import higher ones: ``structures`` imports no other
 subpackage, ``datasets`` never imports ``evaluation``, ``models`` or
 ``apis``; ``models`` and ``evaluation`` never import ``apis``; ``codecs``
-(keypoint encodings, as ``mmpose.codecs``) imports none of the others."""
+(keypoint encodings, as ``mmpose.codecs``) imports none of the others;
+nothing but ``analysis`` (research helpers, the top floor) imports
+``analysis``."""
 import ast
 
 import pytest
@@ -10,12 +12,16 @@ from conftest import ROOT
 
 PKG = ROOT / 'tdmi_mmpose'
 FORBIDDEN = {
-    'structures': {'datasets', 'evaluation', 'models', 'apis', 'utils'},
-    'datasets': {'evaluation', 'models', 'apis'},
-    'evaluation': {'models', 'apis'},
-    'models': {'evaluation', 'apis'},
-    'engine': {'datasets', 'evaluation', 'models', 'apis'},
-    'codecs': {'datasets', 'evaluation', 'models', 'apis', 'engine'},
+    'structures':
+    {'datasets', 'evaluation', 'models', 'apis', 'utils', 'analysis'},
+    'datasets': {'evaluation', 'models', 'apis', 'analysis'},
+    'evaluation': {'models', 'apis', 'analysis'},
+    'models': {'evaluation', 'apis', 'analysis'},
+    'engine': {'datasets', 'evaluation', 'models', 'apis', 'analysis'},
+    'codecs':
+    {'datasets', 'evaluation', 'models', 'apis', 'engine', 'analysis'},
+    'apis': {'analysis'},
+    'utils': {'analysis'},
 }
 
 

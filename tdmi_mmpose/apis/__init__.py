@@ -1,12 +1,7 @@
 # Copyright (c) The tdmi_mmpose Authors. All rights reserved.
-"""Video inference: run a model on a clip; helpers of the synthetic runs."""
+"""Inference: run a model on a clip. The video tool's parts (frame and box
+sources, tracking, writing) and the fast and ONNX backends are imported
+from their modules where needed, not here."""
 from .inference import clip_test_pipeline, inference_clip
-from .mi_diagnostics import mi_term_diagnostics, softmax_entropy
-from .synthetic_runs import (evaluate_runner, resize_config, synthetic_config,
-                             with_ablation)
 
-__all__ = [
-    'inference_clip', 'clip_test_pipeline', 'evaluate_runner',
-    'synthetic_config', 'with_ablation', 'resize_config',
-    'mi_term_diagnostics', 'softmax_entropy'
-]
+__all__ = ['inference_clip', 'clip_test_pipeline']

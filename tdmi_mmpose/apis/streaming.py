@@ -200,10 +200,10 @@ class FeatureReuseEstimator:
             return list(stages), None
         return [s[:n] for s in stages], [s[n:] for s in stages]
 
-    def _features(self,
-                  image: np.ndarray,
-                  boxes: np.ndarray,
-                  flip: bool = True) -> _FrameFeatures:
+    def crop_features(self,
+                      image: np.ndarray,
+                      boxes: np.ndarray,
+                      flip: bool = True) -> _FrameFeatures:
         """A frame's crops, one per box, and their stage features (and, with
         the flip test and ``flip``, their mirrors')."""
         if not len(boxes):
@@ -216,7 +216,7 @@ class FeatureReuseEstimator:
     def _frame(self, index: int, image: np.ndarray,
                boxes: np.ndarray) -> _FrameFeatures:
         if index not in self._cache:
-            self._cache[index] = self._features(image, boxes)
+            self._cache[index] = self.crop_features(image, boxes)
             self.max_cached = max(self.max_cached, len(self._cache))
         return self._cache[index]
 
@@ -226,57 +226,60 @@ class FeatureReuseEstimator:
             del self._cache[index]
 
     # a key frame --------------------------------------------------------
-    def estimate(self, key: int, numbers: Sequence[int],
+    def estimate(self, key_index: int, clip_indices: Sequence[int],
                  frames: Dict[int, Tuple[np.ndarray, np.ndarray]]):
         """The key frame's people as ``PoseDataSample`` (image coordinates),
         like ``inference_clip`` with the key frame's boxes.
 
         Args:
-            key: the key frame's index.
-            numbers: the T frame indices of the clip (the key among them,
+            key_index: the key frame's index.
+            clip_indices: the T frame indices of the clip (the key among them,
                 at the model's key index; edge frames may repeat).
             frames: {index: (BGR image, (N, 5) kept boxes)} holding at least
                 the clip's frames.
         """
         init_default_scope(
             self.model.cfg.get('default_scope', 'mmpose') or 'mmpose')
-        image, boxes = frames[key]
+        image, boxes = frames[key_index]
         with torch.no_grad():
-            own = self._frame(key, image, boxes)
+            key_crops = self._frame(key_index, image, boxes)
             # once per frame: edge frames may repeat in the clip
             features = {
                 n:
-                self._support(own, frames, n, boxes) if n != key else
-                (own.stages, own.flipped)
-                for n in dict.fromkeys(numbers)
+                self._support(key_crops, frames, n, boxes)
+                if n != key_index else (key_crops.stages, key_crops.flipped)
+                for n in dict.fromkeys(clip_indices)
             }
-            per_frame = [features[n] for n in numbers]
+            per_frame = [features[n] for n in clip_indices]
             stages = [
                 torch.stack([f[0][s] for f in per_frame], 1)
-                for s in range(len(own.stages))
+                for s in range(len(key_crops.stages))
             ]  # each (B, T, C, h, w)
             flipped = None
             if self.flip_test:
                 flipped = [
                     torch.stack([f[1][s] for f in per_frame], 1)
-                    for s in range(len(own.stages))
+                    for s in range(len(key_crops.stages))
                 ]
-            return self.model.predict_from_stages(stages, own.samples, flipped)
+            return self.model.predict_from_stages(stages, key_crops.samples,
+                                                  flipped)
 
-    def _support(self, own: _FrameFeatures, frames, index: int,
+    def _support(self, key_crops: _FrameFeatures, frames, index: int,
                  key_boxes: np.ndarray):
         """The stage features (each (B, C, h, w)) of frame ``index`` in the
         key crops' coordinates, and those of the mirrored crops (None
         without the flip test)."""
         image, boxes = frames[index]
-        cached = self._frame(index, image, boxes)
-        picks = self._picks(own, cached)
-        exact = [b for b, j in enumerate(picks) if j < 0]
-        self.reused += len(picks) - len(exact)
+        support_crops = self._frame(index, image, boxes)
+        matches = self.match_crops(key_crops, support_crops)
+        exact = [b for b, j in enumerate(matches) if j < 0]
+        self.reused += len(matches) - len(exact)
         self.fallbacks += len(exact)
-        out = self._warp(own, cached, picks, flipped=False)
-        out_flip = self._warp(
-            own, cached, picks, flipped=True) if self.flip_test else None
+        out = self.resample_into_key_crops(
+            key_crops, support_crops, matches, flipped=False)
+        out_flip = self.resample_into_key_crops(
+            key_crops, support_crops, matches,
+            flipped=True) if self.flip_test else None
         if exact:  # cropped with the key box, as the exact mode does
             inputs, _, _, _ = self._crop(image, key_boxes[exact])
             stages, flipped = self._backbone(inputs)
@@ -287,57 +290,31 @@ class FeatureReuseEstimator:
                     out_flip[s] = out_flip[s].index_copy(0, where, flipped[s])
         return out, out_flip
 
-    def _picks(self, own: _FrameFeatures, cached: _FrameFeatures) -> List[int]:
+    def match_crops(self, key_crops: _FrameFeatures,
+                    support_crops: _FrameFeatures) -> List[int]:
         """Per key person: the cached crop overlapping its crop most, or -1
         below ``min_iou``."""
-        picks = []
-        for b in range(len(own.windows)):
-            iou = crop_windows_iou(own.windows[b], cached.windows)
+        matches = []
+        for b in range(len(key_crops.windows)):
+            iou = crop_windows_iou(key_crops.windows[b], support_crops.windows)
             best = int(iou.argmax()) if len(iou) else -1
-            picks.append(
+            matches.append(
                 best if best >= 0 and iou[best] >= self.min_iou else -1)
-        return picks
+        return matches
 
     def crop_windows(self, image: np.ndarray, boxes: np.ndarray) -> np.ndarray:
         """(N, 4) the crop windows x1, y1, x2, y2 (frame pixels) that the
         test pipeline gives (N, 5) boxes."""
         return self._crop(image, boxes)[2]
 
-    def feature_error(self, key_image: np.ndarray, key_boxes: np.ndarray,
-                      support_image: np.ndarray,
-                      support_boxes: np.ndarray) -> np.ndarray:
-        """How far the fast mode's support features are from the exact
-        mode's (a diagnostic; nothing is cached).
-
-        Returns:
-            np.ndarray: (B, S) relative error ``|warped - exact| / |exact|``
-            per key person and stage, where ``warped`` is the support
-            frame's best-overlapping crop resampled into the key crop and
-            ``exact`` the support frame cropped with the key box; NaN for
-            people the fast mode would recompute (below ``min_iou``).
-        """
-        init_default_scope(
-            self.model.cfg.get('default_scope', 'mmpose') or 'mmpose')
-        with torch.no_grad():
-            # the unmirrored crops only
-            own = self._features(key_image, key_boxes, flip=False)
-            support = self._features(support_image, support_boxes, False)
-            picks = self._picks(own, support)
-            warped = self._warp(own, support, picks, flipped=False)
-            exact = self._features(support_image, key_boxes, False).stages
-        errors = np.array([[
-            float((w[b] - e[b]).norm() / e[b].norm().clamp_min(1e-12))
-            for w, e in zip(warped, exact)
-        ] for b in range(len(picks))])
-        errors[np.asarray(picks) < 0] = np.nan
-        return errors
-
-    def _warp(self, own: _FrameFeatures, cached: _FrameFeatures,
-              picks: List[int], flipped: bool) -> List[Tensor]:
+    def resample_into_key_crops(self, key_crops: _FrameFeatures,
+                                support_crops: _FrameFeatures,
+                                matches: List[int],
+                                flipped: bool) -> List[Tensor]:
         """Resample the picked cached crops' stage features into the key
-        crops (rows with pick -1 are placeholders, overwritten)."""
-        source = cached.flipped if flipped else cached.stages
-        reference = own.flipped if flipped else own.stages
+        crops (rows with match -1 are placeholders, overwritten)."""
+        source = support_crops.flipped if flipped else support_crops.stages
+        reference = key_crops.flipped if flipped else key_crops.stages
         grids: Dict[tuple, Tensor] = {}
         out = []
         for s, ref in enumerate(reference):
@@ -345,12 +322,14 @@ class FeatureReuseEstimator:
             if size not in grids:
                 grids[size] = torch.stack([
                     crop_to_crop_grid(
-                        cached.warps[j] @ np.linalg.inv(own.warps[b]), size,
-                        self._input_size, flipped) if j >= 0 else torch.zeros(
-                            *size, 2) for b, j in enumerate(picks)
+                        support_crops.warps[j] @ np.linalg.inv(
+                            key_crops.warps[b]), size, self._input_size,
+                        flipped) if j >= 0 else torch.zeros(*size, 2)
+                    for b, j in enumerate(matches)
                 ]).to(ref.device, ref.dtype)
             maps = torch.stack([
-                source[s][j] if j >= 0 else ref[b] for b, j in enumerate(picks)
+                source[s][j] if j >= 0 else ref[b]
+                for b, j in enumerate(matches)
             ])
             out.append(
                 F.grid_sample(

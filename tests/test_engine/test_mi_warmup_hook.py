@@ -8,7 +8,7 @@ import pytest
 from conftest import ROOT
 
 import tdmi_mmpose  # noqa: F401
-from tdmi_mmpose.apis import synthetic_config
+from tdmi_mmpose.analysis import synthetic_config
 from tdmi_mmpose.datasets import generate_synthetic_posetrack
 from tdmi_mmpose.engine import MIWarmupHook
 

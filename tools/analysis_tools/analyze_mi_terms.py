@@ -10,7 +10,7 @@ it sends into the feature it trains and the cosine of that gradient with
 the keypoint loss's gradient on the same feature (negative: it pulls
 against the keypoint target); then, per feature, the normalised spatial
 entropy of softmax(x / 0.05) that the lineage surrogate scores, and the
-feature's scale. See ``tdmi_mmpose.apis.mi_diagnostics``.
+feature's scale. See ``tdmi_mmpose.analysis.mi_diagnostics``.
 """
 import argparse
 import sys
@@ -32,8 +32,8 @@ def main(argv=None) -> int:
     from mmengine.registry import init_default_scope
     from mmengine.runner import Runner, load_checkpoint
 
-    from tdmi_mmpose.apis.mi_diagnostics import (format_diagnostics,
-                                                 mi_term_diagnostics)
+    from tdmi_mmpose.analysis.mi_diagnostics import (format_diagnostics,
+                                                     mi_term_diagnostics)
     cfg = Config.fromfile(args.config)
     if args.cfg_options:
         cfg.merge_from_dict(args.cfg_options)

@@ -19,7 +19,7 @@ seed:
    key-frame appearance).
 
 ``--sizes NAME`` runs the same study with the sizes the MI terms depend on
-changed in both stages (``tdmi_mmpose.apis.resize_config``): ``C48`` (C =
+changed in both stages (``tdmi_mmpose.analysis.resize_config``): ``C48`` (C =
 48 in HRNet's high-resolution branch and every TDMI part), ``heatmap96x72``
 (96 x 72 heatmaps and features, 384 x 288 input), ``sigma3`` (target sigma
 3), or ``recipe`` (all three: the W48 recipe's C, heatmap size and sigma;
@@ -39,7 +39,7 @@ checkpoint when restarted (its ``train_seconds`` then covers the last
 process only, and ``resumed_from`` says where it started). Each run writes
 ``<work-dir>/seed<k>/<run>/result.json`` (metrics on all,
 blurred, occluded and clean key frames, per-joint AP, wall time, the loss
-curve, and the MI-term diagnostics of ``tdmi_mmpose.apis.mi_diagnostics``);
+curve, and the MI-term diagnostics of ``tdmi_mmpose.analysis.mi_diagnostics``);
 runs whose file exists are not repeated, so seeds can run as separate
 processes (``--seeds 1``) and ``--report-only`` prints the tables of
 whatever is there: mean +- sample std over seeds of Total AP per subset,
@@ -164,7 +164,7 @@ def _loss_curve(runner, points: int = 10) -> dict:
 def _run(name, cfg, out_file, diagnose: bool) -> dict:
     from mmengine.runner import Runner, find_latest_checkpoint
 
-    from tdmi_mmpose.apis import evaluate_runner, mi_term_diagnostics
+    from tdmi_mmpose.analysis import evaluate_runner, mi_term_diagnostics
     print(
         f'== {name}: {cfg.train_cfg.max_iters} iterations -> '
         f'{osp.dirname(out_file)}',
@@ -200,7 +200,7 @@ def _run(name, cfg, out_file, diagnose: bool) -> dict:
 
 def _prepare(cfg, args, seed: int):
     """The seed, the sizes of ``--sizes`` and resumable checkpoints."""
-    from tdmi_mmpose.apis import resize_config
+    from tdmi_mmpose.analysis import resize_config
     resize_config(cfg, **SIZES[args.sizes])
     cfg.randomness = dict(seed=seed)
     hook = cfg.default_hooks.checkpoint
@@ -210,7 +210,7 @@ def _prepare(cfg, args, seed: int):
 
 
 def run_seed(args, seed: int, studies: bool) -> None:
-    from tdmi_mmpose.apis import synthetic_config
+    from tdmi_mmpose.analysis import synthetic_config
     base = osp.join(args.work_dir, f'seed{seed}')
     work = osp.join(base, _slug(SINGLE))
     cfg = _prepare(
@@ -301,7 +301,7 @@ def report(args) -> None:
 
     print('\nMI-term diagnostics after training (first seed, 4 training '
           'batches; tools/analysis_tools/analyze_mi_terms.py)')
-    from tdmi_mmpose.apis.mi_diagnostics import format_diagnostics
+    from tdmi_mmpose.analysis.mi_diagnostics import format_diagnostics
     for name, results in found.items():
         diag = results[0].get('diagnostics')
         if diag:

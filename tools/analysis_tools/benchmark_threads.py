@@ -51,7 +51,7 @@ def _step_fn(config: str, data_root: str):
     fixed batch of the demo's training loader."""
     from mmengine.runner import Runner
 
-    from tdmi_mmpose.apis import synthetic_config
+    from tdmi_mmpose.analysis import synthetic_config
     cfg = synthetic_config(config, data_root, '/tmp/tdmi_benchmark_threads')
     if cfg.model.type == 'VideoTopdownPoseEstimator':
         cfg.model.single_frame_checkpoint = None

@@ -97,7 +97,8 @@ def _run(tracker, frames):
 
 def _print_feature_errors(model, files, detections, thr, args) -> None:
     """Relative error of the resampled support features against the exact
-    mode's (``FeatureReuseEstimator.feature_error``), per stage."""
+    mode's (``tdmi_mmpose.analysis.support_feature_error``), per stage."""
+    from tdmi_mmpose.analysis import support_feature_error
     from tdmi_mmpose.apis.streaming import FeatureReuseEstimator
     from tdmi_mmpose.apis.video import (VideoPoseTracker, ground_truth_boxes,
                                         open_frames)
@@ -114,8 +115,8 @@ def _print_feature_errors(model, files, detections, thr, args) -> None:
         for t in range(len(frames) - 1):
             if len(kept[t]) and len(kept[t + 1]):
                 rows.append(
-                    est.feature_error(frames[t].image, kept[t],
-                                      frames[t + 1].image, kept[t + 1]))
+                    support_feature_error(est, frames[t].image, kept[t],
+                                          frames[t + 1].image, kept[t + 1]))
                 first = first or (frames[t].image, kept[t][:1])
     errors = np.concatenate(rows)
     errors = errors[~np.isnan(errors).any(1)]
@@ -132,7 +133,7 @@ def _print_feature_errors(model, files, detections, thr, args) -> None:
     for shift in (1, 2, 4, 8, 16, 32):
         moved = box.copy()
         moved[:, [0, 2]] += shift * per_input_px
-        err = est.feature_error(image, box, image, moved)[0]
+        err = support_feature_error(est, image, box, image, moved)[0]
         print(f'| same frame, crop moved {shift} input px | ' +
               ' | '.join(f'{v:.3f}' for v in err) + ' |')
     for factor in (1.05, 1.1, 1.2):
@@ -140,7 +141,7 @@ def _print_feature_errors(model, files, detections, thr, args) -> None:
         half = (box[:, 2:4] - box[:, :2]) / 2 * factor
         scaled = box.copy()
         scaled[:, :2], scaled[:, 2:4] = center - half, center + half
-        err = est.feature_error(image, box, image, scaled)[0]
+        err = support_feature_error(est, image, box, image, scaled)[0]
         print(f'| same frame, crop scaled x{factor} | ' +
               ' | '.join(f'{v:.3f}' for v in err) + ' |')
 

@@ -246,7 +246,7 @@ def main() -> int:
             osp.join(args.data_root, 'annotations', 'posetrack18_val.json')):
         generate_synthetic_posetrack(args.data_root)
 
-    from tdmi_mmpose.apis import synthetic_config
+    from tdmi_mmpose.analysis import synthetic_config
     cfg1 = synthetic_config(STAGE1, args.data_root,
                             osp.join(args.work_dir, 'single_frame'),
                             args.iters)
@@ -256,7 +256,7 @@ def main() -> int:
         flush=True)
     from mmengine.runner import Runner
 
-    from tdmi_mmpose.apis import evaluate_runner
+    from tdmi_mmpose.analysis import evaluate_runner
     stage1_runner = Runner.from_cfg(cfg1)
     stage1_runner.train()
     single = evaluate_runner(stage1_runner)

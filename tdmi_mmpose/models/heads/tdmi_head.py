@@ -158,14 +158,17 @@ class TDMIHead(HeatmapHead):
                 f'model.head.mi_loss.term_weights='
                 f'{ {t: 0 for t in terms} }.')
 
-    def _fuse(self, feats: Dict[str, Tensor]) -> Tuple[Tensor, Tensor]:
+    def forward_features(self,
+                         feats: Dict[str, Tensor]) -> Tuple[Tensor, Tensor]:
+        """Features of ``extract_feat`` -> the fused feature Ftilde
+        (B, C, h, w) and the heatmaps (B, K, h, w)."""
         fused = self.fusion(
             torch.cat([feats['useful'], feats['appearance']], dim=1))
         return fused, self.final_layer(fused)  # (B, C, h, w), (B, K, h, w)
 
     def forward(self, feats: Dict[str, Tensor]) -> Tensor:
         """Features of ``extract_feat`` -> heatmaps (B, K, h, w)."""
-        return self._fuse(feats)[1]
+        return self.forward_features(feats)[1]
 
     @staticmethod
     @torch.no_grad()
@@ -191,7 +194,7 @@ class TDMIHead(HeatmapHead):
              train_cfg: dict = {}) -> dict:
         """Keypoint MSE (``loss_kpt``), ``acc_pose`` and the MI groups."""
         self._check_projector()
-        fused, heatmaps = self._fuse(feats)
+        fused, heatmaps = self.forward_features(feats)
         gt_heatmaps = torch.stack(
             [d.gt_fields.heatmaps for d in batch_data_samples])
         keypoint_weights = torch.cat([

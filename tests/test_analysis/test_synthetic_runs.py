@@ -8,7 +8,7 @@ from mmengine.registry import init_default_scope
 from mmpose.registry import MODELS
 
 import tdmi_mmpose  # noqa: F401
-from tdmi_mmpose.apis import resize_config
+from tdmi_mmpose.analysis import resize_config
 
 SMOKE = ROOT / 'configs' / 'smoke'
 

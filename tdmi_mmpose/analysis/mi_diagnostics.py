@@ -74,7 +74,7 @@ def mi_term_diagnostics(model, batches: Iterable[dict]) -> Dict[str, dict]:
             k: v.detach().requires_grad_(True)
             for k, v in feats.items() if v is not None
         }
-        fused, heatmaps = head._fuse(feats)
+        fused, heatmaps = head.forward_features(feats)
         fused.retain_grad()
         heatmaps.retain_grad()
         named = dict(feats, fused=fused, heatmaps=heatmaps)

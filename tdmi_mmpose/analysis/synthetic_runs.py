@@ -28,8 +28,9 @@ def with_ablation(config: str, ablation: str):
     cfg = Config.fromstring(text, file_format='.py')
     # MMEngine keeps "_delete_" where the base has no such key (nothing to
     # delete, e.g. a min_estimator the small config leaves at its default)
-    _drop_delete_keys(cfg._cfg_dict)
-    return cfg
+    plain = cfg.to_dict()
+    _drop_delete_keys(plain)
+    return Config(plain)
 
 
 def _drop_delete_keys(node) -> None:

@@ -1,0 +1,138 @@
+# Copyright (c) The tdmi_mmpose Authors. All rights reserved.
+"""Box sources of the video tool, each giving (N, 5) boxes x1, y1, x2, y2,
+score per frame: a detection file (MMPose's format or the PoseWarper/DCPose
+``val_boxes.json`` form), a PoseTrack sequence's ground truth, or an
+MMDetection detector."""
+import json
+import os.path as osp
+from typing import Dict, List, Optional
+
+import numpy as np
+
+from ...structures import frame_key
+
+__all__ = [
+    'load_box_file', 'ground_truth_boxes', 'resolve_config_path', 'MMDetBoxes'
+]
+
+
+def _xywh_to_xyxy(box) -> List[float]:
+    x, y, w, h = box
+    return [x, y, x + w, y + h]
+
+
+def load_box_file(path: str) -> Dict[object, np.ndarray]:
+    """Boxes of a detection file, keyed by ``image_id`` (MMPose's format)
+    and by ``'<video>/<file>'`` of ``image_name`` (PoseWarper/DCPose);
+    entries are checked as the dataset checks them."""
+    from ...datasets.posetrack_video_dataset import check_detection
+    if not osp.isfile(path):
+        raise FileNotFoundError(f'box file {path} does not exist')
+    try:
+        with open(path) as f:
+            dets = json.load(f)
+    except (json.JSONDecodeError, UnicodeDecodeError) as e:
+        raise ValueError(f'{path}: the box file is not valid JSON ({e})') \
+            from None
+    if not isinstance(dets, list):
+        raise ValueError(f'{path}: expected a list of detections')
+    boxes: Dict[object, list] = {}
+    for i, det in enumerate(dets):
+        check_detection(det, i, path)
+        if 'image_id' in det:
+            key = det['image_id']
+        elif 'image_name' in det:
+            key = frame_key(det['image_name'])
+        else:
+            raise ValueError(f'{path}: detection {i} has neither "image_id" '
+                             f'nor "image_name"')
+        boxes.setdefault(
+            key, []).append(_xywh_to_xyxy(det['bbox']) + [det['score']])
+    return {k: np.asarray(v, dtype=np.float32) for k, v in boxes.items()}
+
+
+def ground_truth_boxes(sequence_file: str) -> Dict[object, np.ndarray]:
+    """The ``bbox`` of every annotated person of a PoseTrack18 sequence
+    file, score 1, keyed by image id (for evaluation with GT boxes)."""
+    with open(sequence_file) as f:
+        data = json.load(f)
+    boxes: Dict[object, list] = {}
+    for i, ann in enumerate(data.get('annotations') or []):
+        box = ann.get('bbox')
+        if box is None:
+            continue
+        if len(box) != 4:
+            raise ValueError(f'{sequence_file}: annotations[{i}]: "bbox" '
+                             f'must be [x, y, w, h], got {box!r}')
+        boxes.setdefault(ann['image_id'],
+                         []).append(_xywh_to_xyxy(box) + [1.0])
+    return {k: np.asarray(v, dtype=np.float32) for k, v in boxes.items()}
+
+
+def resolve_config_path(config: str) -> str:
+    """``mmdet::rtmdet/x.py`` (a config inside an installed OpenMMLab
+    package, as MMEngine's ``_base_`` writes it) -> the file's path; any
+    other string is returned as it is.
+
+    Raises:
+        FileNotFoundError: naming the config when the package has no such
+            file.
+    """
+    if '::' not in config:
+        return config
+    from mmengine.utils import get_installed_path, is_installed
+    package, path = config.split('::', 1)
+    if not is_installed(package):
+        raise FileNotFoundError(f'{config}: the package {package!r} is not '
+                                f'installed')
+    full = osp.join(get_installed_path(package), '.mim', 'configs', path)
+    if not osp.isfile(full):
+        raise FileNotFoundError(f'{config}: no such config in {package} '
+                                f'({full})')
+    return full
+
+
+class MMDetBoxes:
+    """Person boxes from an MMDetection detector, run on batches of frames
+    (MMPose's demo conventions: ``det_cat_id``, ``bbox_thr``, NMS 0.3)."""
+
+    def __init__(self,
+                 config: str,
+                 checkpoint: Optional[str],
+                 device: str = 'cpu',
+                 det_cat_id: int = 0,
+                 bbox_thr: float = 0.3,
+                 nms_thr: float = 0.3):
+        import tdmi_mmpose
+        tdmi_mmpose.require_mmdet()
+        from mmdet.apis import init_detector
+        from mmengine.registry import DefaultScope
+        from mmpose.utils import adapt_mmdet_pipeline
+
+        # init_detector makes 'mmdet' the default scope; keep the caller's,
+        # or everything built later in mmpose's registries (the visualiser)
+        # would be looked up in mmdet's
+        with DefaultScope.overwrite_default_scope('mmdet'):
+            self.model = init_detector(
+                resolve_config_path(config), checkpoint, device=device)
+        # once, not per batch: MMPose's demo adaptation of the test pipeline
+        self.model.cfg = adapt_mmdet_pipeline(self.model.cfg)
+        self.det_cat_id = det_cat_id
+        self.bbox_thr = bbox_thr
+        self.nms_thr = nms_thr
+
+    def __call__(self, images: List[np.ndarray]) -> List[np.ndarray]:
+        from mmdet.apis import inference_detector
+        from mmpose.evaluation.functional import nms
+        results = inference_detector(self.model, images)
+        out = []
+        for result in results:
+            pred = result.pred_instances.cpu().numpy()
+            boxes = np.concatenate([pred.bboxes, pred.scores[:, None]], axis=1)
+            keep = (pred.labels == self.det_cat_id) & (
+                pred.scores > self.bbox_thr)
+            boxes = boxes[keep]
+            if len(boxes):
+                boxes = boxes[nms(boxes, self.nms_thr)]
+            out.append(boxes.astype(np.float32).reshape(-1, 5))
+        return out

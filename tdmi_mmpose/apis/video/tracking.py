@@ -1,0 +1,233 @@
+# Copyright (c) The tdmi_mmpose Authors. All rights reserved.
+"""The video tool's tracker: key frames estimated as their clip window
+fills, track ids assigned greedily frame to frame with MMPose's own helpers
+(``mmpose.apis._track_by_iou`` / ``_track_by_oks``); a person who leaves and
+comes back gets a new id (no re-identification).
+
+Shape legend: N people in a frame, K keypoints.
+"""
+from collections import deque
+from typing import Iterator, List, Optional, Tuple
+
+import numpy as np
+from mmpose.apis import _track_by_iou, _track_by_oks
+
+from ...datasets.transforms.clip_transforms import edge_frame_numbers
+from ...evaluation.functional.posetrack_io import MAX_TRACK_ID
+from ...structures import frame_key
+from ..inference import inference_clip
+from ..streaming import FeatureReuseEstimator
+from .frames import Frame
+
+__all__ = ['VideoPoseTracker', 'clip_offsets_of']
+
+
+def clip_offsets_of(model) -> List[int]:
+    """The clip's frame offsets from the model's config (its test dataset's
+    ``frame_offsets`` or its test pipeline's ``SampleClipFrames``), else the
+    symmetric offsets of ``model.num_frames``."""
+    cfg = getattr(model, 'cfg', None)
+    offsets = None
+    if cfg is not None and cfg.get('test_dataloader'):
+        dataset = cfg.test_dataloader.dataset
+        offsets = dataset.get('frame_offsets')
+        for step in dataset.get('pipeline', []):
+            if step.get('type') == 'SampleClipFrames' and step.get(
+                    'offsets') is not None:
+                offsets = step['offsets']
+    if offsets is None:
+        k = model.key_frame_index
+        offsets = list(range(-k, model.num_frames - k))
+    offsets = [int(o) for o in offsets]
+    if len(offsets) != model.num_frames:
+        raise ValueError(f'the config\'s offsets {offsets} do not have the '
+                         f'model\'s {model.num_frames} frames')
+    return offsets
+
+
+def _edge_policy(model) -> str:
+    cfg = getattr(model, 'cfg', None)
+    if cfg is not None and cfg.get('test_dataloader'):
+        for step in cfg.test_dataloader.dataset.get('pipeline', []):
+            if step.get('type') == 'SampleClipFrames':
+                return step.get('edge', 'lineage')
+    return 'lineage'
+
+
+class VideoPoseTracker:
+    """Run a ``VideoTopdownPoseEstimator`` over a stream of frames.
+
+    Args:
+        model: from ``mmpose.apis.init_model`` (its config gives the
+            preprocessing, the clip offsets and the edge policy).
+        box_source: a dict {image id or '<video>/<file>': (N, 5) boxes},
+            or a callable on a list of BGR images (a detector).
+        bbox_thr (float): boxes below it are skipped (the dataset's
+            ``bbox_score_thr``). Defaults to 0.2.
+        track_method (str): ``'iou'`` (default) or ``'oks'``.
+        track_thr (float): the least IoU / OKS to continue a track.
+        det_batch (int): frames per detector batch.
+        fast (bool): the fast mode of ``apis/streaming.py``: each frame's
+            backbone features computed once per person and resampled into
+            the key crops of the frames it supports, instead of T backbone
+            passes per person and key frame. Defaults to False (exact: the
+            mode ``tools/test.py`` evaluates).
+        fast_options (dict, optional): the fast mode's options
+            (``FeatureReuseEstimator``'s ``min_iou``, ``interpolation``,
+            ``padding``).
+    """
+
+    def __init__(self,
+                 model,
+                 box_source,
+                 bbox_thr: float = 0.2,
+                 track_method: str = 'iou',
+                 track_thr: float = 0.3,
+                 det_batch: int = 8,
+                 fast: bool = False,
+                 fast_options: Optional[dict] = None):
+        if track_method not in ('iou', 'oks'):
+            raise ValueError(f'track_method must be iou or oks, got '
+                             f'{track_method!r}')
+        self.model = model
+        self.box_source = box_source
+        self.bbox_thr = bbox_thr
+        self.track_method = track_method
+        self.track_thr = track_thr
+        self.det_batch = max(1, det_batch)
+        self.offsets = clip_offsets_of(model)
+        self.edge = _edge_policy(model)
+        self.sigmas = (model.dataset_meta or {}).get('sigmas')
+        self.max_buffered = self.frames_with_boxes = self.skipped_empty = 0
+        self.fast = fast
+        self.fast_options = dict(fast_options or {})
+        self.streaming = None
+        if fast:  # fails early on a model or option the mode cannot run
+            self.streaming = FeatureReuseEstimator(model, **self.fast_options)
+
+    # the frames' boxes -------------------------------------------------
+    def _boxes(self, frames: List[Frame]) -> List[np.ndarray]:
+        if callable(self.box_source):
+            return self.box_source([f.image for f in frames])
+        out = []
+        for frame in frames:
+            boxes = self.box_source.get(frame.image_id)
+            if boxes is None:
+                boxes = self.box_source.get(frame_key(frame.file_name))
+            if boxes is not None:
+                self.frames_with_boxes += 1
+            out.append(
+                np.zeros((0, 5), np.float32) if boxes is None else boxes)
+        return out
+
+    def frame_boxes(self, frames: List[Frame]) -> List[np.ndarray]:
+        """The (N, 5) boxes the tracker estimates for each frame: from the
+        box source, above ``bbox_thr``, empty ones skipped."""
+        return [self._keep(boxes) for boxes in self._boxes(frames)]
+
+    def _keep(self, boxes: np.ndarray) -> np.ndarray:
+        """Boxes above the threshold; empty ones (zero width or height)
+        are skipped and counted in ``skipped_empty``, as the dataset does;
+        non-finite ones are an error naming the box."""
+        if len(boxes) and not np.isfinite(boxes).all():
+            bad = boxes[~np.isfinite(boxes).all(1)][0]
+            raise ValueError(f'a box with NaN or infinite values: '
+                             f'{bad.tolist()}')
+        empty = (boxes[:, 2] <= boxes[:, 0]) | (boxes[:, 3] <= boxes[:, 1])
+        self.skipped_empty += int(empty.sum())
+        return boxes[(boxes[:, 4] >= self.bbox_thr) & ~empty]
+
+    # the stream --------------------------------------------------------
+    def run(self, frames: Iterator[Frame]) -> Iterator[Tuple[Frame, list]]:
+        """Yield ``(frame, people)`` in order, ``people`` a list of
+        ``PoseDataSample`` (one person each) with ``track_id`` set."""
+        before = -min(self.offsets)
+        after = max(self.offsets)
+        window: 'deque[Tuple[Frame, np.ndarray]]' = deque()
+        pending: List[Frame] = []
+        self._last, self._next_id = [], 0
+        if self.fast:  # a fresh cache per stream
+            self.streaming = FeatureReuseEstimator(self.model,
+                                                   **self.fast_options)
+        # what the stream held at most (the memory bound) and how many
+        # frames a box file named (0: the file is for another video)
+        self.max_buffered = self.frames_with_boxes = self.skipped_empty = 0
+        ended = False
+        frames = iter(frames)
+        next_key = 0
+        while True:
+            if not ended:
+                frame = next(frames, None)
+                if frame is None:
+                    ended = True
+                else:
+                    pending.append(frame)
+            self.max_buffered = max(self.max_buffered,
+                                    len(window) + len(pending))
+            if pending and (ended or len(pending) >= self.det_batch):
+                for f, boxes in zip(pending, self.frame_boxes(pending)):
+                    window.append((f, boxes))
+                pending = []
+            # estimate every key whose clip is complete
+            newest = window[-1][0].index if window else -1
+            while window and next_key <= newest and (ended or next_key + after
+                                                     <= newest):
+                last = newest if ended else None
+                yield self._estimate(window, next_key, last)
+                next_key += 1
+                # drop frames no later key can use
+                while window and window[0][0].index < next_key - before:
+                    window.popleft()
+                if self.streaming is not None:
+                    self.streaming.forget(next_key - before)
+            if ended and not pending and next_key > newest:
+                return
+
+    def _estimate(self, window, key: int, last: Optional[int]):
+        by_index = {f.index: (f, b) for f, b in window}
+        far = key + max(self.offsets) if last is None else last
+        numbers = edge_frame_numbers(key, self.offsets, 0, far, self.edge)
+        frame, boxes = by_index[key]
+        if not len(boxes):
+            self._last = []
+            return frame, []
+        if self.streaming is not None:
+            people = self.streaming.estimate(key, numbers, {
+                n: (by_index[n][0].image, by_index[n][1])
+                for n in set(numbers)
+            })
+        else:
+            clip = [by_index[n][0].image for n in numbers]
+            people = inference_clip(self.model, clip, boxes)
+        return frame, self._track(people)
+
+    def _track(self, people: list) -> list:
+        track = _track_by_oks if self.track_method == 'oks' else _track_by_iou
+        last = list(self._last)
+        active = {p.track_id for p in last}
+        for person in people:
+            inst = person.pred_instances
+            box = np.asarray(inst.bboxes).reshape(1, 4)
+            inst.areas = np.array([
+                (box[0, 2] - box[0, 0]) * (box[0, 3] - box[0, 1])
+            ])
+            if self.track_method == 'oks':
+                track_id, last, _ = track(person, last, self.track_thr,
+                                          self.sigmas)
+            else:
+                track_id, last, _ = track(person, last, self.track_thr)
+            if track_id == -1:
+                track_id = self._new_id(active)
+            active.add(track_id)
+            person.set_field(track_id, 'track_id')
+        self._last = list(people)
+        return people
+
+    def _new_id(self, active: set) -> int:
+        # ids stay below PoseTrack's limit: after 9999 they are reused,
+        # never one that a person of the previous frame holds
+        while True:
+            candidate = self._next_id % MAX_TRACK_ID
+            self._next_id += 1
+            if candidate not in active:
+                return candidate

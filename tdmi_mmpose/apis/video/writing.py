@@ -1,0 +1,114 @@
+# Copyright (c) The tdmi_mmpose Authors. All rights reserved.
+"""What the video tool writes: PoseTrack prediction files, frames drawn with
+MMPose's visualiser, and the check that no output overwrites an input."""
+import os
+import os.path as osp
+import re
+from typing import List, Tuple
+
+import cv2
+import numpy as np
+
+from .frames import Frame
+
+__all__ = [
+    'posetrack_annotations', 'posetrack_file', 'track_colour', 'draw_people',
+    'output_stem', 'check_outputs'
+]
+
+
+def posetrack_annotations(frame: Frame, people: list) -> List[dict]:
+    """PoseTrack18 annotations of one frame: keypoints with per-joint scores
+    (keypoint score x box score, the TDMI protocol of ``PoseTrackMetric``),
+    ``scores``, ``track_id`` and the person ``score`` (box score)."""
+    out = []
+    for person in people:
+        inst = person.pred_instances
+        kpts = np.asarray(inst.keypoints)[0]
+        box_score = float(np.asarray(inst.bbox_scores).reshape(-1)[0])
+        scores = np.asarray(inst.keypoint_scores)[0] * box_score
+        out.append(
+            dict(
+                image_id=frame.image_id,
+                keypoints=np.concatenate([kpts, scores[:, None]],
+                                         axis=1).ravel().tolist(),
+                scores=scores.tolist(),
+                score=box_score,
+                track_id=int(person.track_id),
+                bbox=[float(v) for v in np.asarray(inst.bboxes)[0]]))
+    return out
+
+
+def posetrack_file(images: List[dict], annotations: List[dict],
+                   keypoint_names: List[str]) -> dict:
+    categories = [
+        dict(
+            id=1,
+            name='person',
+            supercategory='person',
+            keypoints=list(keypoint_names))
+    ]
+    return dict(images=images, annotations=annotations, categories=categories)
+
+
+def track_colour(track_id: int) -> Tuple[int, int, int]:
+    """A stable, distinct RGB colour per track id (golden-ratio hues)."""
+    hue = int((track_id * 0.618033988749895 % 1.0) * 179)
+    hsv = np.uint8([[[hue, 200, 255]]])
+    return tuple(int(c) for c in cv2.cvtColor(hsv, cv2.COLOR_HSV2RGB)[0, 0])
+
+
+def draw_people(visualizer, image_bgr: np.ndarray, people: list,
+                kpt_thr: float) -> np.ndarray:
+    """The frame with each person's skeleton in its track's colour, drawn by
+    MMPose's visualiser (its keypoint drawing, one colour per call), and the
+    track id. Returns BGR."""
+    image = image_bgr[..., ::-1].copy()
+    visualizer.set_image(image)
+    for person in people:
+        colour = track_colour(person.track_id)
+        visualizer.kpt_color = np.array(
+            [colour] * len(visualizer.dataset_meta['keypoint_id2name']))
+        visualizer.link_color = np.array(
+            [colour] * len(visualizer.dataset_meta['skeleton_links']))
+        # MMPose's visualiser draws one palette per call; one call per
+        # person gives each track its colour
+        image = visualizer._draw_instances_kpts(image, person.pred_instances,
+                                                kpt_thr)
+        box = np.asarray(person.pred_instances.bboxes)[0]
+        visualizer.set_image(image)
+        visualizer.draw_texts(
+            str(person.track_id),
+            np.array([box[0], max(box[1] - 4, 0)]),
+            colors=colour,
+            font_sizes=10)
+        image = visualizer.get_image()
+    return image[..., ::-1]
+
+
+def output_stem(name: str) -> str:
+    """A file-system safe output stem."""
+    return re.sub(r'[^\w.-]+', '_', name) or 'video'
+
+
+def check_outputs(outputs: List[str], inputs: List[str]) -> None:
+    """Refuse to write where an input lies: an output file that is one of
+    ``inputs`` (files read), or any output inside an input folder.
+
+    Raises:
+        ValueError: naming the output and the input it would overwrite.
+    """
+    real_inputs = [osp.realpath(p) for p in inputs if p]
+    for out in outputs:
+        real = osp.realpath(out)
+        for path in real_inputs:
+            inside = real == path or real.startswith(
+                path.rstrip(os.sep) + os.sep)
+            if not osp.isdir(path) and real == path:
+                raise ValueError(
+                    f'{out} would overwrite the input {path}: choose another '
+                    f'--output-root')
+            if osp.isdir(path) and inside:
+                raise ValueError(
+                    f'{out} would be written inside the input folder {path}: '
+                    f'choose another --output-root')
