@@ -179,7 +179,7 @@ meta_keys = ('id', 'img_id', 'img_path', 'category_id', 'ori_shape',
              'img_shape', 'input_size', 'input_center', 'input_scale', 'flip',
              'flip_direction', 'flip_indices', 'frame_offsets')
 train_pipeline = [
-    dict(type='SampleClipFrames', edge='lineage'),
+    dict(type='SampleClipFrames', edge='fill_with_key'),
     dict(type='LoadClip', cache_size=64),
     dict(type='GetBBoxCenterScale'),
     # MMPose's RandomFlip + TopdownAffine, with the flip folded into the
@@ -194,7 +194,7 @@ train_pipeline = [
     dict(type='PackPoseInputs', meta_keys=meta_keys)
 ]
 val_pipeline = [
-    dict(type='SampleClipFrames', edge='lineage'),
+    dict(type='SampleClipFrames', edge='fill_with_key'),
     dict(type='LoadClip', cache_size=64),
     dict(type='GetBBoxCenterScale'),
     dict(type='TopdownAffine', input_size=input_size),

@@ -87,7 +87,7 @@ def test_recipes_build_on_the_posetrack18_single_frame_model(name):
     assert cfg.model.backbone.get('init_cfg') is None
     assert cfg.model.head.get('projector_init_cfg') is None
     pipeline = cfg.train_dataloader.dataset.pipeline
-    assert pipeline[0]['edge'] == 'lineage'
+    assert pipeline[0]['edge'] == 'fill_with_key'
     assert 'ClippedNormalBBoxTransform' in [t['type'] for t in pipeline]
 
 

@@ -12,7 +12,7 @@ codec = dict(
     unbiased_encoding=True)
 model = dict(head=dict(decoder=codec))
 train_pipeline = [
-    dict(type='SampleClipFrames', edge='lineage'),
+    dict(type='SampleClipFrames', edge='fill_with_key'),
     dict(type='LoadClip', cache_size=64),
     dict(type='GetBBoxCenterScale'),
     dict(type='DeferredRandomFlip', direction='horizontal', prob=0.5),

@@ -36,7 +36,7 @@ model = dict(
                               y_appearance_heatmaps=1.))))
 
 train_pipeline = [
-    dict(type='SampleClipFrames', offsets=(-1, 0, 1), edge='lineage'),
+    dict(type='SampleClipFrames', offsets=(-1, 0, 1), edge='fill_with_key'),
     dict(type='LoadClip', cache_size=256),
     dict(type='GetBBoxCenterScale'),
     dict(type='RandomFlip', direction='horizontal'),
@@ -51,7 +51,7 @@ train_pipeline = [
                    'flip', 'flip_direction', 'flip_indices', 'frame_offsets'))
 ]
 val_pipeline = [
-    dict(type='SampleClipFrames', offsets=(-1, 0, 1), edge='lineage'),
+    dict(type='SampleClipFrames', offsets=(-1, 0, 1), edge='fill_with_key'),
     dict(type='LoadClip', cache_size=256),
     dict(type='GetBBoxCenterScale'),
     dict(type='TopdownAffine', input_size=input_size),

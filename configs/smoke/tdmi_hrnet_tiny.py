@@ -105,7 +105,7 @@ randomness = dict(seed=0)
 data_root = 'data/synthetic_posetrack/'
 frame_offsets = (-1, 0, 1)
 train_pipeline = [
-    dict(type='SampleClipFrames', offsets=frame_offsets, edge='lineage'),
+    dict(type='SampleClipFrames', offsets=frame_offsets, edge='fill_with_key'),
     dict(type='LoadClip', cache_size=64),
     dict(type='GetBBoxCenterScale'),
     dict(type='RandomFlip', direction='horizontal'),
@@ -120,7 +120,7 @@ train_pipeline = [
                    'flip', 'flip_direction', 'flip_indices', 'frame_offsets'))
 ]
 val_pipeline = [
-    dict(type='SampleClipFrames', offsets=frame_offsets, edge='lineage'),
+    dict(type='SampleClipFrames', offsets=frame_offsets, edge='fill_with_key'),
     dict(type='LoadClip', cache_size=64),
     dict(type='GetBBoxCenterScale'),
     dict(type='TopdownAffine', input_size=input_size),

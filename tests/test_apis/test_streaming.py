@@ -134,7 +134,8 @@ def test_moving_boxes_reuse_and_stay_close(model, synthetic):
     offsets = clip_offsets_of(model)
     supports = sum(n != key for key in range(len(frames))
                    for n in edge_frame_numbers(key, offsets, 0,
-                                               len(frames) - 1, 'lineage'))
+                                               len(frames) -
+                                               1, 'fill_with_key'))
     assert s.reused == 2 * supports  # two people
     assert s.max_cached <= model.num_frames
     assert not s._cache or min(s._cache) >= len(frames) - model.num_frames

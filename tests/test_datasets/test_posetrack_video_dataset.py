@@ -308,7 +308,7 @@ LINEAGE_EDGES = {
 @pytest.mark.parametrize(
     'first, digits', [(0, 6), (1, 8)],
     ids=['posetrack18', 'posetrack17_renamed'])
-def test_edge_frames_follow_the_lineage(frames, first, digits):
+def test_edge_frames_fill_with_the_key_frame(frames, first, digits):
     half = frames // 2
     offsets = list(range(-half, half + 1))
     sampler = SampleClipFrames(offsets=offsets)  # the default edge policy
@@ -464,7 +464,7 @@ def test_generated_content(synthetic):
     assert len(gt_boxes) > 0
 
 
-def test_box_augmentation_draws_the_lineage_distribution():
+def test_box_augmentation_draws_the_clipped_normal_distribution():
     """scale x clip(N*0.35 + 1, 0.65, 1.35); rotation clip(N*45, -90, 90)
     with p 0.6. MMPose's RandomBBoxTransform (normal truncated at 1 sigma)
     would put no mass on the range ends and keep rotations within 45."""

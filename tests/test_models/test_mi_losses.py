@@ -29,7 +29,7 @@ def _projector():
     return conv
 
 
-def test_kl_softmax_is_the_lineage_formula():
+def test_kl_softmax_is_the_authors_formula():
     a, b = torch.randn(2, 3, 5, 4), torch.randn(2, 3, 5, 4)
     p = F.softmax(a.flatten(2) / 0.05, dim=-1)
     q = F.softmax(b.flatten(2) / 0.05, dim=-1)

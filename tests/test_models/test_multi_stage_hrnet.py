@@ -84,7 +84,7 @@ def test_frozen_backbone_has_no_graph_and_eval_batchnorm():
     assert torch.equal(stats, net.stage4[0].branches[0][0].bn1.running_mean)
 
 
-def test_lineage_batchnorm_and_trainable_options():
+def test_frozen_backbone_batchnorm_and_trainable_options():
     # norm_eval=False: frozen weights, but BatchNorm statistics update
     net = MultiStageHRNet(
         extra=copy.deepcopy(EXTRA), frozen=True, norm_eval=False).train()

@@ -200,3 +200,53 @@ def test_appearance_last_alignment_is_steered_by_the_aligned_feature():
             expect_aligned
     with pytest.raises(ValueError, match='last_align_guide must be one of'):
         AppearanceEncoder(last_align_guide='key')
+
+
+def _conv_std(module) -> float:
+    convs = [
+        m.weight for m in module.modules()
+        if isinstance(m, torch.nn.Conv2d) and m.weight.numel() > 500
+    ]
+    return float(torch.cat([w.detach().flatten() for w in convs]).std())
+
+
+@pytest.mark.parametrize('build', [
+    lambda **kw: TemporalDifferenceEncoder(
+        in_channels=C, num_frames=3, deform_groups=G, **kw),
+    lambda **kw: AppearanceEncoder(
+        in_channels=C, num_frames=3, deform_groups=G, **kw),
+])
+def test_init_cfg_default_and_none(build):
+    """The default init_cfg is NormalConvInit (convs N(0, 0.001)); None
+    means what it means in MMEngine: PyTorch's own initialisation."""
+    torch.manual_seed(0)
+    default = build()
+    default.init_weights()
+    assert default.init_cfg == dict(type='NormalConvInit', std=0.001)
+    assert abs(_conv_std(default) - 1e-3) < 2e-4
+    plain = build(init_cfg=None)
+    plain.init_weights()
+    assert _conv_std(plain) > 0.01
+
+
+def test_head_init_cfg_none_is_its_default():
+    """As in MMPose's heads, None is the head's ``default_init_cfg``; it
+    initialises the fusion and final conv, not the MI estimators."""
+    from mmpose.registry import MODELS
+    head = MODELS.build(
+        dict(
+            type='TDMIHead',
+            in_channels=C,
+            out_channels=3,
+            mi_loss=dict(
+                type='TDMIMutualInformationLoss',
+                min_estimator=dict(type='CLUBMI', hidden_channels=4))))
+    assert head.init_cfg == dict(type='NormalConvInit', std=0.001)
+    club = [
+        m for m in head.mi_loss.modules() if isinstance(m, torch.nn.Linear)
+    ]
+    biases = [m.bias.detach().clone() for m in club]
+    head.init_weights()
+    assert abs(_conv_std(head.fusion) - 1e-3) < 2e-4
+    assert club and all(
+        torch.equal(b, m.bias) and b.any() for b, m in zip(biases, club))

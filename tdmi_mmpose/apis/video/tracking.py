@@ -50,8 +50,8 @@ def _edge_policy(model) -> str:
     if cfg is not None and cfg.get('test_dataloader'):
         for step in cfg.test_dataloader.dataset.get('pipeline', []):
             if step.get('type') == 'SampleClipFrames':
-                return step.get('edge', 'lineage')
-    return 'lineage'
+                return step.get('edge', 'fill_with_key')
+    return 'fill_with_key'
 
 
 class VideoPoseTracker:

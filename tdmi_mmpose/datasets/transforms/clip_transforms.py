@@ -26,7 +26,7 @@ __all__ = [
     'DEFAULT_OFFSETS', 'read_frame'
 ]
 
-_EDGE_MODES = ('lineage', 'clamp')
+_EDGE_MODES = ('fill_with_key', 'clamp')
 # the paper's T = 5 clip
 DEFAULT_OFFSETS = (-2, -1, 0, 1, 2)
 
@@ -55,11 +55,11 @@ def edge_frame_numbers(key: int,
                        offsets: Sequence[int],
                        first: int,
                        last: int,
-                       edge: str = 'lineage') -> List[int]:
+                       edge: str = 'fill_with_key') -> List[int]:
     """Frame numbers of a clip around ``key`` in a video numbered
     ``first..last`` (TDMI sec. 1.6).
 
-    ``'lineage'`` (the authors' code, default): on the previous side the
+    ``'fill_with_key'`` (the authors' code, default): on the previous side the
     frames that exist, in order, then the key frame repeated for each missing
     one; on the next side each missing frame is clamped to the last frame.
     For offsets -2..2: previous (t-2, t-1) / (t-1, t) / (t, t) at t >= 2 /
@@ -103,7 +103,7 @@ class SampleClipFrames(BaseTransform):
             those, (-2, -1, 0, 1, 2). Offsets given here that differ from
             the dataset's are an error.
         edge (str): how neighbours outside the video are filled:
-            ``'lineage'`` (default, the authors' code) or ``'clamp'``
+            ``'fill_with_key'`` (default, the authors' code) or ``'clamp'``
             (MMPose's PoseTrack18VideoDataset); see ``edge_frame_numbers``.
         random_range (tuple[int, int], optional): if given, every call draws
             new offsets: on each side of the key frame, as many distinct
@@ -113,7 +113,7 @@ class SampleClipFrames(BaseTransform):
 
     def __init__(self,
                  offsets: Optional[Sequence[int]] = None,
-                 edge: str = 'lineage',
+                 edge: str = 'fill_with_key',
                  random_range: Optional[Tuple[int, int]] = None):
         if offsets is not None:
             offsets = check_offsets(offsets)

@@ -3,9 +3,10 @@
 TDMI losses (TDMI sec. 1.4 and 2 of the method notes).
 
 ``Ftilde = BasicBlocks(cat(M_u, F_a))`` (2C -> C, 3 blocks), ``H =
-conv3x3(Ftilde)`` (C -> K). With ``init_cfg=None`` the fusion and the final
-conv get the lineage's initialisation (sec. 1.4: convs N(0, 0.001), biases
-0, BatchNorm weight 1 / bias 0); an explicit ``init_cfg`` replaces it.
+conv3x3(Ftilde)`` (C -> K). ``init_cfg`` initialises the fusion and the
+final conv; as in MMPose's heads, None means the head's default,
+``NormalConvInit`` (sec. 1.4: convs N(0, 0.001), biases 0, BatchNorm
+weight 1 / bias 0).
 
 The class is MMPose's ``HeatmapHead`` with this fusion in front: codec,
 keypoint loss, decoding and the flip test (``predict`` flips, averages and
@@ -28,14 +29,14 @@ from typing import Dict, Optional, Tuple
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from mmengine.model import BaseModule
+from mmengine.model import BaseModule, initialize
 from mmpose.evaluation.functional import pose_pck_accuracy
 from mmpose.models.heads import HeatmapHead
 from mmpose.registry import MODELS
 from mmpose.utils.tensor_utils import to_numpy
 from torch import Tensor
 
-from ..utils import basic_blocks, lineage_init_
+from ..utils import basic_blocks
 
 __all__ = ['TDMIHead']
 
@@ -93,10 +94,10 @@ class TDMIHead(HeatmapHead):
         loss (dict): keypoint loss. Defaults to
             ``dict(type='KeypointMSELoss', use_target_weight=True)``.
         decoder (dict, optional): the heatmap codec.
-        init_cfg (dict, optional): None (default) is the lineage's
-            initialisation of the fusion and final conv; any other value is
-            applied as MMEngine's ``init_cfg`` (e.g. HeatmapHead's default,
-            this package's first version).
+        init_cfg (dict, optional): initialisation of the fusion and the
+            final conv (the projector has ``projector_init_cfg``, the MI
+            estimators their own). None (default) is ``default_init_cfg``,
+            ``dict(type='NormalConvInit', std=0.001)``.
     """
 
     def __init__(
@@ -109,11 +110,6 @@ class TDMIHead(HeatmapHead):
             loss: dict = dict(type='KeypointMSELoss', use_target_weight=True),
             decoder: Optional[dict] = None,
             init_cfg: Optional[dict] = None):
-        # HeatmapHead replaces None by its own default: keep a placeholder
-        # and initialise as the lineage in init_weights
-        self._lineage_init = init_cfg is None
-        kwargs = dict(init_cfg=[]) if init_cfg is None else dict(
-            init_cfg=init_cfg)
         super().__init__(
             in_channels=in_channels,
             out_channels=out_channels,
@@ -122,7 +118,7 @@ class TDMIHead(HeatmapHead):
             final_layer=dict(kernel_size=3, padding=1),
             loss=loss,
             decoder=decoder,
-            **kwargs)
+            init_cfg=init_cfg)
         self.fusion = basic_blocks(2 * in_channels, in_channels, fusion_blocks)
         self.y_projector = _FrozenProjector(in_channels, out_channels,
                                             projector_init_cfg)
@@ -133,14 +129,18 @@ class TDMIHead(HeatmapHead):
             mi_loss.setdefault('num_keypoints', out_channels)
             self.mi_loss = MODELS.build(mi_loss)
 
+    @property
+    def default_init_cfg(self) -> dict:
+        """What ``init_cfg=None`` means (HeatmapHead reads it)."""
+        return dict(type='NormalConvInit', std=0.001)
+
     def init_weights(self) -> None:
-        """The lineage's initialisation (sec. 1.4) of the fusion and the
-        final conv unless an ``init_cfg`` was given; the projector follows
-        its own ``init_cfg`` (a pretrained final layer)."""
-        if not self._lineage_init:
-            return super().init_weights()
-        lineage_init_(self.fusion)
-        lineage_init_(self.final_layer)
+        """``init_cfg`` on the fusion and the final conv, then the
+        projector's own ``init_cfg`` (a pretrained final layer). The MI
+        estimators are left as built: an initialiser over the whole head
+        would also reset their layers."""
+        for part in (self.fusion, self.final_layer):
+            initialize(part, self.init_cfg)
         self.y_projector.init_weights()
         self._is_init = True
 
@@ -158,8 +158,8 @@ class TDMIHead(HeatmapHead):
                 f'model.head.mi_loss.term_weights='
                 f'{ {t: 0 for t in terms} }.')
 
-    def forward_features(self,
-                         feats: Dict[str, Tensor]) -> Tuple[Tensor, Tensor]:
+    def forward_features(self, feats: Dict[str,
+                                           Tensor]) -> Tuple[Tensor, Tensor]:
         """Features of ``extract_feat`` -> the fused feature Ftilde
         (B, C, h, w) and the heatmaps (B, K, h, w)."""
         fused = self.fusion(

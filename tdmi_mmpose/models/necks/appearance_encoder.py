@@ -18,22 +18,22 @@
   ``deform_dilation=1`` and ``last_align_guide='guide'`` give this
   package's first version (DCN dilation 1, DCN_4 steered by g).
 
-Initialisation (``init_cfg=None``): the lineage's (sec. 1.4,
-``lineage_init_``).
+Initialisation: ``NormalConvInit`` (sec. 1.4).
 
 Frame layout: (B, T, C, h, w), frames in temporal order, the key frame at
 ``key_frame_index``.
 
 Shape legend: B instances, T frames, C channels, h x w feature size.
 """
+from typing import Optional
+
 import torch
 import torch.nn as nn
 from mmengine.model import BaseModule
 from mmpose.registry import MODELS
 from torch import Tensor
 
-from ..utils import (ModulatedDeformAlign, basic_blocks, lineage_init_,
-                     resolve_key_frame_index)
+from ..utils import ModulatedDeformAlign, basic_blocks, resolve_key_frame_index
 
 __all__ = ['AppearanceEncoder']
 
@@ -58,8 +58,10 @@ class AppearanceEncoder(BaseModule):
         last_align_guide (str): what DCN_4 predicts its offsets and mask
             from: ``'aligned'`` (the aligned feature itself, lineage,
             default) or ``'guide'`` (the refined guidance).
-        init_cfg (dict, optional): initialisation config; None is the
-            lineage's initialisation.
+        init_cfg (dict, optional): MMEngine's initialisation config.
+            Defaults to ``dict(type='NormalConvInit', std=0.001)`` (convs
+            N(0, 0.001), BatchNorm 1 / 0, other biases 0; the authors'
+            initialisation, method notes sec. 1.4); None keeps PyTorch's.
     """
 
     def __init__(self,
@@ -72,7 +74,8 @@ class AppearanceEncoder(BaseModule):
                  mask_activation: str = 'none',
                  deform_dilation: int = 3,
                  last_align_guide: str = 'aligned',
-                 init_cfg=None):
+                 init_cfg: Optional[dict] = dict(
+                     type='NormalConvInit', std=0.001)):
         super().__init__(init_cfg=init_cfg)
         if mode not in _MODES:
             raise ValueError(f'mode must be one of {_MODES}, got {mode!r}')
@@ -106,13 +109,6 @@ class AppearanceEncoder(BaseModule):
     @property
     def out_channels(self) -> int:
         return self.in_channels
-
-    def init_weights(self) -> None:
-        """The lineage's initialisation unless an ``init_cfg`` is given."""
-        if self.init_cfg is not None:
-            return super().init_weights()
-        lineage_init_(self)
-        self._is_init = True
 
     def forward(self, feats: Tensor) -> Tensor:
         """(B, T, C, h, w) last-stage features -> F_a, (B, C, h, w)."""

@@ -17,8 +17,8 @@ configs in which no loss uses M_n (no MI losses, or none of the terms with
 M_n), where an untrained MLP would make DDP fail on parameters without
 gradients.
 
-Initialisation (``init_cfg=None``): the lineage's (sec. 1.4): the linear
-layers keep PyTorch's default weights, their biases are zero.
+Initialisation: ``NormalConvInit`` (sec. 1.4): the linear layers keep
+PyTorch's default weights, their biases are zero.
 
 Shape legend: B instances, C channels, h x w feature size.
 """
@@ -29,8 +29,6 @@ import torch.nn as nn
 from mmengine.model import BaseModule
 from mmpose.registry import MODELS
 from torch import Tensor
-
-from ..utils import lineage_init_
 
 __all__ = ['RepresentationDisentanglementModule']
 
@@ -46,8 +44,10 @@ class RepresentationDisentanglementModule(BaseModule):
         hidden_channels (int): width of the MLPs. Defaults to 128.
         mode (str): ``'attention'`` (default) or ``'split'``.
         noisy_branch (bool): compute M_n. Defaults to True.
-        init_cfg (dict, optional): initialisation config; None is the
-            lineage's initialisation.
+        init_cfg (dict, optional): MMEngine's initialisation config.
+            Defaults to ``dict(type='NormalConvInit', std=0.001)`` (convs
+            N(0, 0.001), BatchNorm 1 / 0, other biases 0; the authors'
+            initialisation, method notes sec. 1.4); None keeps PyTorch's.
     """
 
     def __init__(self,
@@ -55,7 +55,8 @@ class RepresentationDisentanglementModule(BaseModule):
                  hidden_channels: int = 128,
                  mode: str = 'attention',
                  noisy_branch: bool = True,
-                 init_cfg=None):
+                 init_cfg: Optional[dict] = dict(
+                     type='NormalConvInit', std=0.001)):
         super().__init__(init_cfg=init_cfg)
         if mode not in _MODES:
             raise ValueError(f'mode must be one of {_MODES}, got {mode!r}')
@@ -84,13 +85,6 @@ class RepresentationDisentanglementModule(BaseModule):
     @property
     def out_channels(self) -> int:
         return self.in_channels
-
-    def init_weights(self) -> None:
-        """The lineage's initialisation unless an ``init_cfg`` is given."""
-        if self.init_cfg is not None:
-            return super().init_weights()
-        lineage_init_(self)
-        self._is_init = True
 
     def forward(self, motion: Tensor) -> Tuple[Tensor, Optional[Tensor]]:
         """(B, C, h, w) raw motion M -> useful M_u and noisy M_n, each

@@ -16,8 +16,7 @@ For each selected backbone stage j, with the T frames in temporal order:
    the lineage's ``ChainOfBasicBlocks(48, 48, 1)`` [LIN].
 
 The deformable conv itself has dilation 1 (padding 1); only its offset and
-mask convs are dilated. Initialisation (``init_cfg=None``): the lineage's
-(sec. 1.4, ``lineage_init_``).
+mask convs are dilated. Initialisation: ``NormalConvInit`` (sec. 1.4).
 
 Options for the paper's ablations: ``stages`` (single vs multi stage),
 ``modulation=False`` (without spatial modulation, ``Dhat^j = D^j``),
@@ -31,7 +30,7 @@ the key frame at ``key_frame_index``.
 
 Shape legend: B instances, T frames, C channels, h x w feature size.
 """
-from typing import Sequence
+from typing import Optional, Sequence
 
 import torch
 import torch.nn as nn
@@ -39,8 +38,7 @@ from mmengine.model import BaseModule
 from mmpose.registry import MODELS
 from torch import Tensor
 
-from ..utils import (ModulatedDeformAlign, basic_blocks, lineage_init_,
-                     resolve_key_frame_index)
+from ..utils import ModulatedDeformAlign, basic_blocks, resolve_key_frame_index
 
 __all__ = ['TemporalDifferenceEncoder']
 
@@ -73,8 +71,10 @@ class TemporalDifferenceEncoder(BaseModule):
         accumulator_projection (bool): the accumulation blocks' shortcut is
             a 1x1 conv + BN even at equal widths (lineage). Defaults to True;
             False gives an identity shortcut.
-        init_cfg (dict, optional): initialisation config; None is the
-            lineage's initialisation.
+        init_cfg (dict, optional): MMEngine's initialisation config.
+            Defaults to ``dict(type='NormalConvInit', std=0.001)`` (convs
+            N(0, 0.001), BatchNorm 1 / 0, other biases 0; the authors'
+            initialisation, method notes sec. 1.4); None keeps PyTorch's.
     """
 
     def __init__(self,
@@ -90,7 +90,8 @@ class TemporalDifferenceEncoder(BaseModule):
                  dilation: int = 3,
                  mask_activation: str = 'none',
                  accumulator_projection: bool = True,
-                 init_cfg=None):
+                 init_cfg: Optional[dict] = dict(
+                     type='NormalConvInit', std=0.001)):
         super().__init__(init_cfg=init_cfg)
         # temporal differences need at least two frames
         key_frame_index = resolve_key_frame_index(
@@ -135,13 +136,6 @@ class TemporalDifferenceEncoder(BaseModule):
     @property
     def out_channels(self) -> int:
         return self.in_channels
-
-    def init_weights(self) -> None:
-        """The lineage's initialisation unless an ``init_cfg`` is given."""
-        if self.init_cfg is not None:
-            return super().init_weights()
-        lineage_init_(self)
-        self._is_init = True
 
     def forward(self, stage_feats: Sequence[Tensor]) -> Tensor:
         """Raw motion M.

@@ -18,8 +18,9 @@
   torchvision's CPU backward loops over columns and channels in scalar
   code (measured: 63 % of a demo TDMI training step was
   ``torchvision::_deform_conv2d_backward``).
-- ``lineage_init_``: the lineage's initialisation of everything outside the
-  backbone (sec. 1.4).
+- ``normal_conv_init_`` / ``NormalConvInit`` (MMEngine initialiser): convs
+  N(0, 0.001), BatchNorm 1 / 0, every other bias 0: the initialisation of
+  everything outside the backbone (sec. 1.4).
 
 Shape legend: N samples, C channels, h x w feature size.
 """
@@ -29,13 +30,16 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from mmcv.cnn import build_norm_layer
+from mmengine.model.weight_init import BaseInit, update_init_info
+from mmengine.registry import WEIGHT_INITIALIZERS
 from mmpose.models.backbones.resnet import BasicBlock
 from torch import Tensor
 from torchvision.ops import DeformConv2d, deform_conv2d
 
 __all__ = [
     'basic_blocks', 'ModulatedDeformAlign', 'MASK_ACTIVATIONS',
-    'lineage_init_', 'deform_conv2d_sampled', 'DEFORM_IMPLS'
+    'normal_conv_init_', 'NormalConvInit', 'deform_conv2d_sampled',
+    'DEFORM_IMPLS'
 ]
 
 MASK_ACTIVATIONS = ('none', 'sigmoid')
@@ -178,7 +182,7 @@ class ModulatedDeformAlign(nn.Module):
             dilation=deform_dilation)
         self.mask_activation = mask_activation
         self.deform_dilation = deform_dilation
-        lineage_init_(self)
+        normal_conv_init_(self)
 
     def forward(self, x: Tensor, guide: Tensor) -> Tensor:
         """(N, C, h, w) feature and guidance -> (N, C, h, w)."""
@@ -205,18 +209,17 @@ class ModulatedDeformAlign(nn.Module):
             mask=mask)
 
 
-def lineage_init_(module: nn.Module) -> None:
-    """Initialise ``module`` in place as the lineage does (sec. 1.4).
-
-    Every ``nn.Conv2d`` (offset and mask convs included): weight N(0, 0.001),
-    bias 0; BatchNorm: weight 1, bias 0. The lineage's loop matches
-    ``nn.Conv2d`` only, and zeroes every other bias: torchvision's
-    ``DeformConv2d`` (not an ``nn.Conv2d``) and ``nn.Linear`` keep their
-    default weight initialisation, with zero biases.
+def normal_conv_init_(module: nn.Module, std: float = 0.001) -> None:
+    """Initialise ``module`` in place: every ``nn.Conv2d`` (offset and mask
+    convs included) weight N(0, ``std``), bias 0; BatchNorm weight 1, bias
+    0; every other bias 0. Other weights (torchvision's ``DeformConv2d``,
+    which is not an ``nn.Conv2d``, and ``nn.Linear``) keep PyTorch's
+    default. This is how the authors' code initialises everything outside
+    the backbone (method notes, sec. 1.4).
     """
     for m in module.modules():
         if isinstance(m, nn.Conv2d):
-            nn.init.normal_(m.weight, std=0.001)
+            nn.init.normal_(m.weight, std=std)
             if m.bias is not None:
                 nn.init.zeros_(m.bias)
         elif isinstance(m, nn.modules.batchnorm._BatchNorm):
@@ -224,3 +227,33 @@ def lineage_init_(module: nn.Module) -> None:
             nn.init.zeros_(m.bias)
         elif isinstance(getattr(m, 'bias', None), nn.Parameter):
             nn.init.zeros_(m.bias)
+
+
+# Registered in MMEngine's root registry, not MMPose's child one: MMEngine's
+# ``initialize`` builds initialisers from the root, which finds it whatever
+# the default scope (MMPose's child registry is searched only under scope
+# 'mmpose').
+@WEIGHT_INITIALIZERS.register_module()
+class NormalConvInit(BaseInit):
+    """``init_cfg=dict(type='NormalConvInit', std=0.001)``: the whole module
+    as ``normal_conv_init_`` does (the default of the TDMI necks and head).
+
+    Args:
+        std (float): standard deviation of the conv weights. Defaults to
+            0.001.
+    """
+
+    def __init__(self, std: float = 0.001, **kwargs):
+        super().__init__(**kwargs)
+        if std <= 0:
+            raise ValueError(f'std must be > 0, got {std}')
+        self.std = std
+
+    def __call__(self, module: nn.Module) -> None:
+        normal_conv_init_(module, self.std)
+        if hasattr(module, '_params_init_info'):
+            update_init_info(module, init_info=self._get_init_info())
+
+    def _get_init_info(self) -> str:
+        return (f'{self.__class__.__name__}: Conv2d N(0, {self.std}), '
+                f'BatchNorm 1/0, other biases 0')

@@ -39,7 +39,7 @@ def _trainable(module):
     return sum(p.numel() for p in module.parameters() if p.requires_grad)
 
 
-def test_trainable_parameters_equal_the_lineage(w48):
+def test_trainable_parameters_equal_the_authors_model(w48):
     assert _trainable(w48.temporal_encoder) == 1_664_304
     assert _trainable(w48.appearance) == 1_016_688
     assert _trainable(w48.head) == 157_793
@@ -68,7 +68,7 @@ def test_deformable_conv_geometry(w48):
         assert isinstance(block[0].downsample[0], nn.Conv2d)
 
 
-def test_fresh_model_has_the_lineage_initialisation(w48):
+def test_fresh_model_has_the_normal_conv_initialisation(w48):
     outside = [
         w48.temporal_encoder, w48.appearance, w48.disentangler,
         w48.head.fusion, w48.head.final_layer
