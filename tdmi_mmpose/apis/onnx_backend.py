@@ -7,8 +7,8 @@ std, RGB), -> heatmaps (B, K, h, w); no flip, no decoding (as MMDeploy
 exports MMPose models). It uses ``torch.onnx.export(..., dynamo=True,
 opset_version=19)``, with the deformable convolutions traced through
 torchvision's op, which the exporter maps to ONNX ``DeformConv`` (opset 19);
-onnxruntime runs that op on CPU (measured here faster than the grid-sample
-form of the same layer).
+onnxruntime runs that op on CPU (faster than the grid-sample form of the
+same layer; docs/speed.md).
 
 ``OnnxRuntimeVideoEstimator`` runs such a file where the video tool and
 ``inference_clip`` run the torch model: the same preprocessing, the same

@@ -37,7 +37,7 @@ def allow_cpu_distributed() -> bool:
     no-op for this process, so a ``gloo`` run (``--cfg-options
     env_cfg.dist_cfg.backend=gloo model_wrapper_cfg.device_ids=None``)
     goes through MMEngine's own launcher and DDP wrapper. Returns whether
-    the call was changed.
+    the call was made a no-op.
     """
     import torch
     if torch.cuda.is_available():

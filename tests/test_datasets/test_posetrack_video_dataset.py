@@ -282,7 +282,7 @@ def _key(number, nframes=10, first=0):
 # by key position r in a video of N = 10 frames; every other position is
 # the plain window r + offsets.
 N = 10
-LINEAGE_EDGES = {
+KEY_FILL_EDGES = {
     3: {
         0: [0, 0, 1],
         9: [8, 9, 9]
@@ -318,7 +318,7 @@ def test_edge_frames_fill_with_the_key_frame(frames, first, digits):
             frame_digits=digits,
             img_path=f'/v/seq/{first + r:0{digits}d}.jpg')
         out = sampler(key)
-        expected = LINEAGE_EDGES[frames].get(r, [r + o for o in offsets])
+        expected = KEY_FILL_EDGES[frames].get(r, [r + o for o in offsets])
         assert out['frame_numbers'] == [first + e for e in expected], r
         assert out['frame_offsets'] == offsets
         assert out['frame_paths'] == [

@@ -168,8 +168,9 @@ def test_appearance_invalid():
 
 
 def test_appearance_last_alignment_is_steered_by_the_aligned_feature():
-    """DCN_4 predicts its offsets and mask from DCN_3's output (lineage),
-    DCN_1-3 from the guidance; the option keeps the first version."""
+    """DCN_4 predicts its offsets and mask from DCN_3's output (the
+    authors' code), DCN_1-3 from the guidance; the option steers DCN_4 by
+    the guidance too."""
     for guide, expect_aligned in (('aligned', True), ('guide', False)):
         enc = AppearanceEncoder(
             in_channels=C,

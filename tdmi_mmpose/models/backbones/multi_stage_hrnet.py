@@ -18,17 +18,17 @@ function. A test pins ``F^4`` to stock ``HRNet.forward``.
 With ``frozen=True`` (TDMI freezes the backbone) no parameter requires a
 gradient, the forward runs under ``torch.no_grad()`` (no autograd graph for
 the T backbone passes), and BatchNorm stays in eval mode while
-``norm_eval=True``; ``norm_eval=False`` reproduces the lineage code, whose
-frozen BatchNorms still update their running statistics.
+``norm_eval=True``; ``norm_eval=False`` trains as the authors' code does,
+whose frozen BatchNorms still update their running statistics.
 
 With ``channels_last=True`` the weights and the input are kept in PyTorch's
 channels-last memory layout, which oneDNN's CPU convolutions (and cuDNN's
 tensor-core ones) run faster; the values are the same up to float rounding
 (a test), the stage features are returned in the usual contiguous layout
 and checkpoints are unchanged (``load_state_dict`` copies values into the
-channels-last parameters). Measured on the 2-core CPU: the frozen W48
-backbone's forward on 10 crops 4.78 -> 3.83 s; the trainable neck does not
-gain, so only the backbone uses it.
+channels-last parameters). Only the backbone uses it: the trainable neck
+does not gain (``tools/analysis_tools/benchmark_speed.py`` measures
+both).
 
 Shape legend: N images (B*T frames), C channels, H x W input, h = H/4,
 w = W/4.

@@ -15,8 +15,8 @@
       A = DCN_4(A; offsets/mask from A)     # refine A from itself
       F_a = 3 BasicBlocks(cat(F^4_key, A))
 
-  ``deform_dilation=1`` and ``last_align_guide='guide'`` give this
-  package's first version (DCN dilation 1, DCN_4 steered by g).
+  ``deform_dilation=1`` and ``last_align_guide='guide'`` give the variant
+  with DCN dilation 1 and DCN_4 steered by g.
 
 Initialisation: ``NormalConvInit`` (sec. 1.4).
 

@@ -14,10 +14,9 @@
 - ``deform_conv2d_sampled``: the same modulated deformable convolution as
   bilinear sampling (``F.grid_sample``) plus one matrix product. Equal to
   torchvision's op in value and in every gradient (1e-10 in float64; the
-  tests check it), and on CPU 4-8x faster forward + backward, because
-  torchvision's CPU backward loops over columns and channels in scalar
-  code (measured: 63 % of a demo TDMI training step was
-  ``torchvision::_deform_conv2d_backward``).
+  tests check it), and faster on CPU, because torchvision's CPU backward
+  loops over columns and channels in scalar code (docs/speed.md has the
+  figures).
 - ``normal_conv_init_`` / ``NormalConvInit`` (MMEngine initialiser): convs
   N(0, 0.001), BatchNorm 1 / 0, every other bias 0: the initialisation of
   everything outside the backbone (sec. 1.4).
