@@ -1,6 +1,6 @@
 # TDMI (Feng et al., CVPR 2023) with HRNet-W48 on PoseTrack2017.
 # The main recipe: self-contained, the paper's settings as the method notes
-# give them (docs/tdmi_method.md, section 3). Stage 2 of the paper's two-stage
+# give them (docs/method.md, section 3). Stage 2 of the paper's two-stage
 # protocol: the HRNet-W48 of a single-frame PoseTrack model (stage 1) is
 # frozen and its final 1x1 layer is the MI projector; T = 5 frames at offsets
 # -2..2 (the lineage's edge frames), 384x288 input, the lineage's clipped-

@@ -1,5 +1,5 @@
 # Copyright (c) The tdmi_mmpose Authors. All rights reserved.
-"""Lower floors never import higher ones: ``structures`` imports no other
+"""Lower floors never import higher ones: ``posetrack_format`` imports no other
 subpackage, ``datasets`` never imports ``evaluation``, ``models`` or
 ``apis``; ``models`` and ``evaluation`` never import ``apis``; ``codecs``
 (keypoint encodings, as ``mmpose.codecs``) imports none of the others;
@@ -12,7 +12,7 @@ from conftest import ROOT
 
 PKG = ROOT / 'tdmi_mmpose'
 FORBIDDEN = {
-    'structures':
+    'posetrack_format':
     {'datasets', 'evaluation', 'models', 'apis', 'utils', 'analysis'},
     'datasets': {'evaluation', 'models', 'apis', 'analysis'},
     'evaluation': {'models', 'apis', 'analysis'},

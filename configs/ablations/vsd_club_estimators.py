@@ -2,7 +2,7 @@
 # variational self-distillation (a true KL between the two spatial softmax
 # distributions, minimised to raise the mutual information; SpatialKLMI) and
 # the minimised terms as the vCLUB upper bound (CLUBMI). The lineage's
-# surrogate is neither (docs/tdmi_method.md, section 2).
+# surrogate is neither (docs/method.md, section 2).
 _base_ = ['../tdmi_hrnet_w48_posetrack17.py']
 
 model = dict(

@@ -23,7 +23,7 @@ from mmengine.registry import init_default_scope
 from mmengine.utils import ProgressBar
 from mmpose.registry import DATASETS
 
-from ..structures import frame_key
+from ..posetrack_format import frame_key
 from .posetrack_video_dataset import check_detection
 from .transforms.clip_transforms import SampleClipFrames, read_frame
 

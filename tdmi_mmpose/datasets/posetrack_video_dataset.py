@@ -50,8 +50,8 @@ from mmengine.logging import print_log
 from mmpose.datasets.datasets.base import BaseCocoStyleDataset
 from mmpose.registry import DATASETS
 
-from ..structures import (PT18_KEYPOINTS, frame_key, is_number,
-                          parse_annolist_points, pt18_name_to_joint)
+from ..posetrack_format import (PT18_KEYPOINTS, frame_key, is_number,
+                                parse_annolist_points, pt18_name_to_joint)
 from .transforms.clip_transforms import check_offsets
 from .transforms.flip_transforms import check_flip_folding
 

@@ -16,7 +16,7 @@ from tdmi_mmpose.evaluation.functional import (FrameSubset, evaluate_posetrack,
                                                evaluate_posetrack_folders,
                                                load_sequence, parse_sequence)
 from tdmi_mmpose.evaluation.metrics import PoseTrackMetric
-from tdmi_mmpose.structures import PT18_KEYPOINTS
+from tdmi_mmpose.posetrack_format import PT18_KEYPOINTS
 
 ROOT = Path(__file__).resolve().parents[2]
 VECTORS = ROOT / 'tests' / 'data' / 'poseval_vectors'

@@ -258,7 +258,7 @@ def _load(args) -> dict:
 
 
 def report(args) -> None:
-    from tdmi_mmpose.structures import POSEVAL_JOINTS
+    from tdmi_mmpose.posetrack_format import POSEVAL_JOINTS
     found = _load(args)
     if not found:
         print(f'no results under {args.work_dir}')

@@ -9,7 +9,7 @@ from typing import Dict, List, Optional
 
 import numpy as np
 
-from ...structures import frame_key
+from ...posetrack_format import frame_key
 
 __all__ = [
     'load_box_file', 'ground_truth_boxes', 'resolve_config_path', 'MMDetBoxes'

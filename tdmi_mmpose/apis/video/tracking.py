@@ -14,7 +14,7 @@ from mmpose.apis import _track_by_iou, _track_by_oks
 
 from ...datasets.transforms.clip_transforms import edge_frame_numbers
 from ...evaluation.functional.posetrack_io import MAX_TRACK_ID
-from ...structures import frame_key
+from ...posetrack_format import frame_key
 from ..inference import inference_clip
 from ..streaming import FeatureReuseEstimator
 from .frames import Frame

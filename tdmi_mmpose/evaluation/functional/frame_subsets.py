@@ -32,7 +32,7 @@ import json
 import numbers
 from typing import Dict, Iterable, Optional, Sequence, Union
 
-from ...structures import frame_key
+from ...posetrack_format import frame_key
 from .posetrack_io import FrameData, SequenceData
 
 __all__ = ['FrameSubset']

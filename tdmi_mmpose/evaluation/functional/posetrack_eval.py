@@ -45,7 +45,7 @@ import numpy as np
 from mmengine.logging import print_log
 from scipy.optimize import linear_sum_assignment
 
-from ...structures import frame_key
+from ...posetrack_format import frame_key
 from .frame_subsets import FrameSubset
 from .posetrack_io import (MAX_TRACK_ID, NUM_JOINTS, POSEVAL_JOINTS, FrameData,
                            SequenceData, load_sequence, load_sequence_folder)

@@ -33,9 +33,10 @@ from typing import Dict, List, Optional, Sequence
 import numpy as np
 from mmengine.logging import print_log
 
-from ...structures import (MISSING_SCORE, NUM_JOINTS, POSEVAL_JOINTS,
-                           PT18_KEYPOINTS, is_number, parse_annolist_points,
-                           pt18_name_to_joint, unwrap)
+from ...posetrack_format import (MISSING_SCORE, NUM_JOINTS, POSEVAL_JOINTS,
+                                 PT18_KEYPOINTS, is_number,
+                                 parse_annolist_points, pt18_name_to_joint,
+                                 unwrap)
 
 __all__ = [
     'PT18_KEYPOINTS', 'pt18_name_to_joint', 'POSEVAL_JOINTS', 'NUM_JOINTS',

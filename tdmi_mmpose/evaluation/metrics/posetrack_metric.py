@@ -34,7 +34,7 @@ from mmengine.logging import MMLogger
 from mmpose.evaluation.functional import oks_nms
 from mmpose.registry import METRICS
 
-from ...structures import frame_key
+from ...posetrack_format import frame_key
 from ..functional import (PT18_KEYPOINTS, FrameSubset, SequenceData,
                           evaluate_posetrack, format_table,
                           load_sequence_folder, parse_sequence,

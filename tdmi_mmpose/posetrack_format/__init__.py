@@ -1,5 +1,6 @@
 # Copyright (c) The tdmi_mmpose Authors. All rights reserved.
-"""Neutral tables and conventions used by more than one floor."""
+"""The PoseTrack formats shared by the dataset, the metric and the video
+tool: keypoint tables and names, frame keys, the annolist point reader."""
 from .posetrack_annolist import (MISSING_SCORE, AnnolistPoints, is_number,
                                  parse_annolist_points, unwrap)
 from .posetrack_keypoints import (NUM_JOINTS, POSEVAL_JOINTS, PT18_KEYPOINTS,

@@ -11,8 +11,8 @@ from mmengine.registry import init_default_scope
 import tdmi_mmpose  # noqa: F401
 from tdmi_mmpose.datasets import PoseTrackVideoDataset
 from tdmi_mmpose.evaluation.functional import load_sequence
-from tdmi_mmpose.structures import (POSEVAL_JOINTS, PT18_KEYPOINTS,
-                                    parse_annolist_points)
+from tdmi_mmpose.posetrack_format import (POSEVAL_JOINTS, PT18_KEYPOINTS,
+                                          parse_annolist_points)
 
 
 def _point(joint, x, y):
