@@ -238,3 +238,16 @@ def test_command_runs_with_local_data(where, argv, placeholders):
         timeout=900)
     assert result.returncode == 0, f'{where}: {cmd}\n' + \
         result.stdout[-3000:]
+
+
+@pytest.mark.parametrize('doc', DOCS, ids=lambda p: p.name)
+def test_relative_links_lead_to_files(doc):
+    """A moved page or renamed file breaks no link of README or docs/."""
+    broken = []
+    for target in re.findall(r'\]\(([^)\s]+)\)', doc.read_text()):
+        if re.match(r'[a-z]+://', target) or target.startswith('#'):
+            continue
+        path = (doc.parent / target.split('#')[0]).resolve()
+        if not path.exists():
+            broken.append(target)
+    assert broken == []
