@@ -169,3 +169,14 @@ def tiny_video_model():
         str(ROOT / 'configs' / 'smoke' / 'tdmi_hrnet_tiny.py'),
         None,
         device='cpu')
+
+
+@pytest.fixture(scope='session')
+def synthetic_posetrack(tmp_path_factory) -> Path:
+    """A generated PoseTrack set (2 training and 2 validation videos of 8
+    frames, seed 3), read-only for the tests that share it."""
+    from tdmi_mmpose.datasets import generate_synthetic_posetrack
+    root = tmp_path_factory.mktemp('synthetic_posetrack')
+    generate_synthetic_posetrack(
+        str(root), splits=dict(train=2, val=2), num_frames=8, seed=3)
+    return root
