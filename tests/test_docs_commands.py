@@ -32,6 +32,7 @@ import re
 import shlex
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from conftest import ROOT, write_clip_boxes
@@ -251,3 +252,25 @@ def test_relative_links_lead_to_files(doc):
         if not path.exists():
             broken.append(target)
     assert broken == []
+
+
+@pytest.mark.parametrize('doc', DOCS, ids=lambda p: p.name)
+def test_named_tests_exist(doc):
+    """A test named in the docs (``test_x.py`` or ``test_x.py::test_y``,
+    ``*`` as a prefix wildcard) exists, so the tables of evidence stay true
+    when tests move."""
+    missing = []
+    for path, name in re.findall(r'(test_[\w/]+\.py)(?:::([\w*]+))?',
+                                 doc.read_text()):
+        found = [
+            p for p in (ROOT / 'tests').rglob(Path(path).name)
+            if str(p).endswith(path)
+        ]
+        if not found:
+            missing.append(path)
+            continue
+        pattern = rf'def {name.rstrip("*")}' + ('' if name.endswith('*') else
+                                                r'\b')
+        if name and not re.search(pattern, found[0].read_text()):
+            missing.append(f'{path}::{name}')
+    assert missing == []

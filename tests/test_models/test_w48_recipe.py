@@ -1,14 +1,14 @@
 # Copyright (c) The tdmi_mmpose Authors. All rights reserved.
-"""The default W48 model against the authors' lineage (method notes sec.
-1.2, 1.4, 1.5, 3): trainable parameter counts, the initialisation of a
-freshly built model, and loading the stage-1 single-frame checkpoint with
-the key names of MMPose's released PoseTrack18 HRNet-W48 (MMPose 0.x)."""
+"""The default W48 model against the authors' code (method notes sec. 1.2,
+1.4, 1.5, 3): trainable parameter counts, the deformable convs' geometry
+and the initialisation of a freshly built model. Loading the released
+stage-1 checkpoint: test_checkpoint_loading.py."""
 import copy
 
 import pytest
 import torch
 import torch.nn as nn
-from conftest import ROOT, single_frame_state_dict
+from conftest import ROOT
 from mmengine.config import Config
 from mmengine.registry import init_default_scope
 from mmpose.registry import MODELS
@@ -95,30 +95,3 @@ def test_fresh_model_has_the_normal_conv_initialisation(w48):
                 assert m.weight.std() > 0.01
                 assert not m.bias.any()
     assert dcns == 8 and linears == 4 and convs > 50 and bns > 40
-
-
-def _released_posetrack18_state_dict():
-    """Key names and shapes of hrnet_w48_posetrack18_384x288-5fd6d3ff (an
-    MMPose 0.x TopDown model: ``backbone.*`` and a 1x1
-    ``keypoint_head.final_layer``), with random values."""
-    return single_frame_state_dict(_w48_cfg().backbone,
-                                   'keypoint_head.final_layer.', 48)
-
-
-def test_recipe_loads_the_released_single_frame_checkpoint(tmp_path):
-    state = _released_posetrack18_state_dict()
-    path = tmp_path / 'hrnet_w48_posetrack18_384x288.pth'
-    torch.save(
-        dict(meta=dict(mmpose_version='0.21.0'), state_dict=state), path)
-    torch.manual_seed(1)
-    model = MODELS.build(_w48_cfg(single_frame_checkpoint=str(path)))
-    assert not model.head.y_projector.loaded
-    model.init_weights()
-    own = model.backbone.state_dict()
-    for key, value in own.items():
-        assert torch.equal(value, state[f'backbone.{key}']), key
-    assert torch.equal(model.head.y_projector.weight,
-                       state['keypoint_head.final_layer.weight'])
-    assert torch.equal(model.head.y_projector.bias,
-                       state['keypoint_head.final_layer.bias'])
-    assert model.head.y_projector.loaded

@@ -1,7 +1,11 @@
 # Copyright (c) The tdmi_mmpose Authors. All rights reserved.
-"""Stage 1 -> stage 2 on the tiny model: the single-frame checkpoint loads
-the backbone and the projector (MMPose 1.x and 0.x names), wrong
-checkpoints are refused, and a random projector is never trained against."""
+"""Checkpoint loading: stage 1 -> stage 2 (the single-frame checkpoint loads
+the backbone and the projector, MMPose 1.x and 0.x names, the W48 recipe
+with the key names of MMPose's released PoseTrack18 HRNet-W48), wrong
+checkpoints refused, a random projector never trained against, and a
+whole-model checkpoint that does not fit (another T, another width)
+refused by init_model and by the Runner's loading unless partial loading
+is asked for."""
 import copy
 
 import pytest
@@ -9,11 +13,23 @@ import torch
 from conftest import ROOT, single_frame_state_dict
 from mmengine.config import Config
 from mmengine.registry import init_default_scope
+from mmpose.apis import init_model
 from mmpose.registry import MODELS
 
 import tdmi_mmpose  # noqa: F401
 
 TINY = ROOT / 'configs' / 'smoke' / 'tdmi_hrnet_tiny.py'
+MAIN = ROOT / 'configs' / 'tdmi_hrnet_w48_posetrack17.py'
+
+
+def _w48_cfg(**changes):
+    init_default_scope('mmpose')
+    cfg = copy.deepcopy(Config.fromfile(str(MAIN)).model)
+    cfg.single_frame_checkpoint = None  # no download in tests
+    cfg.update(changes)
+    return cfg
+
+
 Y_ON = dict(term_weights=dict(y_useful_heatmaps=1., y_appearance_heatmaps=1.))
 
 
@@ -145,3 +161,90 @@ def test_noisy_branch_only_where_a_loss_trains_it():
         n for n, p in model.named_parameters()
         if p.requires_grad and p.grad is None
     ] == []
+
+
+def _whole_cfg(num_frames=3, **model):
+    cfg = Config.fromfile(str(TINY))
+    cfg.model.num_frames = num_frames
+    cfg.model.update(model)
+    return cfg
+
+
+@pytest.fixture(scope='module')
+def t3_checkpoint(tmp_path_factory):
+    path = tmp_path_factory.mktemp('ckpt') / 't3.pth'
+    model = init_model(_whole_cfg(3), None, device='cpu')
+    torch.save(dict(state_dict=model.state_dict(), meta=dict()), path)
+    return path
+
+
+def test_fitting_checkpoint_loads(t3_checkpoint):
+    model = init_model(_whole_cfg(3), str(t3_checkpoint), device='cpu')
+    saved = torch.load(t3_checkpoint)['state_dict']
+    assert torch.equal(model.temporal_encoder.fusions[0][0].conv1.weight,
+                       saved['temporal_encoder.fusions.0.0.conv1.weight'])
+
+
+def test_checkpoint_of_another_t_is_refused(t3_checkpoint):
+    with pytest.raises(
+            ValueError,
+            match=r'(?s)does not fit this '
+            r'VideoTopdownPoseEstimator \(T=5\).*'
+            r'temporal_encoder\.fusions\.0\.0\.conv1\.weight: '
+            r'checkpoint \(8, 16, 3, 3\), model \(8, 32, 3, 3\)'
+            r'.*allow_partial_load=True'):
+        init_model(_whole_cfg(5), str(t3_checkpoint), device='cpu')
+    # asked for explicitly: MMEngine's partial loading, with its warnings
+    model = init_model(
+        _whole_cfg(5, allow_partial_load=True),
+        str(t3_checkpoint),
+        device='cpu')
+    assert model.num_frames == 5
+
+
+def test_runner_loading_refuses_too(t3_checkpoint, tmp_path):
+    """tools/test.py loads through Runner.load_checkpoint."""
+    from mmengine.runner import Runner
+    cfg = _whole_cfg(5)
+    cfg.work_dir = str(tmp_path)
+    cfg.load_from = str(t3_checkpoint)
+    runner = Runner.from_cfg(cfg)
+    with pytest.raises(ValueError, match='does not fit'):
+        runner.load_checkpoint(str(t3_checkpoint))
+    # a checkpoint of another model (a single-frame HRNet) is refused too
+    other = {
+        k: v
+        for k, v in torch.load(t3_checkpoint)['state_dict'].items()
+        if k.startswith('backbone.')
+    }
+    torch.save(dict(state_dict=other), tmp_path / 'backbone_only.pth')
+    with pytest.raises(ValueError, match='parameters missing'):
+        init_model(
+            _whole_cfg(3), str(tmp_path / 'backbone_only.pth'), device='cpu')
+
+
+def _released_posetrack18_state_dict():
+    """Key names and shapes of hrnet_w48_posetrack18_384x288-5fd6d3ff (an
+    MMPose 0.x TopDown model: ``backbone.*`` and a 1x1
+    ``keypoint_head.final_layer``), with random values."""
+    return single_frame_state_dict(_w48_cfg().backbone,
+                                   'keypoint_head.final_layer.', 48)
+
+
+def test_recipe_loads_the_released_single_frame_checkpoint(tmp_path):
+    state = _released_posetrack18_state_dict()
+    path = tmp_path / 'hrnet_w48_posetrack18_384x288.pth'
+    torch.save(
+        dict(meta=dict(mmpose_version='0.21.0'), state_dict=state), path)
+    torch.manual_seed(1)
+    model = MODELS.build(_w48_cfg(single_frame_checkpoint=str(path)))
+    assert not model.head.y_projector.loaded
+    model.init_weights()
+    own = model.backbone.state_dict()
+    for key, value in own.items():
+        assert torch.equal(value, state[f'backbone.{key}']), key
+    assert torch.equal(model.head.y_projector.weight,
+                       state['keypoint_head.final_layer.weight'])
+    assert torch.equal(model.head.y_projector.bias,
+                       state['keypoint_head.final_layer.bias'])
+    assert model.head.y_projector.loaded
