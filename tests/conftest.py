@@ -180,3 +180,24 @@ def synthetic_posetrack(tmp_path_factory) -> Path:
     generate_synthetic_posetrack(
         str(root), splits=dict(train=2, val=2), num_frames=8, seed=3)
     return root
+
+
+def mim_train(tiny_coco: Path, tmp: Path, env: dict = None):
+    """``mim train tdmi_mmpose topdown_hrnet_tiny_coco.py`` (4 iterations)
+    in ``tmp``: its work dir and output."""
+    work_dir = tmp / 'work'
+    out = run_cmd(
+        [
+            sys.executable, '-m', 'mim', 'train', 'tdmi_mmpose',
+            SMOKE_TOPDOWN.name, '--work-dir', work_dir
+        ] + smoke_cfg_options(tiny_coco),
+        cwd=tmp,
+        env=env).stdout
+    return work_dir, out
+
+
+@pytest.fixture(scope='session')
+def mim_trained_topdown(tiny_coco, tmp_path_factory):
+    """One ``mim_train`` run (editable install), shared by the tests that
+    need a trained tiny checkpoint."""
+    return mim_train(tiny_coco, tmp_path_factory.mktemp('mim_train'))

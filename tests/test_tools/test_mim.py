@@ -7,7 +7,7 @@ import sys
 
 import pytest
 import torch
-from conftest import ROOT, run_cmd, smoke_cfg_options
+from conftest import ROOT, mim_train, run_cmd, smoke_cfg_options
 
 import tdmi_mmpose  # noqa: F401  (torch.load of MMEngine checkpoints)
 
@@ -15,14 +15,8 @@ CONFIG_NAME = 'topdown_hrnet_tiny_coco.py'  # found by mim, not given as path
 MIM = [sys.executable, '-m', 'mim']
 
 
-def _mim_train_and_test(tiny_coco, tmp_path, env=None):
-    work_dir = tmp_path / 'work'
+def _check_and_test(work_dir, out, tiny_coco, tmp_path, env=None):
     data = smoke_cfg_options(tiny_coco)
-    out = run_cmd(
-        MIM + ['train', 'tdmi_mmpose', CONFIG_NAME, '--work-dir', work_dir] +
-        data,
-        cwd=tmp_path,
-        env=env).stdout
     ckpt = torch.load(work_dir / 'iter_4.pth', map_location='cpu')
     assert ckpt['meta']['iter'] == 4
     assert 'Training finished successfully' in out
@@ -38,8 +32,9 @@ def _mim_train_and_test(tiny_coco, tmp_path, env=None):
     return out
 
 
-def test_mim_train_editable_install(tiny_coco, tmp_path):
-    out = _mim_train_and_test(tiny_coco, tmp_path)
+def test_mim_train_editable_install(mim_trained_topdown, tiny_coco, tmp_path):
+    work_dir, out = mim_trained_topdown
+    _check_and_test(work_dir, out, tiny_coco, tmp_path)
     # The training script that ran is this checkout's tools/train.py.
     assert 'tdmi_mmpose/.mim/tools/train.py' in out
     assert str((ROOT / 'configs' / 'smoke' / CONFIG_NAME).resolve()) in out
@@ -72,6 +67,7 @@ def test_mim_train_regular_install(tiny_coco, tmp_path):
 
     run_dir = tmp_path / 'run'
     run_dir.mkdir()
-    out = _mim_train_and_test(
-        tiny_coco, run_dir, env={'PYTHONPATH': str(site)})
+    env = {'PYTHONPATH': str(site)}
+    work_dir, out = mim_train(tiny_coco, run_dir, env)
+    _check_and_test(work_dir, out, tiny_coco, run_dir, env)
     assert f'{site}/tdmi_mmpose/.mim/tools/train.py' in out
