@@ -21,12 +21,18 @@ def test_speed_benchmark_prints_every_ratio(python, tmp_path):
                   cwd=tmp_path).stdout
     for row in ('training step, single-frame HRNet', 'training step, TDMI',
                 "torchvision's deformable conv", 'bfloat16 autocast',
-                'inference per person-frame, TDMI',
-                'inference per person-frame, TDMI on onnxruntime',
+                'model alone per person-frame, TDMI',
+                'model alone per person-frame, TDMI on onnxruntime',
+                'inference per person-frame, single-frame',
+                'inference per person-frame, TDMI exact mode',
                 'inference per person-frame, TDMI fast mode'):
         assert re.search(re.escape(row) + r'.*\| [\d.]+ \| [\d.]+x \|',
                          out), out[-2000:]
     assert 'process peak RSS' in out
+    # the shipped fast mode passes each frame through the backbone once
+    crops = re.search(r'fast mode backbone crops per person-frame: ([\d.]+)',
+                      out)
+    assert crops and float(crops.group(1)) == pytest.approx(1.0), out[-2000:]
 
 
 @pytest.mark.slow

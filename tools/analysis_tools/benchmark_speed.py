@@ -21,14 +21,18 @@ of ``--steps`` timed steps after one warm-up:
 - TDMI's step with torchvision's deformable-conv kernel instead of this
   package's sampled one (same values, see ``models/utils/blocks.py``);
 - TDMI's step under bfloat16 autocast (``--amp`` on CPU) vs float32;
-- inference per person-frame (one key frame of one person, no flip):
-  TDMI vs single-frame, TDMI's exact mode (T backbone passes) and the
-  video tool's fast mode in its steady state (one backbone pass for the
-  new frame, T - 1 cached frames' stage features resampled into the key
-  crop, then the neck and head; ``apis/streaming.py``), and (CPU, with
-  the ``[onnx]`` extra installed) TDMI exported by
-  ``tools/deployment/export_onnx.py`` on onnxruntime vs TDMI in torch,
-  with the same number of threads.
+- the models alone per person-frame (one clip of one person, no flip,
+  no preprocessing): TDMI vs single-frame, and (CPU, with the ``[onnx]``
+  extra installed) TDMI exported by ``tools/deployment/export_onnx.py`` on
+  onnxruntime, with the same number of threads;
+- the shipped inference paths per person-frame on a stream of
+  ``--frames`` generated frames with one person whose box drifts, each
+  with its config's preprocessing and flip test: MMPose's
+  ``inference_topdown`` with the single-frame model, this package's
+  ``inference_clip`` (the exact mode: every key frame crops its T frames
+  with its own box) and ``FeatureReuseEstimator`` (the video tool's
+  ``--fast``: each frame through the backbone once, support features
+  resampled), with the backbone crops each runs per person-frame.
 """
 import argparse
 import os.path as osp
@@ -55,6 +59,11 @@ def parse_args():
                          'hrnet_w48_posetrack18_384x288.py'))
     parser.add_argument(
         '--device', default='cuda' if torch.cuda.is_available() else 'cpu')
+    parser.add_argument(
+        '--frames',
+        type=int,
+        default=8,
+        help='frames of the stream the inference paths run on (default: 8)')
     parser.add_argument(
         '--inference-only',
         action='store_true',
@@ -148,38 +157,84 @@ def _peak_memory_mib(device: str) -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def _fast_mode_step(model, clip):
-    """The fast video mode's work per person-frame in its steady state: the
-    newest frame's crop through the backbone, the cached stage features of
-    the other T - 1 frames resampled into the key crop (a slightly moved
-    and scaled crop), the neck and the head."""
+def _stream(num_frames: int):
+    """Frames (noise, 480 x 640) and one box per frame (N, 5) drifting by
+    (2, 1) pixels a frame."""
     import numpy as np
-    import torch.nn.functional as F
+    rng = np.random.default_rng(0)
+    images = [
+        rng.integers(0, 256, (480, 640, 3), dtype=np.uint8)
+        for _ in range(num_frames)
+    ]
+    boxes = [
+        np.array([[200. + 2 * t, 100. + t, 350. + 2 * t, 400. + t, 1.]])
+        for t in range(num_frames)
+    ]
+    return images, boxes
 
-    from tdmi_mmpose.models.utils import crop_to_crop_grid
-    cached = [s[:, 0] for s in model.clip_stages(clip)]  # (1, C, h, w)
-    size = tuple(cached[0].shape[-2:])
-    input_size = (clip.shape[-1], clip.shape[-2])
-    moved = np.array([[1.05, 0., 3.], [0., 1.05, -2.], [0., 0., 1.]])
-    grid = crop_to_crop_grid(moved, size, input_size)[None].to(clip.device)
-    k = model.key_frame_index
 
-    def step():
-        new = model.backbone(clip[:, -1])  # the newest frame, once
-        frames = []
-        for t in range(model.num_frames):
-            source = new if t == model.num_frames - 1 else cached
-            frames.append(source if t == k else [
-                F.grid_sample(
-                    s, grid, padding_mode='border', align_corners=True)
-                for s in source
-            ])
-        stages = [
-            torch.stack([f[s] for f in frames], 1) for s in range(len(new))
+def _per_frame_seconds(run, num_frames: int, device: str) -> float:
+    """Seconds per frame of ``run()`` (one pass over the stream), after a
+    warm-up pass."""
+    run()
+    _sync(device)
+    start = time.perf_counter()
+    run()
+    _sync(device)
+    return (time.perf_counter() - start) / num_frames
+
+
+def _shipped_paths(single_config: str, tdmi_config: str, num_frames: int,
+                   device: str):
+    """Seconds per person-frame of the three shipped inference paths, and
+    the fast mode's backbone crops per person-frame."""
+    from mmengine.config import Config
+    from mmpose.apis import inference_topdown, init_model
+
+    from tdmi_mmpose.apis import inference_clip
+    from tdmi_mmpose.apis.streaming import FeatureReuseEstimator
+    from tdmi_mmpose.apis.video import clip_edge_of, clip_offsets_of
+    from tdmi_mmpose.datasets.transforms.clip_transforms import \
+        edge_frame_numbers
+
+    def load(config):
+        cfg = Config.fromfile(config)
+        cfg.model.pop('single_frame_checkpoint', None)  # no download
+        cfg.model.backbone.pop('init_cfg', None)
+        return init_model(cfg, None, device=device)
+
+    single, tdmi = load(single_config), load(tdmi_config)
+    images, boxes = _stream(num_frames)
+    offsets, edge = clip_offsets_of(tdmi), clip_edge_of(tdmi)
+    clips = [
+        edge_frame_numbers(t, offsets, 0, num_frames - 1, edge)
+        for t in range(num_frames)
+    ]
+
+    def single_pass():
+        for image, box in zip(images, boxes):
+            inference_topdown(single, image, box[:, :4])
+
+    def exact_pass():
+        for t, clip in enumerate(clips):
+            inference_clip(tdmi, [images[n] for n in clip], boxes[t])
+
+    crops = []
+
+    def fast_pass():
+        estimator = FeatureReuseEstimator(tdmi)
+        frames = dict(enumerate(zip(images, boxes)))
+        for t, clip in enumerate(clips):
+            estimator.estimate(t, clip, frames)
+            estimator.forget(t + min(offsets))
+        crops.append(estimator.backbone_crops / num_frames)
+
+    with torch.no_grad():
+        seconds = [
+            _per_frame_seconds(run, num_frames, device)
+            for run in (single_pass, exact_pass, fast_pass)
         ]
-        return model.head.forward(model.features_from_stages(stages))
-
-    return step
+    return seconds, crops[-1]
 
 
 def _onnxruntime_seconds(model, cfg, clip, steps: int, device: str):
@@ -274,26 +329,32 @@ def main() -> None:
             lambda: single(one_image, None, mode='tensor'), steps, device)
         t_inf_tdmi = _median_seconds(
             lambda: tdmi(one_clip, None, mode='tensor'), steps, device)
-        t_inf_fast = _median_seconds(
-            _fast_mode_step(tdmi, one_clip), steps, device)
     rows.append(
-        ('inference per person-frame, single-frame', t_inf_single, 1.0))
-    rows.append(('inference per person-frame, TDMI (exact: T backbone '
-                 'passes)', t_inf_tdmi, t_inf_tdmi / t_inf_single))
-    rows.append(
-        ('inference per person-frame, TDMI fast mode (1 backbone '
-         'pass, T - 1 resampled)', t_inf_fast, t_inf_fast / t_inf_single))
+        ('model alone per person-frame, single-frame', t_inf_single, 1.0))
+    rows.append(('model alone per person-frame, TDMI (T backbone passes)',
+                 t_inf_tdmi, t_inf_tdmi / t_inf_single))
     t_ort = _onnxruntime_seconds(tdmi, tdmi_cfg, one_clip, steps, device)
     if t_ort is not None:
-        rows.append(('inference per person-frame, TDMI on onnxruntime', t_ort,
-                     t_ort / t_inf_single))
+        rows.append(('model alone per person-frame, TDMI on onnxruntime',
+                     t_ort, t_ort / t_inf_single))
+    num_frames = tdmi.num_frames
+    (t_single, t_exact,
+     t_fast), crops = _shipped_paths(args.single_config, args.tdmi_config,
+                                     args.frames, device)
+    rows.append(('inference per person-frame, single-frame '
+                 '(inference_topdown, flip as configured)', t_single, 1.0))
+    rows.append(('inference per person-frame, TDMI exact mode '
+                 '(inference_clip)', t_exact, t_exact / t_single))
+    rows.append(('inference per person-frame, TDMI fast mode '
+                 '(FeatureReuseEstimator)', t_fast, t_fast / t_single))
 
     print('\n| what | seconds | ratio to single-frame |')
     print('|---|---|---|')
     for name, seconds, ratio in rows:
         print(f'| {name} | {seconds:.3f} | {ratio:.2f}x |')
     print(f'\nfast mode vs exact mode per person-frame: '
-          f'{t_inf_tdmi / t_inf_fast:.2f}x faster')
+          f'{t_exact / t_fast:.2f}x faster; fast mode backbone crops per '
+          f'person-frame: {crops:.2f} (exact: T = {num_frames})')
 
 
 if __name__ == '__main__':

@@ -19,7 +19,7 @@ from ..inference import inference_clip
 from ..streaming import FeatureReuseEstimator
 from .frames import Frame
 
-__all__ = ['VideoPoseTracker', 'clip_offsets_of']
+__all__ = ['VideoPoseTracker', 'clip_offsets_of', 'clip_edge_of']
 
 
 def clip_offsets_of(model) -> List[int]:
@@ -45,7 +45,9 @@ def clip_offsets_of(model) -> List[int]:
     return offsets
 
 
-def _edge_policy(model) -> str:
+def clip_edge_of(model) -> str:
+    """How the model's test pipeline fills a clip at a video's ends (its
+    ``SampleClipFrames`` edge), else ``'fill_with_key'``."""
     cfg = getattr(model, 'cfg', None)
     if cfg is not None and cfg.get('test_dataloader'):
         for step in cfg.test_dataloader.dataset.get('pipeline', []):
@@ -96,7 +98,7 @@ class VideoPoseTracker:
         self.track_thr = track_thr
         self.det_batch = max(1, det_batch)
         self.offsets = clip_offsets_of(model)
-        self.edge = _edge_policy(model)
+        self.edge = clip_edge_of(model)
         self.sigmas = (model.dataset_meta or {}).get('sigmas')
         self.max_buffered = self.frames_with_boxes = self.skipped_empty = 0
         self.fast = fast
