@@ -1,41 +1,16 @@
 # Copyright (c) The tdmi_mmpose Authors. All rights reserved.
 """The video tool's fast mode: one backbone pass per person-frame.
 
-In the exact mode (``inference_clip``, the default) each key frame crops all
-T frames of a person's clip with the key frame's box and runs the backbone
-on each, so every frame goes through the backbone T times per person (2T
-with the flip test), each time cropped slightly differently.
-
-Here every frame is cropped once per person, with that person's own box in
-that frame (the crop the frame gets when it is the key frame), and the
-backbone's stage features of the crop (and of its mirror image, for the
-flip test) are cached while a later key frame can still need them. For key
-frame t and a person with box b, support frame t + d contributes the cached
-features of the crop in frame t + d that overlaps b's crop window most
-(crop-window IoU, the tracker's association criterion), resampled into the
-key crop's coordinates: both crops are affine images of the frame
-(MMPose's ``TopdownAffine``), so the key crop's feature position p shows the
-frame point that the support crop holds at ``M_d M_t^-1 p``; one
-``grid_sample`` per stage maps it (``crop_to_crop_grid``). The key frame's
-own features are its own crop's, as in the exact mode. Where no crop of the
-support frame overlaps enough (``min_iou``: a person missed by the detector,
-or a box that jumped), that support frame is cropped with the key box and
-passed through the backbone, exactly as in the exact mode.
-
-Why warping and not a crop window shared by a track's frames: the key frame
-keeps exactly the exact mode's crop (so the appearance path, read from the
-key frame only, is unchanged), no window has to be chosen before the boxes
-of the later frames are known, and nothing depends on track ids being
-right. What it approximates: the backbone's features of a region seen in
-another crop (another position and scale in the input) instead of in the
-key crop, and, at the key crop's border, the region outside the support
-crop, which the support crop never saw (the nearest border feature is
-repeated there). The accuracy against the exact mode is measured by
-``tools/analysis_tools/benchmark_video_modes.py``, not assumed.
-
-Memory: the features of a frame are computed when the first key frame
-needs them and dropped (``forget``) when no later key frame can; the cache
-holds at most the frames of one clip window.
+Every frame is cropped once per person, with that person's own box in that
+frame, and the backbone's stage features of the crop (and of its mirror,
+for the flip test) are kept while a later key frame can need them (at most
+one clip window: ``forget``). For key frame t, support frame t + d
+contributes the kept crop that overlaps t's crop window most (IoU),
+resampled into the key crop's coordinates (both crops are affine images of
+the frame: ``crop_to_crop_grid``, one ``grid_sample`` per stage); below
+``min_iou`` the support frame is cropped with the key box, as in the exact
+mode. The key frame's own features are the exact mode's. Why resampling,
+and how far it is from the exact mode: docs/video.md (fast mode).
 
 Shape legend: N people in a frame, B people of the key frame, T frames,
 C channels, H x W input, h x w stage feature size.

@@ -108,7 +108,7 @@ class VideoPoseTracker:
             self.streaming = FeatureReuseEstimator(model, **self.fast_options)
 
     # the frames' boxes -------------------------------------------------
-    def _boxes(self, frames: List[Frame]) -> List[np.ndarray]:
+    def _source_boxes(self, frames: List[Frame]) -> List[np.ndarray]:
         if callable(self.box_source):
             return self.box_source([f.image for f in frames])
         out = []
@@ -125,9 +125,9 @@ class VideoPoseTracker:
     def frame_boxes(self, frames: List[Frame]) -> List[np.ndarray]:
         """The (N, 5) boxes the tracker estimates for each frame: from the
         box source, above ``bbox_thr``, empty ones skipped."""
-        return [self._keep(boxes) for boxes in self._boxes(frames)]
+        return [self._usable_boxes(boxes) for boxes in self._source_boxes(frames)]
 
-    def _keep(self, boxes: np.ndarray) -> np.ndarray:
+    def _usable_boxes(self, boxes: np.ndarray) -> np.ndarray:
         """Boxes above the threshold; empty ones (zero width or height)
         are skipped and counted in ``skipped_empty``, as the dataset does;
         non-finite ones are an error naming the box."""
