@@ -125,7 +125,9 @@ class VideoPoseTracker:
     def frame_boxes(self, frames: List[Frame]) -> List[np.ndarray]:
         """The (N, 5) boxes the tracker estimates for each frame: from the
         box source, above ``bbox_thr``, empty ones skipped."""
-        return [self._usable_boxes(boxes) for boxes in self._source_boxes(frames)]
+        return [
+            self._usable_boxes(boxes) for boxes in self._source_boxes(frames)
+        ]
 
     def _usable_boxes(self, boxes: np.ndarray) -> np.ndarray:
         """Boxes above the threshold; empty ones (zero width or height)
