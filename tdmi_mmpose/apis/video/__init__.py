@@ -23,7 +23,6 @@ from .writing import (check_outputs, draw_people, output_stem,
 __all__ = [
     'Frame', 'open_frames', 'load_box_file', 'ground_truth_boxes',
     'resolve_config_path', 'MMDetBoxes', 'VideoPoseTracker', 'clip_offsets_of',
-    'clip_edge_of',
-    'run_video', 'check_outputs', 'posetrack_annotations', 'posetrack_file',
-    'track_colour', 'draw_people', 'output_stem'
+    'clip_edge_of', 'run_video', 'check_outputs', 'posetrack_annotations',
+    'posetrack_file', 'track_colour', 'draw_people', 'output_stem'
 ]
