@@ -201,3 +201,19 @@ def mim_trained_topdown(tiny_coco, tmp_path_factory):
     """One ``mim_train`` run (editable install), shared by the tests that
     need a trained tiny checkpoint."""
     return mim_train(tiny_coco, tmp_path_factory.mktemp('mim_train'))
+
+
+def w48_model_cfg(**changes):
+    """The main recipe's model config (HRNet-W48, T = 5) without its
+    stage-1 download, with ``changes``."""
+    import copy
+
+    from mmengine.config import Config
+    from mmengine.registry import init_default_scope
+    init_default_scope('mmpose')
+    cfg = copy.deepcopy(
+        Config.fromfile(
+            str(ROOT / 'configs' / 'tdmi_hrnet_w48_posetrack17.py')).model)
+    cfg.single_frame_checkpoint = None  # no download in tests
+    cfg.update(changes)
+    return cfg

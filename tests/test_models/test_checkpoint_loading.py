@@ -10,7 +10,7 @@ import copy
 
 import pytest
 import torch
-from conftest import ROOT, single_frame_state_dict
+from conftest import ROOT, single_frame_state_dict, w48_model_cfg
 from mmengine.config import Config
 from mmengine.registry import init_default_scope
 from mmpose.apis import init_model
@@ -19,16 +19,6 @@ from mmpose.registry import MODELS
 import tdmi_mmpose  # noqa: F401
 
 TINY = ROOT / 'configs' / 'smoke' / 'tdmi_hrnet_tiny.py'
-MAIN = ROOT / 'configs' / 'tdmi_hrnet_w48_posetrack17.py'
-
-
-def _w48_cfg(**changes):
-    init_default_scope('mmpose')
-    cfg = copy.deepcopy(Config.fromfile(str(MAIN)).model)
-    cfg.single_frame_checkpoint = None  # no download in tests
-    cfg.update(changes)
-    return cfg
-
 
 Y_ON = dict(term_weights=dict(y_useful_heatmaps=1., y_appearance_heatmaps=1.))
 
@@ -227,7 +217,7 @@ def _released_posetrack18_state_dict():
     """Key names and shapes of hrnet_w48_posetrack18_384x288-5fd6d3ff (an
     MMPose 0.x TopDown model: ``backbone.*`` and a 1x1
     ``keypoint_head.final_layer``), with random values."""
-    return single_frame_state_dict(_w48_cfg().backbone,
+    return single_frame_state_dict(w48_model_cfg().backbone,
                                    'keypoint_head.final_layer.', 48)
 
 
@@ -237,7 +227,7 @@ def test_recipe_loads_the_released_single_frame_checkpoint(tmp_path):
     torch.save(
         dict(meta=dict(mmpose_version='0.21.0'), state_dict=state), path)
     torch.manual_seed(1)
-    model = MODELS.build(_w48_cfg(single_frame_checkpoint=str(path)))
+    model = MODELS.build(w48_model_cfg(single_frame_checkpoint=str(path)))
     assert not model.head.y_projector.loaded
     model.init_weights()
     own = model.backbone.state_dict()

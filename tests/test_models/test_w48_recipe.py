@@ -3,34 +3,21 @@
 1.4, 1.5, 3): trainable parameter counts, the deformable convs' geometry
 and the initialisation of a freshly built model. Loading the released
 stage-1 checkpoint: test_checkpoint_loading.py."""
-import copy
 
 import pytest
 import torch
 import torch.nn as nn
-from conftest import ROOT
-from mmengine.config import Config
-from mmengine.registry import init_default_scope
+from conftest import w48_model_cfg
 from mmpose.registry import MODELS
 from torchvision.ops import DeformConv2d
 
 import tdmi_mmpose  # noqa: F401
 
-MAIN = ROOT / 'configs' / 'tdmi_hrnet_w48_posetrack17.py'
-
-
-def _w48_cfg(**changes):
-    init_default_scope('mmpose')
-    cfg = copy.deepcopy(Config.fromfile(str(MAIN)).model)
-    cfg.single_frame_checkpoint = None  # no download in tests
-    cfg.update(changes)
-    return cfg
-
 
 @pytest.fixture(scope='module')
 def w48():
     torch.manual_seed(0)
-    model = MODELS.build(_w48_cfg())
+    model = MODELS.build(w48_model_cfg())
     model.init_weights()
     return model
 
