@@ -281,3 +281,43 @@ def test_recipe_reads_its_own_file_layout(name, layout, synthetic, tmp_path):
                 for i in range(len(dataset))
             }
             assert keys and keys <= gt_frames
+
+
+def test_posetrack21_recipe_evaluates_with_the_posetrack21_kit(
+        synthetic, tmp_path):
+    """The PT21 recipe's metric is PoseTrack21's kit; on PoseTrack21-style
+    ground truth (is_labeled, ignore regions, bbox_head) perfect
+    predictions score 100 AP and HOTA."""
+    import json
+
+    import numpy as np
+    from mmengine.evaluator import Evaluator
+
+    from tdmi_mmpose.evaluation.functional import PT18_KEYPOINTS
+    root = tmp_path / 'data'
+    _posetrack21_layout(synthetic, root)
+    cfg = Config.fromfile(str(ROOT / 'configs/tdmi_hrnet_w48_posetrack21.py'))
+    assert cfg.val_evaluator.official_kit == 'posetrack21'
+    gt_dir = root / 'posetrack_data' / 'val'
+    evaluator = Evaluator(
+        dict(cfg.val_evaluator, gt_dir=str(gt_dir), track=True))
+    evaluator.dataset_meta = dict(
+        keypoint_id2name=dict(enumerate(PT18_KEYPOINTS)))
+    samples = []
+    for path in sorted(gt_dir.glob('*.json')):
+        data = json.loads(path.read_text())
+        file_of = {im['id']: im['file_name'] for im in data['images']}
+        for i, ann in enumerate(data['annotations']):
+            kpts = np.asarray(ann['keypoints'], float).reshape(17, 3)
+            samples.append(
+                dict(
+                    id=f'{path.stem}/{i}',
+                    img_path=f'{root}/{file_of[ann["image_id"]]}',
+                    pred_instances=dict(
+                        keypoints=kpts[None, :, :2],
+                        keypoint_scores=np.ones((1, 17)),
+                        track_ids=np.array([ann['track_id']]))))
+    evaluator.process(samples)
+    results = evaluator.evaluate(len(samples))
+    assert results['posetrack/Total AP'] == pytest.approx(100)
+    assert results['posetrack/HOTA'] == pytest.approx(100)

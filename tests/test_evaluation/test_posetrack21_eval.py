@@ -159,3 +159,33 @@ def test_missing_scores_are_the_kits_default():
     b = evaluate_posetrack21([read_posetrack21_pair(gt, without, 's')])
     # perfect poses: the scores only order them, all correct either way
     assert a['ap'] == pytest.approx(b['ap'])
+
+
+def test_evaluation_tool_writes_the_kits_numbers(tmp_path):
+    spec = importlib.util.spec_from_file_location(
+        'eval_posetrack', ROOT / 'tools' / 'misc' / 'eval_posetrack.py')
+    tool = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tool)
+    case = VECTORS / 'fragmented'
+    out = tmp_path / 'result.json'
+    assert tool.main([
+        '--gt',
+        str(case / 'gt'), '--pred',
+        str(case / 'pred' / 'sequences'), '--protocol', 'posetrack21',
+        '--track', '--out',
+        str(out)
+    ]) == 0
+    written = json.loads(out.read_text())
+    row = EXPECTED['fragmented']
+    assert written['Total AP'] == pytest.approx(row['map']['Total'], abs=0.01)
+    for field in ('HOTA', 'DetA', 'AssA', 'LocA', 'DetRe', 'DetPr', 'AssRe',
+                  'AssPr'):
+        assert written[field] == pytest.approx(
+            row['hota'][field][-1], abs=0.01)
+    # the poseval-only options are refused with this protocol
+    assert tool.main([
+        '--gt',
+        str(case / 'gt'), '--pred',
+        str(case / 'pred' / 'sequences'), '--protocol', 'posetrack21',
+        '--where', 'a=1'
+    ]) == 1

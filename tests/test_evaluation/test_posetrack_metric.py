@@ -205,3 +205,35 @@ def test_sequences_without_predictions(tmp_path):
     assert missed['posetrack/Total AP'] < skipped['posetrack/Total AP'] - 1
     with pytest.raises(ValueError, match='missing_sequences must be one of'):
         PoseTrackMetric(gt_dir=str(case / 'gt'), missing_sequences='drop')
+
+
+def test_posetrack21_kit_through_the_metric(tmp_path):
+    """official_kit='posetrack21': data samples in, the PoseTrack21 kit's
+    AP and HOTA out (a case made by running the kit)."""
+    vectors = VECTORS.parent / 'posetrack21_vectors'
+    case = vectors / 'fragmented'
+    expected = json.loads((vectors / 'expected.json').read_text())
+    expected = expected['fragmented']
+    pred = json.loads((case / 'pred' / 'sequences' / 'seq.json').read_text())
+    file_of = {im['id']: im['file_name'] for im in pred['images']}
+    samples = []
+    for i, ann in enumerate(pred['annotations']):
+        kpts = np.asarray(ann['keypoints'], dtype=np.float64).reshape(17, 3)
+        samples.append(
+            dict(
+                id=i,
+                img_path='/d/' + file_of[ann['image_id']],
+                pred_instances=dict(
+                    keypoints=kpts[None, :, :2],
+                    keypoint_scores=np.asarray(ann['scores'])[None],
+                    track_ids=np.array([ann['track_id']]))))
+    metric = PoseTrackMetric(
+        gt_dir=str(case / 'gt'), track=True, official_kit='posetrack21')
+    results = _run(metric, samples)
+    assert results['posetrack/Total AP'] == pytest.approx(
+        expected['map']['Total'], abs=0.01)
+    for field in ('HOTA', 'DetA', 'AssA', 'LocA'):
+        assert results[f'posetrack/{field}'] == pytest.approx(
+            expected['hota'][field][-1], abs=0.01)
+    with pytest.raises(ValueError, match='official_kit must be one of'):
+        PoseTrackMetric(gt_dir=str(case / 'gt'), official_kit='poseval21')

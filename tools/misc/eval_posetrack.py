@@ -3,8 +3,8 @@
 it.
 
     python tools/misc/eval_posetrack.py --gt GT_DIR --pred PRED_DIR [--track] \
-        [--pair-by-position] [--out RESULT.json] \
-        [--frames FRAMES.json] [--where FIELD=VALUE ...]
+        [--protocol posetrack18|posetrack21] [--pair-by-position] \
+        [--out RESULT.json] [--frames FRAMES.json] [--where FIELD=VALUE ...]
 
 GT_DIR holds one ground-truth file per sequence (PoseTrack17 ``annolist`` or
 PoseTrack18/21 format); PRED_DIR a file of the same name per sequence
@@ -14,6 +14,14 @@ object with the 15 joints' AP under poseval's names (``head_top``, ``neck``,
 ``nose``, ``right_shoulder``, ...), ``Head AP`` ... ``Ankl AP``,
 ``Total AP``, and with ``--track`` ``Total MOTA``, ``Total MOTP``,
 ``Total Prec``, ``Total Rec`` and ``<Group> MOTA``. NaN is written as null.
+
+``--protocol posetrack21`` evaluates as PoseTrack21's official kit does
+(its PosemAP and, with ``--track``, HOTAeypoints; docs/evaluation.md): the
+same AP keys, plus ``<Group> Precision`` / ``<Group> Recall`` and with
+``--track`` the kit's Total values under ``HOTA``, ``DetA``, ``AssA``,
+``LocA``, ``DetRe``, ``DetPr``, ``AssRe``, ``AssPr``, ``FragA``, ``RHOTA``,
+``FA-HOTA``, ``FA-RHOTA``. Both folders then hold PoseTrack21 files (the
+ground truth with ``is_labeled``, ignore regions and ``bbox_head``).
 
 ``--frames`` / ``--where`` evaluate on a subset of the ground-truth frames
 only (e.g. occluded or blurred ones), exactly as the official tool would
@@ -41,6 +49,12 @@ def parse_args(argv=None):
         '--track',
         action='store_true',
         help='also compute MOTA (needs track ids)')
+    parser.add_argument(
+        '--protocol',
+        choices=('posetrack18', 'posetrack21'),
+        default='posetrack18',
+        help='posetrack18: the official poseval (AP, MOTA; default); '
+        'posetrack21: PoseTrack21\'s official kit (AP, HOTA)')
     parser.add_argument(
         '--pair-by-position',
         action='store_true',
@@ -104,8 +118,36 @@ def _check_writable(path: str) -> None:
         os.remove(path)
 
 
+def _posetrack21(args) -> int:
+    from tdmi_mmpose.evaluation.functional.posetrack21_eval import (
+        evaluate_posetrack21, format_table21, load_posetrack21_folders,
+        summarize_posetrack21)
+    if args.frames or args.where or args.pair_by_position:
+        print(
+            'error: --frames, --where and --pair-by-position belong to '
+            'the posetrack18 protocol',
+            file=sys.stderr)
+        return 1
+    try:
+        if args.out:
+            _check_writable(args.out)
+        result = evaluate_posetrack21(
+            load_posetrack21_folders(args.gt, args.pred), track=args.track)
+    except (ValueError, OSError) as e:
+        print(f'error: {e}', file=sys.stderr)
+        return 1
+    print(format_table21(result))
+    if args.out:
+        with open(args.out, 'w') as f:
+            json.dump(summarize_posetrack21(result), f, indent=2)
+        print(f'written to {args.out}')
+    return 0
+
+
 def main(argv=None) -> int:
     args = parse_args(argv)
+    if args.protocol == 'posetrack21':
+        return _posetrack21(args)
     try:
         if args.out:
             _check_writable(args.out)

@@ -1,12 +1,14 @@
 # Copyright (c) The tdmi_mmpose Authors. All rights reserved.
-"""PoseTrackMetric: PoseTrack per-joint AP (and MOTA) without poseval.
+"""PoseTrackMetric: PoseTrack per-joint AP (and MOTA or HOTA) without the
+official tools.
 
 MMPose's ``PoseTrack18Metric`` exports files and then calls poseval, which
 is not on PyPI, and its configs save the best checkpoint by a key it never
 emits. This metric writes the same PoseTrack18 prediction files (one per
 sequence, for the test server or the official tool), and evaluates exactly
 those files with ``tdmi_mmpose.evaluation.functional``, whose numbers equal
-poseval's.
+poseval's (``official_kit='poseval'``, PoseTrack17/18) or PoseTrack21's own
+kit's (``official_kit='posetrack21'``: its AP and, with ``track``, HOTA).
 
 Predictions are matched to ground-truth frames by the last two components
 of ``img_path`` (``<sequence>/<frame file>``), against the frame names of
@@ -43,6 +45,7 @@ from ..functional import (PT18_KEYPOINTS, FrameSubset, SequenceData,
 __all__ = ['PoseTrackMetric']
 
 _PROTOCOLS = ('tdmi', 'mmpose')
+_KITS = ('poseval', 'posetrack21')
 _MISSING = ('error', 'skip', 'missed')
 
 
@@ -66,8 +69,14 @@ class PoseTrackMetric(BaseMetric):
             ``'mmpose'`` rescoring. Defaults to 0.2.
         nms_thr (float): OKS threshold of the ``'mmpose'`` protocol's NMS.
             Defaults to 0.9.
-        track (bool): also compute MOTA; needs ``pred_instances.track_ids``.
-            Defaults to False.
+        track (bool): also compute MOTA (poseval) or HOTA (PoseTrack21's
+            kit); needs ``pred_instances.track_ids``. Defaults to False.
+        official_kit (str): the official evaluation the numbers equal:
+            ``'poseval'`` (PoseTrack17/18, default) or ``'posetrack21'``
+            (PoseTrack21's kit; needs PoseTrack21 ground truth with
+            ``is_labeled``, ignore regions and ``bbox_head``; its keys add
+            ``<Group> Precision`` / ``Recall`` and, with ``track``,
+            ``HOTA``, ``DetA``, ``AssA``, ``LocA``, ...).
         outfile_prefix (str, optional): folder to write the per-sequence
             prediction files to. Defaults to None (not kept). It may not be
             ``gt_dir`` or lie inside it (the files would replace or join the
@@ -106,6 +115,7 @@ class PoseTrackMetric(BaseMetric):
                  keypoint_score_thr: float = 0.2,
                  nms_thr: float = 0.9,
                  track: bool = False,
+                 official_kit: str = 'poseval',
                  outfile_prefix: Optional[str] = None,
                  format_only: bool = False,
                  missing_sequences: str = 'error',
@@ -116,6 +126,13 @@ class PoseTrackMetric(BaseMetric):
         if protocol not in _PROTOCOLS:
             raise ValueError(f'protocol must be one of {_PROTOCOLS}, got '
                              f'{protocol!r}')
+        if official_kit not in _KITS:
+            raise ValueError(f'official_kit must be one of {_KITS}, got '
+                             f'{official_kit!r}')
+        if official_kit == 'posetrack21' and frame_subsets:
+            raise ValueError('frame_subsets belong to the poseval '
+                             "evaluation; official_kit='posetrack21' takes "
+                             'none')
         if not 0 <= nms_thr <= 1:
             raise ValueError(f'nms_thr must be in [0, 1], got {nms_thr}')
         if format_only and not outfile_prefix:
@@ -134,6 +151,7 @@ class PoseTrackMetric(BaseMetric):
         self.keypoint_score_thr = keypoint_score_thr
         self.nms_thr = nms_thr
         self.track = track
+        self.official_kit = official_kit
         self.outfile_prefix = outfile_prefix
         self.format_only = format_only
         self.missing_sequences = missing_sequences
@@ -216,6 +234,8 @@ class PoseTrackMetric(BaseMetric):
                         f'{self.outfile_prefix}')
         if self.format_only:
             return {}
+        if self.official_kit == 'posetrack21':
+            return self._posetrack21(gt_seqs, files, logger)
         preds = [
             parse_sequence(files[seq.name], f'<predictions for {seq.name}>',
                            seq.name) for seq in gt_seqs
@@ -245,6 +265,30 @@ class PoseTrackMetric(BaseMetric):
                 for k, v in summarize(part).items()
             })
             metrics[f'{name}/num_frames'] = float(part['num_frames'])
+        return metrics
+
+    def _posetrack21(self, gt_seqs: List[SequenceData], files: dict,
+                     logger) -> Dict[str, float]:
+        """PoseTrack21's kit on the written files against the raw
+        ground-truth files (its reader needs their PoseTrack21 fields)."""
+        from ..functional.posetrack21_eval import (evaluate_posetrack21,
+                                                   format_table21,
+                                                   read_posetrack21_pair,
+                                                   summarize_posetrack21)
+        pairs = []
+        for seq in gt_seqs:
+            path = osp.join(self.gt_dir, f'{seq.name}.json')
+            with open(path) as f:
+                gt = json.load(f)
+            pairs.append(
+                read_posetrack21_pair(gt, files[seq.name], f'{seq.name}.json',
+                                      path, f'<predictions for {seq.name}>'))
+        result = evaluate_posetrack21(pairs, track=self.track)
+        logger.info(f'PoseTrack21 evaluation (the official kit\'s, '
+                    f'{self.protocol} protocol, {len(gt_seqs)} sequences):'
+                    f'\n' + format_table21(result))
+        metrics = summarize_posetrack21(result)
+        metrics['num_frames'] = float(result['num_frames'])
         return metrics
 
     def _predicted_sequences(self, gt_seqs: List[SequenceData],

@@ -29,6 +29,7 @@ NAMES = ('nose', 'head_bottom', 'head_top', 'left_ear', 'right_ear',
          'left_shoulder', 'right_shoulder', 'left_elbow', 'right_elbow',
          'left_wrist', 'right_wrist', 'left_hip', 'right_hip', 'left_knee',
          'right_knee', 'left_ankle', 'right_ankle')
+CATEGORIES = [dict(id=1, name='person', keypoints=list(NAMES))]
 # a standing figure, head at the top, in units of its head size
 SHAPE = np.array([[0, 0], [0, 0.6], [0, -0.8], [-0.3, -0.1], [0.3, -0.1],
                   [-1.2, 1.2], [1.2, 1.2], [-1.6, 2.6], [1.6,
@@ -67,7 +68,7 @@ def gt_file(frames, labeled=None, regions=None):
                     track_id=int(tid),
                     keypoints=kpts.ravel().round(3).tolist(),
                     bbox_head=[round(v, 3) for v in head]))
-    return dict(images=images, annotations=anns)
+    return dict(images=images, annotations=anns, categories=CATEGORIES)
 
 
 def pred_file(frames, with_scores=True, num_images=None):
@@ -88,7 +89,7 @@ def pred_file(frames, with_scores=True, num_images=None):
             if with_scores:
                 ann['scores'] = np.round(scores, 4).tolist()
             anns.append(ann)
-    return dict(images=images, annotations=anns)
+    return dict(images=images, annotations=anns, categories=CATEGORIES)
 
 
 def _walk(rng, num_frames, num_people, step=3.0):
