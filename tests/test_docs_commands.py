@@ -41,6 +41,7 @@ DOCS = [ROOT / 'README.md'] + sorted((ROOT / 'docs').glob('*.md'))
 TINY = ROOT / 'configs' / 'smoke' / 'tdmi_hrnet_tiny.py'
 CLIP = ROOT / 'tests' / 'data' / 'posetrack18_clip'
 VECTORS = ROOT / 'tests' / 'data' / 'poseval_vectors' / '06_synth_basic'
+VECTORS21 = ROOT / 'tests' / 'data' / 'posetrack21_vectors' / 'fragmented'
 
 
 def shell_commands(path):
@@ -181,6 +182,8 @@ def placeholders(tmp_path_factory):
         'RESULT.json': str(tmp / 'result.json'),
         'tdmi.onnx': str(tmp / 'tdmi.onnx'),
         'GT_DIR': str(VECTORS / 'gt'),
+        'PT21_GT_DIR': str(VECTORS21 / 'gt'),
+        'PT21_PRED_DIR': str(VECTORS21 / 'pred' / 'sequences'),
         'PRED_DIR': str(VECTORS / 'pred'),
         'occluded.json': str(frames),
     }
