@@ -56,7 +56,7 @@ def test_demo_runs_every_step_and_gates_on_the_gain(python, tmp_path):
     for key in ('no MI', 'MI'):
         assert re.search(
             rf'video tool, TDMI {key}, on \w+: [\d.]+ frames/s, mAP '
-            r'[\d.]+, MOTA -?[\d.]+', out), out[-3000:]
+            r'[\d.]+, MOTA -?[\d.]+, HOTA [\d.]+', out), out[-3000:]
     for slug in ('no_mi', 'recipe_mi'):
         assert list((work / 'video' / slug).glob('*.mp4'))
         assert list((work / 'video' / slug).glob('*.json'))

@@ -32,6 +32,7 @@ if it loses to the single-frame model (that is reported).
         [--work-dir work_dirs/demo]
 """
 import argparse
+import json
 import os
 import os.path as osp
 import sys
@@ -143,12 +144,16 @@ def labelled(strip: np.ndarray, label: str) -> np.ndarray:
 def track_one_video(model, data_root: str, out_dir: str) -> dict:
     """The video tool's API on the first validation sequence: rendered
     video (every keypoint drawn), PoseTrack JSON, and that video's AP and
-    MOTA by our metric."""
+    MOTA by our metric (poseval's), and HOTA (PoseTrack21's kit) where the
+    ground truth is in PoseTrack21's form, as the synthetic set's is."""
     import shutil
     import tempfile
 
     from tdmi_mmpose.apis.video import load_box_file, run_video
     from tdmi_mmpose.evaluation.functional import evaluate_posetrack_folders
+    from tdmi_mmpose.evaluation.functional.posetrack21_eval import (
+        evaluate_posetrack21, is_posetrack21_ground_truth,
+        load_posetrack21_folders, summarize_posetrack21)
     gt_dir = osp.join(data_root, 'annotations', 'val')
     sequence = sorted(f for f in os.listdir(gt_dir) if f.endswith('.json'))[0]
     boxes = load_box_file(
@@ -167,11 +172,20 @@ def track_one_video(model, data_root: str, out_dir: str) -> dict:
         shutil.copy(out['json'], osp.join(tmp, 'pred', sequence))
         result = evaluate_posetrack_folders(
             osp.join(tmp, 'gt'), osp.join(tmp, 'pred'), track=True)
+        with open(osp.join(gt_dir, sequence)) as f:
+            hota = None
+            if is_posetrack21_ground_truth(json.load(f)):
+                hota = summarize_posetrack21(
+                    evaluate_posetrack21(
+                        load_posetrack21_folders(
+                            osp.join(tmp, 'gt'), osp.join(tmp, 'pred')),
+                        track=True))['HOTA']
     return dict(
         out,
         fps=out['frames'] / max(out['seconds'], 1e-9),
         ap=result['ap_groups']['Total'],
-        mota=result['mota_groups']['Total'])
+        mota=result['mota_groups']['Total'],
+        hota=hota)
 
 
 def side_by_side(results: dict) -> str:
@@ -346,7 +360,10 @@ def main() -> int:
     for key, video in videos.items():
         print(f'video tool, TDMI {key}, on {video["name"]}: '
               f'{video["fps"]:.1f} frames/s, mAP {video["ap"]:.1f}, MOTA '
-              f'{video["mota"]:.1f}; {video["video"]}, {video["json"]}')
+              f'{video["mota"]:.1f}' +
+              ('' if video['hota'] is
+               None else f', HOTA {video["hota"]:.1f} (PoseTrack21\'s kit)') +
+              f'; {video["video"]}, {video["json"]}')
     print(f'time: {(time.time() - start) / 60:.1f} min with {threads} '
           f'torch thread(s)')
     failed = [key for key, gain in gains.items() if gain < args.min_gain]

@@ -38,7 +38,8 @@ from ...posetrack_format import PT18_KEYPOINTS, is_number
 __all__ = [
     'KIT_JOINTS', 'HOTA_FIELDS', 'Sequence21', 'read_posetrack21',
     'read_posetrack21_pair', 'load_posetrack21_folders',
-    'evaluate_posetrack21', 'summarize_posetrack21', 'format_table21'
+    'evaluate_posetrack21', 'summarize_posetrack21', 'format_table21',
+    'is_posetrack21_ground_truth'
 ]
 
 # the kit's 15 joints: PoseTrack18's 17 without the ears (indices 3, 4)
@@ -623,3 +624,18 @@ def format_table21(result: dict) -> str:
         lines.append('  '.join(f'{k} {summary[k]:.2f}'
                                for k in HOTA_FIELDS[:8]))
     return '\n'.join(lines)
+
+
+def is_posetrack21_ground_truth(data: dict) -> bool:
+    """Whether a loaded ground-truth file carries what PoseTrack21's kit
+    reads: ``is_labeled`` and ignore regions on every image, ``bbox_head``
+    and ``track_id`` on every annotation."""
+    images = data.get('images') if isinstance(data, dict) else None
+    if not isinstance(images, list) or not images:
+        return False
+    return all(
+        isinstance(im, dict) and 'is_labeled' in im
+        and 'ignore_regions_x' in im and 'ignore_regions_y' in im
+        for im in images) and all(
+            isinstance(a, dict) and 'bbox_head' in a and 'track_id' in a
+            for a in data.get('annotations', []))
