@@ -86,17 +86,17 @@ def check_detection(det, i: int, bbox_file: str) -> None:
                          f'and "score" {score} must be finite')
 
 
-def _keypoint_array(values, where: str) -> np.ndarray:
-    """(17, 3) keypoints of a COCO-like annotation: 51 finite numbers."""
+def _keypoint_array(values, where: str, num: int = 17) -> np.ndarray:
+    """(K, 3) keypoints of a COCO-like annotation: 3K finite numbers."""
     if not isinstance(values, list) or not all(is_number(v) for v in values):
         bad = values if not isinstance(values, list) else next(
             v for v in values if not is_number(v))
         raise ValueError(f'{where}: "keypoints" must be a list of numbers, '
                          f'found {bad!r}')
-    if len(values) != 17 * 3:
+    if len(values) != num * 3:
         raise ValueError(f'{where}: has {len(values)} keypoint values, '
-                         'expected 51')
-    kpts = np.asarray(values, dtype=np.float32).reshape(17, 3)
+                         f'expected {num * 3}')
+    kpts = np.asarray(values, dtype=np.float32).reshape(num, 3)
     if not np.isfinite(kpts).all():
         joints = np.flatnonzero(~np.isfinite(kpts).all(1)).tolist()
         raise ValueError(f'{where}: keypoints {joints} are NaN or infinite')
@@ -249,9 +249,11 @@ class PoseTrackVideoDataset(BaseCocoStyleDataset):
                 raise ValueError(f'{path}: "{key}" must be a list, got '
                                  f'{type(data[key]).__name__}')
         names = (data.get('categories') or [{}])[0].get('keypoints')
-        if names is not None and list(names) != list(PT18_KEYPOINTS):
+        expected = self.keypoint_names()
+        if names is not None and list(names) != expected:
             raise ValueError(f'{path}: categories[0].keypoints {names} are '
-                             'not the 17 PoseTrack18 keypoints')
+                             f'not the dataset\'s {len(expected)} keypoints '
+                             f'{expected}')
         frames: Dict[object, dict] = {}
         per_video = defaultdict(int)
         for i, image in enumerate(data['images']):
@@ -278,7 +280,8 @@ class PoseTrackVideoDataset(BaseCocoStyleDataset):
                                  f'{ann.get("image_id")}, which is not in '
                                  '"images"')
             where = f'{path}: annotations[{i}] (image {frame["file_name"]})'
-            kpts = _keypoint_array(ann.get('keypoints', []), where)
+            kpts = _keypoint_array(
+                ann.get('keypoints', []), where, len(expected))
             frame['people'].append(
                 dict(
                     keypoints=kpts,
@@ -289,6 +292,11 @@ class PoseTrackVideoDataset(BaseCocoStyleDataset):
             if frame['nframes'] is None:
                 frame['nframes'] = per_video[osp.dirname(frame['file_name'])]
         return list(frames.values())
+
+    def keypoint_names(self) -> List[str]:
+        """The dataset's keypoint names, in order (its metainfo's)."""
+        id2name = self.metainfo['keypoint_id2name']
+        return [id2name[i] for i in range(len(id2name))]
 
     def _read_annolist(self, annolist: list, path: str) -> List[dict]:
         frames, ignored = [], 0
