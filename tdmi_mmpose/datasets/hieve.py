@@ -187,12 +187,13 @@ def read_hieve_annolist(data: dict, path: str) -> List[dict]:
 
 
 def hieve_to_coco(frames: List[dict], video: str, split: str,
-                  frame_numbers: Sequence[int], num_frames: int,
-                  first_id: int) -> dict:
+                  frame_numbers: Sequence[int], num_frames: int, first_id: int,
+                  size: Sequence[int]) -> dict:
     """Converted frames of one video -> a COCO-like file that
     ``HiEveVideoDataset`` and ``HiEveDataset`` read: images
     ``images/<split>/<video>/<6-digit frame>.jpg`` with ``nframes``
-    (``num_frames``, the video's length) and ``is_labeled``; annotations
+    (``num_frames``, the video's length), ``width`` / ``height``
+    (``size``) and ``is_labeled``; annotations
     with 14 keypoints, ``bbox`` [x, y, w, h], ``track_id``,
     ``num_keypoints``."""
     images, annotations = [], []
@@ -205,6 +206,8 @@ def hieve_to_coco(frames: List[dict], video: str, split: str,
                 nframes=num_frames,
                 frame_id=int(number),
                 vid_id=video,
+                width=int(size[0]),
+                height=int(size[1]),
                 is_labeled=True))
         for person in frame['people']:
             x1, y1, x2, y2 = person['bbox']

@@ -1,8 +1,10 @@
 # Copyright (c) The tdmi_mmpose Authors. All rights reserved.
-"""PoseTrack AP / MOTA metric equal to the official tool, without poseval."""
+"""PoseTrack metrics equal to the official tools (poseval, PoseTrack21's
+kit) without them, and a local HiEve evaluation."""
 from .functional import evaluate_posetrack, evaluate_posetrack_folders
-from .metrics import PoseTrackMetric
+from .metrics import HiEveMetric, PoseTrackMetric
 
 __all__ = [
-    'PoseTrackMetric', 'evaluate_posetrack', 'evaluate_posetrack_folders'
+    'PoseTrackMetric', 'HiEveMetric', 'evaluate_posetrack',
+    'evaluate_posetrack_folders'
 ]

@@ -12,7 +12,7 @@ HIEVE_ROOT holds ``videos/{train,test}/<video>.mp4`` and
     images/{train,val,test}/<video>/<6-digit 0-based frame>.jpg
     annotations/{train,val}/<video>.json      per video (HiEveVideoDataset)
     annotations/hieve_{train,val}.json        merged (HiEveDataset, stage 1)
-    annotations/hieve_test_images.json        the test frames, no people
+    annotations/test/<video>.json             the test frames, no people
 
 The last ``--val-videos`` training videos (by name) become a local
 validation split (HiEve's test annotations are not public). An annotated
@@ -47,24 +47,26 @@ def parse_args(argv=None):
     return parser.parse_args(argv)
 
 
-def _extract(video: str, folder: str) -> int:
-    """Decode every frame of ``video`` into ``folder``; the frame count."""
+def _extract(video: str, folder: str):
+    """Decode every frame of ``video`` into ``folder``; the frame count and
+    the frame size (w, h)."""
     import cv2
     capture = cv2.VideoCapture(video)
     if not capture.isOpened():
         raise ValueError(f'{video}: OpenCV cannot read it')
     os.makedirs(folder, exist_ok=True)
-    count = 0
+    count, size = 0, None
     while True:
         ok, frame = capture.read()
         if not ok:
             break
+        size = (frame.shape[1], frame.shape[0])
         cv2.imwrite(osp.join(folder, f'{count:06d}.jpg'), frame)
         count += 1
     capture.release()
     if not count:
         raise ValueError(f'{video}: no frame could be decoded')
-    return count
+    return count, size
 
 
 def _frame_numbers(frames, base: int, num_frames: int, path: str):
@@ -103,10 +105,10 @@ def convert(root: str, out: str, val_videos: int = 3, frame_base: int = 0):
             raise ValueError(f'{mp4}: missing (the video of {video}.json)')
         path = osp.join(ann_dir, f'{video}.json')
         frames = load_hieve_file(path)
-        num = _extract(mp4, osp.join(out, 'images', split, video))
+        num, size = _extract(mp4, osp.join(out, 'images', split, video))
         coco = hieve_to_coco(frames, video, split,
                              _frame_numbers(frames, frame_base, num, path),
-                             num, first_id)
+                             num, first_id, size)
         first_id += 100000
         os.makedirs(osp.join(out, 'annotations', split), exist_ok=True)
         with open(osp.join(out, 'annotations', split, f'{video}.json'),
@@ -122,25 +124,19 @@ def convert(root: str, out: str, val_videos: int = 3, frame_base: int = 0):
                   'w') as f:
             json.dump(coco, f)
     test_dir = osp.join(root, 'videos', 'test')
-    images = []
+    os.makedirs(osp.join(out, 'annotations', 'test'), exist_ok=True)
     for name in sorted(os.listdir(test_dir)) if osp.isdir(test_dir) else []:
         if not name.endswith('.mp4'):
             continue
         video = osp.splitext(name)[0]
-        num = _extract(
+        num, size = _extract(
             osp.join(test_dir, name), osp.join(out, 'images', 'test', video))
-        images += [
-            dict(
-                id=first_id + t,
-                file_name=f'images/test/{video}/{t:06d}.jpg',
-                nframes=num,
-                vid_id=video,
-                frame_id=t) for t in range(num)
-        ]
+        coco = hieve_to_coco([dict(people=[])] * num, video, 'test',
+                             range(num), num, first_id, size)
         first_id += 100000
-    with open(osp.join(out, 'annotations', 'hieve_test_images.json'),
-              'w') as f:
-        json.dump(dict(images=images, annotations=[]), f)
+        with open(osp.join(out, 'annotations', 'test', f'{video}.json'),
+                  'w') as f:
+            json.dump(coco, f)
     return split_of
 
 

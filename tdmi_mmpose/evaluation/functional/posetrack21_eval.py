@@ -39,7 +39,8 @@ __all__ = [
     'KIT_JOINTS', 'HOTA_FIELDS', 'Sequence21', 'read_posetrack21',
     'read_posetrack21_pair', 'load_posetrack21_folders',
     'evaluate_posetrack21', 'summarize_posetrack21', 'format_table21',
-    'is_posetrack21_ground_truth'
+    'is_posetrack21_ground_truth', 'PoseFrame', 'frame_labels', 'ranked_ap',
+    'pooled_ap'
 ]
 
 # the kit's 15 joints: PoseTrack18's 17 without the ears (indices 3, 4)
@@ -276,7 +277,9 @@ def _distances(gt: np.ndarray, heads: np.ndarray,
 
 
 @dataclass
-class _Frame:
+class PoseFrame:
+    """One frame's people: ids, poses (N, J, 3) and the (G, D, J)
+    normalised distances between ground truth and predictions."""
     gt_ids: np.ndarray
     pred_ids: np.ndarray
     gt: np.ndarray
@@ -284,15 +287,15 @@ class _Frame:
     dist: np.ndarray
 
 
-def _frames(gt: Sequence21, pred: Sequence21) -> List[_Frame]:
+def _frames(gt: Sequence21, pred: Sequence21) -> List[PoseFrame]:
     frames = []
     for t in range(len(gt.image_ids)):
         regions = gt.regions[t]
         pk, pposes = _remove_ignored(pred.poses[t], regions)
         gk, gposes = _remove_ignored(gt.poses[t], regions)
         frames.append(
-            _Frame(gt.ids[t][gk], pred.ids[t][pk], gposes, pposes,
-                   _distances(gposes, gt.head_sizes[t][gk], pposes)))
+            PoseFrame(gt.ids[t][gk], pred.ids[t][pk], gposes, pposes,
+                      _distances(gposes, gt.head_sizes[t][gk], pposes)))
     for t, f in enumerate(frames):
         for side, ids in (('predictions', f.pred_ids), ('ground truth',
                                                         f.gt_ids)):
@@ -308,7 +311,7 @@ def _frames(gt: Sequence21, pred: Sequence21) -> List[_Frame]:
 # --------------------------------------------------------------------------
 # PosemAP
 # --------------------------------------------------------------------------
-def _frame_labels(f: _Frame):
+def frame_labels(f: PoseFrame):
     """Per joint, the predicted joints' (scores, labels) of one frame, in
     prediction order (the kit's ``PosemAP.eval_sequence``)."""
     has_pr = _present(f.pred)
@@ -329,10 +332,10 @@ def _frame_labels(f: _Frame):
     # a frame with predictions and no ground truth: all false positives
     # (the kit means this but crashes there: NameError 'pre_idx')
     return [(f.pred[has_pr[:, j], j, 2], label[has_pr[:, j], j])
-            for j in range(_J)]
+            for j in range(f.pred.shape[1])]
 
 
-def _kit_ap(scores: np.ndarray, labels: np.ndarray, num_gt: int):
+def ranked_ap(scores: np.ndarray, labels: np.ndarray, num_gt: int):
     """AP, last precision and last recall (x100) as the kit's
     ``compute_rpc`` + ``VOCap``; 0 without predictions. Ties: the kit
     sorts ``argsort()[::-1]`` (quicksort, reversed); for up to 17 scores
@@ -352,19 +355,22 @@ def _kit_ap(scores: np.ndarray, labels: np.ndarray, num_gt: int):
     return float(ap * 100), float(precision[-1] * 100), float(recall[-1] * 100)
 
 
-def _pose_map(sequences: List[List[_Frame]]) -> dict:
-    scores = [[] for _ in range(_J)]
-    labels = [[] for _ in range(_J)]
-    num_gt = np.zeros(_J, dtype=np.int64)
+def pooled_ap(sequences: List[List[PoseFrame]], num_joints: int = _J) -> dict:
+    """Per joint AP, last precision and last recall (x100), predictions
+    pooled over all frames of all sequences in order (the kit's
+    ``PosemAP``)."""
+    scores = [[] for _ in range(num_joints)]
+    labels = [[] for _ in range(num_joints)]
+    num_gt = np.zeros(num_joints, dtype=np.int64)
     for frames in sequences:
         for f in frames:
             num_gt += _present(f.gt).sum(0) if len(f.gt) else 0
-            for j, (s, lab) in enumerate(_frame_labels(f)):
+            for j, (s, lab) in enumerate(frame_labels(f)):
                 scores[j].append(s)
                 labels[j].append(lab)
-    out = {k: np.zeros(_J) for k in ('ap', 'precision', 'recall')}
-    for j in range(_J):
-        ap, pr, rc = _kit_ap(
+    out = {k: np.zeros(num_joints) for k in ('ap', 'precision', 'recall')}
+    for j in range(num_joints):
+        ap, pr, rc = ranked_ap(
             np.concatenate(scores[j]) if scores[j] else np.zeros(0),
             np.concatenate(labels[j]) if labels[j] else np.zeros(0),
             int(num_gt[j]))
@@ -419,7 +425,7 @@ def _empty_sequence_res(num_gt: np.ndarray, num_pred: np.ndarray) -> dict:
     return _with_total(_final_fields(res))
 
 
-def _hota_sequence(frames: List[_Frame], name: str) -> dict:
+def _hota_sequence(frames: List[PoseFrame], name: str) -> dict:
     """The kit's ``HOTAeypoints.eval_sequence`` for one sequence (with its
     quirks: a frame without ground truth adds the whole sequence's
     predicted joints to FP, one without predictions the whole sequence's
@@ -567,7 +573,7 @@ def evaluate_posetrack21(pairs: Sequence[tuple], track: bool = False) -> dict:
     if not pairs:
         raise ValueError('no sequence to evaluate')
     sequences = [_frames(gt, pred) for gt, pred in pairs]
-    out = _pose_map(sequences)
+    out = pooled_ap(sequences)
     out['num_frames'] = sum(len(s) for s in sequences)
     if track:
         out['hota'] = _combine_hota([

@@ -1,0 +1,188 @@
+# Copyright (c) The tdmi_mmpose Authors. All rights reserved.
+"""HiEveMetric: the local HiEve evaluation (``functional/hieve_eval.py``)
+and HiEve's submission files.
+
+Predictions are grouped by frame (``<video>/<frame file>``). With
+``outfile_prefix`` every video's predictions are written in HiEve's layout
+(``datasets.hieve.hieve_submission``: one ``<video>.json`` per video, image
+names as the frames' file names) and zipped into ``<outfile_prefix>.zip``,
+the form the challenge server takes. ``ann_dir`` (converted per-video files
+with annotations, e.g. the local validation split) is evaluated;
+``format_only`` writes the files only (the test split, whose annotations
+are not public), listing every frame of ``ann_dir``'s files.
+"""
+import json
+import os
+import os.path as osp
+import zipfile
+from collections import defaultdict
+from typing import Dict, Optional, Sequence
+
+import numpy as np
+from mmengine.evaluator import BaseMetric
+from mmengine.logging import MMLogger
+from mmpose.registry import METRICS
+
+from ...datasets.hieve import HIEVE_KEYPOINTS, hieve_submission
+from ...posetrack_format import frame_key
+from ..functional.hieve_eval import evaluate_hieve
+
+__all__ = ['HiEveMetric']
+
+_K = len(HIEVE_KEYPOINTS)
+
+
+@METRICS.register_module()
+class HiEveMetric(BaseMetric):
+    """Local HiEve AP, and HiEve submission files.
+
+    Args:
+        ann_dir (str): folder of converted per-video files
+            (``tools/dataset_converters/hieve_to_posetrack.py``): the
+            frames to evaluate (or, with ``format_only``, to list).
+        outfile_prefix (str, optional): write ``<outfile_prefix>/<video>.
+            json`` in HiEve's layout and ``<outfile_prefix>.zip``.
+        format_only (bool): only write the files; needs
+            ``outfile_prefix``. Defaults to False.
+        keypoint_score_thr (float, optional): joints scored below it are
+            left out of the submission files (HiEve's files omit absent
+            joints). Defaults to None (all written).
+        collect_device (str): ``'cpu'`` or ``'gpu'``.
+        prefix (str, optional): key prefix. Defaults to ``'hieve'``.
+
+    A joint's score is its keypoint score times the person's box score
+    (the TDMI protocol), as ``PoseTrackMetric(protocol='tdmi')``.
+    """
+    default_prefix: Optional[str] = 'hieve'
+
+    def __init__(self,
+                 ann_dir: str,
+                 outfile_prefix: Optional[str] = None,
+                 format_only: bool = False,
+                 keypoint_score_thr: Optional[float] = None,
+                 collect_device: str = 'cpu',
+                 prefix: Optional[str] = None) -> None:
+        super().__init__(collect_device=collect_device, prefix=prefix)
+        if format_only and not outfile_prefix:
+            raise ValueError('format_only=True needs outfile_prefix (where '
+                             'to write the submission files)')
+        self.ann_dir = ann_dir
+        self.outfile_prefix = outfile_prefix
+        self.format_only = format_only
+        self.keypoint_score_thr = keypoint_score_thr
+
+    def process(self, data_batch: Sequence[dict],
+                data_samples: Sequence[dict]) -> None:
+        for sample in data_samples:
+            pred = sample['pred_instances']
+            kpts = np.asarray(pred['keypoints'])
+            scores = np.asarray(pred['keypoint_scores'])
+            if kpts.shape[1:] != (_K, 2):
+                raise ValueError(f'{sample.get("img_path")}: HiEveMetric '
+                                 f'needs {_K} keypoints, got {kpts.shape}')
+            gt = sample.get('gt_instances', {})
+            box_scores = np.asarray(
+                pred.get('bbox_scores',
+                         gt.get('bbox_scores', np.ones(len(kpts)))))
+            boxes = pred.get('bboxes', gt.get('bboxes'))
+            if boxes is None:
+                boxes = np.concatenate([kpts.min(1), kpts.max(1)], axis=1)
+            tids = pred.get('track_ids', np.full(len(kpts), -1))
+            self.results.append(
+                dict(
+                    key=frame_key(sample['img_path']),
+                    keypoints=kpts,
+                    scores=scores * box_scores[:, None],
+                    box_scores=box_scores,
+                    boxes=np.asarray(boxes, float).reshape(-1, 4),
+                    track_ids=np.asarray(tids)))
+
+    def _videos(self) -> Dict[str, dict]:
+        if not osp.isdir(self.ann_dir):
+            raise ValueError(f'{self.ann_dir}: not a folder of converted '
+                             'HiEve files')
+        videos = {}
+        for name in sorted(os.listdir(self.ann_dir)):
+            if name.endswith('.json'):
+                with open(osp.join(self.ann_dir, name)) as f:
+                    videos[osp.splitext(name)[0]] = json.load(f)
+        if not videos:
+            raise ValueError(f'{self.ann_dir}: no .json files')
+        return videos
+
+    def compute_metrics(self, results: list) -> Dict[str, float]:
+        logger = MMLogger.get_current_instance()
+        per_frame = defaultdict(list)
+        for res in results:
+            per_frame[res['key']].append(res)
+        videos = self._videos()
+        known = {
+            frame_key(im['file_name'])
+            for data in videos.values()
+            for im in data['images']
+        }
+        unknown = sorted(set(per_frame) - known)
+        if unknown:
+            raise ValueError(f'predictions for frames not in {self.ann_dir}:'
+                             f' {unknown[:5]}')
+        if self.outfile_prefix:
+            self._write_submission(videos, per_frame, logger)
+        if self.format_only:
+            return {}
+        pairs = []
+        for data in videos.values():
+            people = defaultdict(list)
+            for ann in data['annotations']:
+                people[ann['image_id']].append(ann['keypoints'])
+            video = []
+            for im in data['images']:
+                if not im.get('is_labeled', True):
+                    continue
+                preds = per_frame.get(frame_key(im['file_name']), [])
+                pred = np.zeros((0, _K, 3))
+                if preds:
+                    pred = np.concatenate([
+                        np.concatenate(
+                            [p['keypoints'], p['scores'][..., None]], axis=2)
+                        for p in preds
+                    ])
+                video.append((np.asarray(people[im['id']],
+                                         float).reshape(-1, _K, 3), pred))
+            pairs.append(video)
+        metrics = evaluate_hieve(pairs)
+        logger.info('HiEve local evaluation (not the official metric: '
+                    'docs/evaluation.md): Total AP '
+                    f'{metrics["Total AP"]:.2f}')
+        return metrics
+
+    def _write_submission(self, videos, per_frame, logger) -> None:
+        os.makedirs(self.outfile_prefix, exist_ok=True)
+        paths = []
+        for video, data in videos.items():
+            names = [osp.basename(im['file_name']) for im in data['images']]
+            people = {}
+            for im, name in zip(data['images'], names):
+                people[name] = [
+                    dict(
+                        track_id=int(t) if t >= 0 else i,
+                        bbox=b,
+                        score=float(s),
+                        keypoints=k,
+                        keypoint_scores=ks)
+                    for r in per_frame.get(frame_key(im['file_name']), [])
+                    for i, (k, ks, b, s, t) in enumerate(
+                        zip(r['keypoints'], r['scores'], r['boxes'],
+                            r['box_scores'], r['track_ids']))
+                ]
+            path = osp.join(self.outfile_prefix, f'{video}.json')
+            with open(path, 'w') as f:
+                json.dump(
+                    hieve_submission(names, people, self.keypoint_score_thr),
+                    f)
+            paths.append(path)
+        archive = f'{self.outfile_prefix.rstrip(os.sep)}.zip'
+        with zipfile.ZipFile(archive, 'w', zipfile.ZIP_DEFLATED) as z:
+            for path in paths:
+                z.write(path, osp.basename(path))
+        logger.info(f'HiEve submission files: {self.outfile_prefix} '
+                    f'({len(paths)} videos), zipped into {archive}')
