@@ -32,7 +32,6 @@ if it loses to the single-frame model (that is reported).
         [--work-dir work_dirs/demo]
 """
 import argparse
-import json
 import os
 import os.path as osp
 import sys
@@ -146,14 +145,7 @@ def track_one_video(model, data_root: str, out_dir: str) -> dict:
     video (every keypoint drawn), PoseTrack JSON, and that video's AP and
     MOTA by our metric (poseval's), and HOTA (PoseTrack21's kit) where the
     ground truth is in PoseTrack21's form, as the synthetic set's is."""
-    import shutil
-    import tempfile
-
-    from tdmi_mmpose.apis.video import load_box_file, run_video
-    from tdmi_mmpose.evaluation.functional import evaluate_posetrack_folders
-    from tdmi_mmpose.evaluation.functional.posetrack21_eval import (
-        evaluate_posetrack21, is_posetrack21_ground_truth,
-        load_posetrack21_folders, summarize_posetrack21)
+    from tdmi_mmpose.apis.video import load_box_file, run_video, score_sequence
     gt_dir = osp.join(data_root, 'annotations', 'val')
     sequence = sorted(f for f in os.listdir(gt_dir) if f.endswith('.json'))[0]
     boxes = load_box_file(
@@ -165,27 +157,8 @@ def track_one_video(model, data_root: str, out_dir: str) -> dict:
         out_dir,
         bbox_thr=0.2,
         kpt_thr=0.0)
-    with tempfile.TemporaryDirectory() as tmp:
-        for side in ('gt', 'pred'):
-            os.makedirs(osp.join(tmp, side))
-        shutil.copy(osp.join(gt_dir, sequence), osp.join(tmp, 'gt', sequence))
-        shutil.copy(out['json'], osp.join(tmp, 'pred', sequence))
-        result = evaluate_posetrack_folders(
-            osp.join(tmp, 'gt'), osp.join(tmp, 'pred'), track=True)
-        with open(osp.join(gt_dir, sequence)) as f:
-            hota = None
-            if is_posetrack21_ground_truth(json.load(f)):
-                hota = summarize_posetrack21(
-                    evaluate_posetrack21(
-                        load_posetrack21_folders(
-                            osp.join(tmp, 'gt'), osp.join(tmp, 'pred')),
-                        track=True))['HOTA']
-    return dict(
-        out,
-        fps=out['frames'] / max(out['seconds'], 1e-9),
-        ap=result['ap_groups']['Total'],
-        mota=result['mota_groups']['Total'],
-        hota=hota)
+    scores = score_sequence(osp.join(gt_dir, sequence), out['json'])
+    return dict(out, fps=out['frames'] / max(out['seconds'], 1e-9), **scores)
 
 
 def side_by_side(results: dict) -> str:

@@ -240,6 +240,14 @@ def main(argv=None) -> int:
     for key in ('json', 'video'):
         if out[key]:
             print(f'{key}: {out[key]}')
+    if out['json'] and args.input.endswith('.json'):
+        # a PoseTrack sequence: score the predictions against it
+        from tdmi_mmpose.apis.video import score_sequence
+        scores = score_sequence(args.input, out['json'])
+        print(f'{out["name"]} against its ground truth: mAP '
+              f'{scores["ap"]:.1f}, MOTA {scores["mota"]:.1f}' +
+              ('' if scores['hota'] is
+               None else f', HOTA {scores["hota"]:.1f} (PoseTrack21\'s kit)'))
     return 0
 
 

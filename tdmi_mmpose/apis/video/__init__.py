@@ -18,11 +18,13 @@ from .frames import Frame, open_frames
 from .run import run_video
 from .tracking import VideoPoseTracker, clip_edge_of, clip_offsets_of
 from .writing import (check_outputs, draw_people, output_stem,
-                      posetrack_annotations, posetrack_file, track_colour)
+                      posetrack_annotations, posetrack_file, score_sequence,
+                      track_colour)
 
 __all__ = [
     'Frame', 'open_frames', 'load_box_file', 'ground_truth_boxes',
     'resolve_config_path', 'MMDetBoxes', 'VideoPoseTracker', 'clip_offsets_of',
     'clip_edge_of', 'run_video', 'check_outputs', 'posetrack_annotations',
-    'posetrack_file', 'track_colour', 'draw_people', 'output_stem'
+    'posetrack_file', 'track_colour', 'draw_people', 'output_stem',
+    'score_sequence'
 ]

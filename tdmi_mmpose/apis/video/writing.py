@@ -13,7 +13,7 @@ from .frames import Frame
 
 __all__ = [
     'posetrack_annotations', 'posetrack_file', 'track_colour', 'draw_people',
-    'output_stem', 'check_outputs'
+    'output_stem', 'check_outputs', 'score_sequence'
 ]
 
 
@@ -112,3 +112,36 @@ def check_outputs(outputs: List[str], inputs: List[str]) -> None:
                 raise ValueError(
                     f'{out} would be written inside the input folder {path}: '
                     f'choose another --output-root')
+
+
+def score_sequence(gt_file: str, pred_file: str) -> dict:
+    """A PoseTrack sequence's predictions (a file ``posetrack_file`` wrote)
+    scored against its ground truth: ``ap`` and ``mota`` (poseval's), and
+    ``hota`` (PoseTrack21's kit) where the ground truth is in PoseTrack21's
+    form, else None."""
+    import json
+    import shutil
+    import tempfile
+
+    from ...evaluation.functional import evaluate_posetrack_folders
+    from ...evaluation.functional.posetrack21_eval import (
+        evaluate_posetrack21, is_posetrack21_ground_truth,
+        load_posetrack21_folders, summarize_posetrack21)
+    name = osp.basename(gt_file)
+    with tempfile.TemporaryDirectory() as tmp:
+        for side, path in (('gt', gt_file), ('pred', pred_file)):
+            os.makedirs(osp.join(tmp, side))
+            shutil.copy(path, osp.join(tmp, side, name))
+        result = evaluate_posetrack_folders(
+            osp.join(tmp, 'gt'), osp.join(tmp, 'pred'), track=True)
+        with open(gt_file) as f:
+            pt21 = is_posetrack21_ground_truth(json.load(f))
+        hota = summarize_posetrack21(
+            evaluate_posetrack21(
+                load_posetrack21_folders(
+                    osp.join(tmp, 'gt'), osp.join(tmp, 'pred')),
+                track=True))['HOTA'] if pt21 else None
+    return dict(
+        ap=result['ap_groups']['Total'],
+        mota=result['mota_groups']['Total'],
+        hota=hota)
