@@ -191,3 +191,44 @@ def test_converter_refuses_frames_outside_the_video(hieve, tmp_path, capsys):
     assert _tool().main([str(raw),
                          str(tmp_path / 'out'), '--val-videos', '1']) == 1
     assert 'outside the video' in capsys.readouterr().err
+
+
+def test_converter_names_a_missing_video(hieve, tmp_path, capsys):
+    import shutil
+    raw = tmp_path / 'raw'
+    shutil.copytree(hieve / 'raw', raw)
+    next((raw / 'videos' / 'train').glob('*.mp4')).unlink()
+    assert _tool().main([str(raw),
+                         str(tmp_path / 'out'), '--val-videos', '1']) == 1
+    assert 'missing (the video of' in capsys.readouterr().err
+
+
+def test_metric_format_only_and_unknown_frames(hieve, tmp_path):
+    data = hieve / 'data'
+    test_dir = data / 'annotations' / 'test'
+    coco = json.loads(next(test_dir.glob('*.json')).read_text())
+    sample = dict(
+        img_path=str(data / coco['images'][0]['file_name']),
+        pred_instances=dict(
+            keypoints=np.full((1, 14, 2), 50.0),
+            keypoint_scores=np.ones((1, 14)),
+            bboxes=np.array([[10., 10., 90., 190.]]),
+            bbox_scores=np.ones(1)))
+    out = tmp_path / 'sub'
+    evaluator = Evaluator(
+        dict(
+            type='HiEveMetric',
+            ann_dir=str(test_dir),
+            format_only=True,
+            outfile_prefix=str(out)))
+    evaluator.process([sample])
+    assert evaluator.evaluate(1) == {}
+    written = json.loads(next(out.glob('*.json')).read_text())
+    # every frame of the video is listed, the predicted one with its person
+    assert len(written['annolist']) == len(coco['images'])
+    assert len(written['annolist'][0]['annorect']) == 1
+    stray = dict(sample, img_path='/elsewhere/video/000000.jpg')
+    evaluator = Evaluator(dict(type='HiEveMetric', ann_dir=str(test_dir)))
+    evaluator.process([stray])
+    with pytest.raises(ValueError, match='frames not in'):
+        evaluator.evaluate(1)
