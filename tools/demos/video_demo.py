@@ -52,7 +52,7 @@ def parse_args(argv=None):
         '--data-root',
         help='PoseTrack data root of a sequence file (default: the folder '
         'that holds its annotations/)')
-    boxes = parser.add_mutually_exclusive_group(required=True)
+    boxes = parser.add_mutually_exclusive_group()
     boxes.add_argument(
         '--bboxes',
         help='a detection file (MMPose\'s format or the PoseWarper/DCPose '
@@ -64,7 +64,9 @@ def parse_args(argv=None):
     boxes.add_argument(
         '--det-config',
         help='MMDetection config file, or mmdet::PATH in mmdet\'s own '
-        'configs (person boxes from that detector)')
+        'configs (person boxes from that detector; default without '
+        '--bboxes / --gt-bboxes: MMPose\'s default person detector, '
+        'downloaded on first use)')
     parser.add_argument(
         '--det-checkpoint',
         help='MMDetection checkpoint, file or URL (default: none, random '
@@ -170,55 +172,51 @@ def parse_args(argv=None):
 
 def main(argv=None) -> int:
     args = parse_args(argv)
-    from mmpose.apis import init_model
-
-    import tdmi_mmpose  # noqa: F401
-    from tdmi_mmpose.apis.video import (MMDetBoxes, ground_truth_boxes,
-                                        load_box_file, run_video)
+    from tdmi_mmpose.apis.video import VideoPoseInferencer, score_sequence
+    from tdmi_mmpose.apis.video.inferencer import NoPersonDetector
     if not args.checkpoint:
         print(
             'WARNING: no checkpoint given: the TDMI model has RANDOM '
             'weights, its keypoints mean nothing',
             file=sys.stderr)
-    model = init_model(args.config, args.checkpoint, device=args.device)
-    if not hasattr(model, 'num_frames'):
-        print(f'error: {args.config} is not a video model', file=sys.stderr)
+    try:
+        inferencer = VideoPoseInferencer(
+            args.config,
+            args.checkpoint,
+            det_model=args.det_config,
+            det_weights=args.det_checkpoint,
+            det_cat_ids=args.det_cat_id,
+            device=args.device,
+            fast=args.fast,
+            min_iou=args.min_iou,
+            backend=args.backend,
+            onnx=args.onnx)
+    except (ImportError, ValueError) as e:
+        print(f'error: {e}', file=sys.stderr)
         return 1
-    if args.backend == 'onnxruntime':
-        from tdmi_mmpose.apis.onnx_backend import OnnxRuntimeVideoEstimator
-        try:
-            model = OnnxRuntimeVideoEstimator(model, args.onnx)
-        except (ImportError, ValueError) as e:
-            print(f'error: {e}', file=sys.stderr)
-            return 1
-    test_thr = model.cfg.test_dataloader.dataset.get('bbox_score_thr', 0.2)
-    if args.det_config:
-        thr = 0.3 if args.bbox_thr is None else args.bbox_thr
-        source = MMDetBoxes(args.det_config, args.det_checkpoint, args.device,
-                            args.det_cat_id, thr)
-    elif args.gt_bboxes:
-        thr = 0.0 if args.bbox_thr is None else args.bbox_thr
-        source = ground_truth_boxes(args.input)
-    else:
-        thr = test_thr if args.bbox_thr is None else args.bbox_thr
-        source = load_box_file(args.bboxes)
-    out = run_video(
-        model,
-        args.input,
-        source,
-        args.output_root,
-        bbox_thr=thr,
-        save_predictions=args.save_predictions,
-        render=not args.no_video,
-        kpt_thr=args.kpt_thr,
-        data_root=args.data_root,
-        fps=args.fps,
-        track_method=args.tracking,
-        track_thr=args.track_thr,
-        det_batch=args.det_batch,
-        fast=args.fast,
-        fast_options=dict(min_iou=args.min_iou),
-        inputs=tuple(p for p in (args.bboxes, args.onnx) if p))
+    bboxes = args.bboxes or ('gt' if args.gt_bboxes else None)
+    out: dict = {}
+    try:
+        for _ in inferencer(
+                args.input,
+                bboxes=bboxes,
+                bbox_thr=args.bbox_thr,
+                kpt_thr=args.kpt_thr,
+                vis_out_dir='' if args.no_video else args.output_root,
+                pred_out_dir=args.output_root if args.save_predictions else '',
+                tracking=args.tracking,
+                track_thr=args.track_thr,
+                data_root=args.data_root,
+                fps=args.fps,
+                det_batch=args.det_batch,
+                progress=True,
+                summary=out):
+            pass
+    except NoPersonDetector as e:
+        print(f'error: {e}', file=sys.stderr)
+        return 1
+    if not out.get('frames'):
+        return 1
     print(f'{out["name"]}: {out["frames"]} frames, {out["people"]} people '
           f'in {out["seconds"]:.1f} s '
           f'({out["frames"] / max(out["seconds"], 1e-9):.2f} frames/s, '
@@ -235,14 +233,13 @@ def main(argv=None) -> int:
     if out['people'] == 0:
         print(
             f'WARNING: no person in any frame of {out["name"]} (no box '
-            f'above {thr})',
+            f'above the threshold)',
             file=sys.stderr)
     for key in ('json', 'video'):
         if out[key]:
             print(f'{key}: {out[key]}')
     if out['json'] and args.input.endswith('.json'):
         # a PoseTrack sequence: score the predictions against it
-        from tdmi_mmpose.apis.video import score_sequence
         scores = score_sequence(args.input, out['json'])
         print(f'{out["name"]} against its ground truth: mAP '
               f'{scores["ap"]:.1f}, MOTA {scores["mota"]:.1f}' +

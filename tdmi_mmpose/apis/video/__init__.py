@@ -15,7 +15,8 @@ drawings from ``writing``; ``run_video`` joins them.
 from .boxes import (MMDetBoxes, ground_truth_boxes, load_box_file,
                     resolve_config_path)
 from .frames import Frame, open_frames
-from .run import run_video
+from .inferencer import VideoPoseInferencer, default_person_detector
+from .run import iter_video, list_frames, run_video
 from .tracking import VideoPoseTracker, clip_edge_of, clip_offsets_of
 from .writing import (check_outputs, draw_people, output_stem,
                       posetrack_annotations, posetrack_file, score_sequence,
@@ -26,5 +27,6 @@ __all__ = [
     'resolve_config_path', 'MMDetBoxes', 'VideoPoseTracker', 'clip_offsets_of',
     'clip_edge_of', 'run_video', 'check_outputs', 'posetrack_annotations',
     'posetrack_file', 'track_colour', 'draw_people', 'output_stem',
-    'score_sequence'
+    'score_sequence', 'VideoPoseInferencer', 'default_person_detector',
+    'iter_video', 'list_frames'
 ]

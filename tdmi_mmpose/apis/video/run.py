@@ -1,70 +1,119 @@
 # Copyright (c) The tdmi_mmpose Authors. All rights reserved.
-"""``run_video``: a video through the box source, the tracker and the
-writers, streamed."""
+"""``iter_video`` / ``run_video``: a video through the box source, the
+tracker and the writers, streamed."""
 import json
 import os
 import os.path as osp
-from typing import Optional, Tuple
+from typing import Iterator, List, Optional, Sequence, Tuple, Union
 
 import cv2
 import numpy as np
 
-from .frames import frame_count, open_frames, source_fps
+from ...datasets.transforms.clip_transforms import read_frame
+from .frames import Frame, frame_count, open_frames, source_fps
 from .tracking import VideoPoseTracker
 from .writing import (check_outputs, draw_people, output_stem,
                       posetrack_annotations, posetrack_file)
 
-__all__ = ['run_video']
+__all__ = ['run_video', 'iter_video', 'list_frames']
+
+Source = Union[str, Sequence[Union[str, np.ndarray]]]
 
 
-def run_video(model,
-              source: str,
-              box_source,
-              output_root: str,
-              bbox_thr: float = 0.2,
-              save_predictions: bool = True,
-              render: bool = True,
-              kpt_thr: float = 0.3,
-              data_root: Optional[str] = None,
-              progress: bool = True,
-              fps: Optional[float] = None,
-              inputs: Tuple[str, ...] = (),
-              **tracker_args) -> dict:
-    """Estimate and track the people of ``source`` and write
-    ``<output_root>/<name>.mp4`` (``render``) and ``<name>.json``
+def list_frames(items: Sequence[Union[str, np.ndarray]],
+                name: str = 'frames') -> Iterator[Frame]:
+    """Frames of a list of BGR images or image paths, in order."""
+    for index, item in enumerate(items):
+        if isinstance(item, str):
+            image = read_frame(item)
+            file_name = f'{name}/{osp.basename(item)}'
+        else:
+            image = np.asarray(item)
+            if image.ndim != 3 or image.dtype != np.uint8:
+                raise ValueError(f'frame {index}: expected a BGR uint8 '
+                                 f'image (H, W, 3), got {image.dtype} '
+                                 f'{image.shape}')
+            file_name = f'{name}/{index:06d}.jpg'
+        yield Frame(index, file_name, index, image)
+
+
+def _open(source: Source, data_root: Optional[str]):
+    if isinstance(source, str):
+        name, frames = open_frames(source, data_root)
+        return name, frames, [source], frame_count(source), source_fps(source)
+    if not len(source):
+        raise ValueError('no frames given')
+    return 'frames', list_frames(source), [
+        s for s in source if isinstance(s, str)
+    ], len(source), None
+
+
+def run_video(model, source: Source, box_source, output_root: str,
+              **kwargs) -> dict:
+    """``iter_video`` to the end; its summary (see there)."""
+    summary: dict = {}
+    for _ in iter_video(
+            model, source, box_source, output_root, summary=summary, **kwargs):
+        pass
+    return summary
+
+
+def iter_video(model,
+               source: Source,
+               box_source,
+               output_root: Optional[str],
+               bbox_thr: float = 0.2,
+               save_predictions: bool = True,
+               render: bool = True,
+               kpt_thr: float = 0.3,
+               data_root: Optional[str] = None,
+               progress: bool = True,
+               fps: Optional[float] = None,
+               inputs: Tuple[str, ...] = (),
+               draw: bool = False,
+               summary: Optional[dict] = None,
+               **tracker_args) -> Iterator[Tuple[Frame, List, object]]:
+    """Estimate and track the people of ``source`` (a video file, a frame
+    folder, a PoseTrack sequence file, or a list of images or image paths)
+    frame by frame, yielding ``(frame, people, drawn)`` (``drawn``: the
+    frame with its people, where ``render`` or ``draw``, else None), and
+    write ``<output_root>/<name>.mp4`` (``render``) and ``<name>.json``
     (``save_predictions``, PoseTrack18 with track ids). Nothing is written
     over ``source`` or the other files or folders named in ``inputs`` (a
     box file), nor inside an input folder (``check_outputs``).
 
-    Returns:
-        dict: ``name``, ``frames``, ``people``, ``seconds``,
-        ``frames_with_boxes`` (box files), ``video`` and ``json`` paths
-        (None where not written).
+    ``summary`` (a dict) receives at the end: ``name``, ``frames``,
+    ``people``, ``seconds``, ``frames_with_boxes`` (box files),
+    ``skipped_empty``, ``video`` and ``json`` paths (None where not
+    written).
     """
     import time
 
     from mmengine.registry import DefaultScope
     from mmengine.utils import ProgressBar
     from mmpose.registry import VISUALIZERS
-    name, frames = open_frames(source, data_root)
+    name, frames, sources, total, source_rate = _open(source, data_root)
     tracker = VideoPoseTracker(
         model, box_source, bbox_thr=bbox_thr, **tracker_args)
     stem = output_stem(name)
-    written = [
-        osp.join(output_root, f'{stem}.{ext}')
-        for ext, on in (('mp4', render), ('json', save_predictions)) if on
-    ]
-    check_outputs(written + [osp.join(output_root, '')],
-                  [source] + list(inputs))
-    try:
-        os.makedirs(output_root, exist_ok=True)
-    except OSError as e:
-        raise ValueError(f'output root {output_root} cannot be created '
-                         f'({e.strerror})') from None
-    if not os.access(output_root, os.W_OK):
-        raise ValueError(f'output root {output_root} cannot be written')
+    if output_root is None and (render or save_predictions):
+        raise ValueError('render and save_predictions need an output root')
+    if output_root is not None:
+        written = [
+            osp.join(output_root, f'{stem}.{ext}')
+            for ext, on in (('mp4', render), ('json', save_predictions)) if on
+        ]
+        check_outputs(written + [osp.join(output_root, '')],
+                      sources + list(inputs))
+        try:
+            os.makedirs(output_root, exist_ok=True)
+        except OSError as e:
+            raise ValueError(f'output root {output_root} cannot be created '
+                             f'({e.strerror})') from None
+        if not os.access(output_root, os.W_OK):
+            raise ValueError(f'output root {output_root} cannot be written')
     visualizer = writer = None
-    if render:
+    if render or draw:
         # in mmpose's scope whatever another library (a detector) set
         with DefaultScope.overwrite_default_scope('mmpose'):
             visualizer = VISUALIZERS.build(
@@ -72,7 +121,6 @@ def run_video(model,
         visualizer.set_dataset_meta(model.dataset_meta)
     id2name = model.dataset_meta['keypoint_id2name']
     names = [id2name[i] for i in range(len(id2name))]
-    total = frame_count(source)
     bar = ProgressBar(total) if progress and total else None
     images, annotations = [], []
     start, count, people_total = time.perf_counter(), 0, 0
@@ -82,17 +130,20 @@ def run_video(model,
             images.append(dict(id=frame.image_id, file_name=frame.file_name))
             annotations += posetrack_annotations(frame, people)
             people_total += len(people)
+            drawn = None
             if visualizer is not None:
                 drawn = draw_people(visualizer, frame.image, people, kpt_thr)
+            if render:
                 if writer is None:
                     writer = cv2.VideoWriter(video_path,
                                              cv2.VideoWriter_fourcc(*'mp4v'),
-                                             fps or source_fps(source) or 10.0,
+                                             fps or source_rate or 10.0,
                                              drawn.shape[1::-1])
                 writer.write(np.ascontiguousarray(drawn))
             count += 1
             if bar is not None:
                 bar.update()
+            yield frame, people, drawn
     finally:
         if writer is not None:
             writer.release()
@@ -103,12 +154,13 @@ def run_video(model,
         json_path = osp.join(output_root, f'{stem}.json')
         with open(json_path, 'w') as f:
             json.dump(posetrack_file(images, annotations, names), f)
-    return dict(
-        name=name,
-        frames=count,
-        people=people_total,
-        seconds=time.perf_counter() - start,
-        frames_with_boxes=tracker.frames_with_boxes,
-        skipped_empty=tracker.skipped_empty,
-        video=video_path,
-        json=json_path)
+    if summary is not None:
+        summary.update(
+            name=name,
+            frames=count,
+            people=people_total,
+            seconds=time.perf_counter() - start,
+            frames_with_boxes=tracker.frames_with_boxes,
+            skipped_empty=tracker.skipped_empty,
+            video=video_path,
+            json=json_path)
