@@ -16,7 +16,8 @@ def test_speed_benchmark_prints_every_ratio(python, tmp_path):
     out = run_cmd([
         python, ROOT / 'tools' / 'analysis_tools' / 'benchmark_speed.py',
         '--steps', '1', '--tdmi-config', SMOKE / 'tdmi_demo_synthetic.py',
-        '--single-config', SMOKE / 'single_frame_demo_synthetic.py'
+        '--single-config', SMOKE / 'single_frame_demo_synthetic.py',
+        '--threads', '1', '2'
     ],
                   cwd=tmp_path).stdout
     for row in ('training step, single-frame HRNet', 'training step, TDMI',
@@ -29,6 +30,10 @@ def test_speed_benchmark_prints_every_ratio(python, tmp_path):
         assert re.search(re.escape(row) + r'.*\| [\d.]+ \| [\d.]+x \|',
                          out), out[-2000:]
     assert 'process peak RSS' in out
+    for threads in ('1 thread', '2 threads'):  # each thread count timed
+        assert re.search(
+            r'training step, TDMI \(frozen backbone, MI on\) '
+            rf'\({threads}\) \| [\d.]+ \|', out), out[-2000:]
     # the shipped fast mode passes each frame through the backbone once
     crops = re.search(r'fast mode backbone crops per person-frame: ([\d.]+)',
                       out)

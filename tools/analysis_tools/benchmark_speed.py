@@ -5,7 +5,7 @@ each as a ratio measured in this one process.
     python tools/analysis_tools/benchmark_speed.py [--batch 2] [--steps 3] \
         [--tdmi-config configs/tdmi_hrnet_w48_posetrack17.py] \
         [--single-config configs/stage1/hrnet_w48_posetrack18_384x288.py] \
-        [--device cpu|cuda] [--inference-only]
+        [--device cpu|cuda] [--inference-only] [--threads 1 2] [--frames 8]
 
 Random weights and inputs of the configs' sizes (no data, no download): the
 timings do not depend on the values. The TDMI model is the main recipe
@@ -14,8 +14,9 @@ loaded, which only a checkpoint does in real use). Prints, each the median
 of ``--steps`` timed steps after one warm-up:
 
 - a training step (forward, backward, AdamW update) of TDMI vs MMPose's
-  single-frame HRNet at the same batch (and the single-frame step with its
-  backbone in the channels-last layout that TDMI's frozen backbone uses),
+  single-frame HRNet at the same batch, at each ``--threads`` count (and
+  the single-frame step with its backbone in the channels-last layout
+  that TDMI's frozen backbone uses),
   and the process's peak memory (CUDA: ``max_memory_allocated``; CPU: peak
   resident set size after each);
 - TDMI's step with torchvision's deformable-conv kernel instead of this
@@ -59,6 +60,13 @@ def parse_args():
                          'hrnet_w48_posetrack18_384x288.py'))
     parser.add_argument(
         '--device', default='cuda' if torch.cuda.is_available() else 'cpu')
+    parser.add_argument(
+        '--threads',
+        type=int,
+        nargs='+',
+        default=None,
+        help='CPU thread counts to time the training rows at, each in turn '
+        '(default: the current count only; e.g. --threads 1 2)')
     parser.add_argument(
         '--frames',
         type=int,
@@ -318,8 +326,17 @@ def main() -> None:
 
     rows = []
     if not args.inference_only:
-        rows += _training_rows(single, single_cfg, tdmi, tdmi_cfg, batch,
-                               steps, device)
+        current = torch.get_num_threads()
+        for threads in args.threads or [current]:
+            torch.set_num_threads(threads)
+            suffix = f' ({threads} thread{"s" * (threads > 1)})'
+            print(f'training rows at {threads} CPU thread(s)')
+            rows += [
+                (name + suffix, seconds, ratio)
+                for name, seconds, ratio in _training_rows(
+                    single, single_cfg, tdmi, tdmi_cfg, batch, steps, device)
+            ]
+        torch.set_num_threads(current)
     single.eval()
     tdmi.eval()
     with torch.no_grad():
