@@ -162,6 +162,14 @@ class HiEveMetric(BaseMetric):
             names = [osp.basename(im['file_name']) for im in data['images']]
             people = {}
             for im, name in zip(data['images'], names):
+                frame = [
+                    (k, ks, b, s, t)
+                    for r in per_frame.get(frame_key(im['file_name']), [])
+                    for k, ks, b, s, t in zip(r['keypoints'], r['scores'],
+                                              r['boxes'], r['box_scores'],
+                                              r['track_ids'])
+                ]
+                # without track ids, people get their index in the frame
                 people[name] = [
                     dict(
                         track_id=int(t) if t >= 0 else i,
@@ -169,10 +177,7 @@ class HiEveMetric(BaseMetric):
                         score=float(s),
                         keypoints=k,
                         keypoint_scores=ks)
-                    for r in per_frame.get(frame_key(im['file_name']), [])
-                    for i, (k, ks, b, s, t) in enumerate(
-                        zip(r['keypoints'], r['scores'], r['boxes'],
-                            r['box_scores'], r['track_ids']))
+                    for i, (k, ks, b, s, t) in enumerate(frame)
                 ]
             path = osp.join(self.outfile_prefix, f'{video}.json')
             with open(path, 'w') as f:
