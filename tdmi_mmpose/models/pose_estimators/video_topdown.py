@@ -210,7 +210,9 @@ class VideoTopdownPoseEstimator(TopdownPoseEstimator):
         """
         ckpt = _load_checkpoint(filename, map_location='cpu')
         state = ckpt.get('state_dict', ckpt)
-        own = self.backbone.state_dict()
+        # a MultiLevelBackbone wraps the single-frame model's backbone
+        target = getattr(self.backbone, 'single_frame_backbone', self.backbone)
+        own = target.state_dict()
         weights = {
             k[len('backbone.'):]: v
             for k, v in state.items() if k.startswith('backbone.')
@@ -222,9 +224,7 @@ class VideoTopdownPoseEstimator(TopdownPoseEstimator):
                 f'backbone.{missing[0]}; expected a single-frame top-down '
                 f'checkpoint of the same backbone')
         _check_shapes(filename, 'backbone.', own, weights)
-        self.backbone.load_state_dict({k: weights[k]
-                                       for k in own},
-                                      strict=True)
+        target.load_state_dict({k: weights[k] for k in own}, strict=True)
         projector = self.head.y_projector
         prefix = next(
             (p for p in _FINAL_LAYER_PREFIXES if p + 'weight' in state), None)
