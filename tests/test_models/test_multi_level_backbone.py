@@ -88,3 +88,17 @@ def test_single_frame_checkpoint_loads_the_wrapped_backbone(tmp_path):
     assert torch.equal(model.head.y_projector.weight,
                        state['head.final_layer.weight'])
     assert bool(model.head.y_projector.loaded)
+
+
+def test_resnet50_recipe_parameters():
+    """The ResNet-50 recipe's TDMI parts at C = 256 (the stage-1 final
+    layer's input width): the trainable count docs/model.md states."""
+    init_default_scope('mmpose')
+    cfg = Config.fromfile(
+        str(ROOT / 'configs' / 'tdmi_resnet50_posetrack18.py')).model
+    cfg.single_frame_checkpoint = None  # no download in tests
+    model = MODELS.build(cfg)
+    assert _trainable(model) == 57_587_601
+    assert _trainable(model.backbone) == 985_088  # the four adapters
+    assert _trainable(model.backbone.backbone) == 0
+    assert model.head.y_projector.weight.shape == (17, 256, 1, 1)
