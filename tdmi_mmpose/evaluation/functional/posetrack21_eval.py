@@ -34,6 +34,7 @@ import numpy as np
 from scipy.optimize import linear_sum_assignment
 
 from ...posetrack_format import PT18_KEYPOINTS, is_number
+from .posetrack_eval import voc_area
 
 __all__ = [
     'KIT_JOINTS', 'HOTA_FIELDS', 'Sequence21', 'read_posetrack21',
@@ -347,12 +348,7 @@ def ranked_ap(scores: np.ndarray, labels: np.ndarray, num_gt: int):
     npos = np.cumsum(labels[order] == 1)
     recall = npos / max(num_gt, 1)
     precision = npos / np.arange(1, len(order) + 1)
-    mpre = np.concatenate([[0.0], precision, [0.0]])
-    mrec = np.concatenate([[0.0], recall, [1.0]])
-    mpre = np.maximum.accumulate(mpre[::-1])[::-1]
-    steps = np.nonzero(mrec[1:] != mrec[:-1])[0] + 1
-    ap = np.sum((mrec[steps] - mrec[steps - 1]) * mpre[steps])
-    return float(ap * 100), float(precision[-1] * 100), float(recall[-1] * 100)
+    return voc_area(precision, recall)
 
 
 def pooled_ap(sequences: List[List[PoseFrame]], num_joints: int = _J) -> dict:

@@ -243,6 +243,14 @@ def voc_ap(scores: np.ndarray, labels: np.ndarray,
     with np.errstate(divide='ignore', invalid='ignore'):
         recall = true_pos / np.float64(num_positives)
     precision = true_pos / np.arange(1, len(order) + 1)
+    return voc_area(precision, recall)
+
+
+def voc_area(precision: np.ndarray,
+             recall: np.ndarray) -> Tuple[float, float, float]:
+    """All-point VOC AP of a ranked precision / recall curve, its last
+    precision and last recall, each x100 (shared by poseval's and
+    PoseTrack21's AP)."""
     mrec = np.concatenate([[0.0], recall, [1.0]])
     mpre = np.concatenate([[0.0], precision, [0.0]])
     mpre = np.maximum.accumulate(mpre[::-1])[::-1]
