@@ -17,7 +17,6 @@ verified and what is assumed.
 
 Shape legend: N people, K = 14 keypoints.
 """
-import json
 from typing import Dict, List, Optional, Sequence
 
 import numpy as np
@@ -25,7 +24,7 @@ from mmpose.datasets.datasets.base import BaseCocoStyleDataset
 from mmpose.registry import DATASETS
 
 from ..posetrack_format import is_number
-from .posetrack_video_dataset import PoseTrackVideoDataset
+from .posetrack_video_dataset import PoseTrackVideoDataset, _load_json
 
 __all__ = [
     'HIEVE_KEYPOINTS', 'HIEVE_METAINFO', 'HiEveVideoDataset', 'HiEveDataset',
@@ -275,10 +274,5 @@ def hieve_submission(names: Sequence[str],
 
 
 def load_hieve_file(path: str) -> List[dict]:
-    """``read_hieve_annolist`` of a file, with a clear error for bad JSON."""
-    try:
-        with open(path) as f:
-            data = json.load(f)
-    except json.JSONDecodeError as e:
-        raise ValueError(f'{path}: not valid JSON ({e})') from None
-    return read_hieve_annolist(data, path)
+    """``read_hieve_annolist`` of a file (errors name it)."""
+    return read_hieve_annolist(_load_json(path), path)

@@ -118,29 +118,27 @@ def score_sequence(gt_file: str, pred_file: str) -> dict:
     """A PoseTrack sequence's predictions (a file ``posetrack_file`` wrote)
     scored against its ground truth: ``ap`` and ``mota`` (poseval's), and
     ``hota`` (PoseTrack21's kit) where the ground truth is in PoseTrack21's
-    form, else None."""
+    form, else None. Each file is read once."""
     import json
-    import shutil
-    import tempfile
 
-    from ...evaluation.functional import evaluate_posetrack_folders
+    from ...evaluation.functional import evaluate_posetrack, parse_sequence
     from ...evaluation.functional.posetrack21_eval import (
         evaluate_posetrack21, is_posetrack21_ground_truth,
-        load_posetrack21_folders, summarize_posetrack21)
-    name = osp.basename(gt_file)
-    with tempfile.TemporaryDirectory() as tmp:
-        for side, path in (('gt', gt_file), ('pred', pred_file)):
-            os.makedirs(osp.join(tmp, side))
-            shutil.copy(path, osp.join(tmp, side, name))
-        result = evaluate_posetrack_folders(
-            osp.join(tmp, 'gt'), osp.join(tmp, 'pred'), track=True)
-        with open(gt_file) as f:
-            pt21 = is_posetrack21_ground_truth(json.load(f))
-        hota = summarize_posetrack21(
-            evaluate_posetrack21(
-                load_posetrack21_folders(
-                    osp.join(tmp, 'gt'), osp.join(tmp, 'pred')),
-                track=True))['HOTA'] if pt21 else None
+        read_posetrack21_pair, summarize_posetrack21)
+    data = []
+    for path in (gt_file, pred_file):
+        with open(path) as f:
+            data.append(json.load(f))
+    name = osp.splitext(osp.basename(gt_file))[0]
+    result = evaluate_posetrack([parse_sequence(data[0], gt_file, name)],
+                                [parse_sequence(data[1], pred_file, name)],
+                                track=True)
+    hota = None
+    if is_posetrack21_ground_truth(data[0]):
+        pair = read_posetrack21_pair(data[0], data[1], name, gt_file,
+                                     pred_file)
+        hota = summarize_posetrack21(evaluate_posetrack21([pair],
+                                                          track=True))['HOTA']
     return dict(
         ap=result['ap_groups']['Total'],
         mota=result['mota_groups']['Total'],

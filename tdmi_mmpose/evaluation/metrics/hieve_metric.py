@@ -70,6 +70,7 @@ class HiEveMetric(BaseMetric):
         self.outfile_prefix = outfile_prefix
         self.format_only = format_only
         self.keypoint_score_thr = keypoint_score_thr
+        self._ann: Optional[Dict[str, dict]] = None
 
     def process(self, data_batch: Sequence[dict],
                 data_samples: Sequence[dict]) -> None:
@@ -98,6 +99,12 @@ class HiEveMetric(BaseMetric):
                     track_ids=np.asarray(tids)))
 
     def _videos(self) -> Dict[str, dict]:
+        # read once: validation runs every epoch against the same files
+        if self._ann is None:
+            self._ann = self._read_videos()
+        return self._ann
+
+    def _read_videos(self) -> Dict[str, dict]:
         if not osp.isdir(self.ann_dir):
             raise ValueError(f'{self.ann_dir}: not a folder of converted '
                              'HiEve files')

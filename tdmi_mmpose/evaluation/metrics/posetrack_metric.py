@@ -162,6 +162,7 @@ class PoseTrackMetric(BaseMetric):
                                  f'strings without "/", got {name!r}')
             self.frame_subsets[name] = FrameSubset.build(spec, name)
         self._gt: Optional[List[SequenceData]] = None
+        self._gt21: Dict[str, dict] = {}
 
     def process(self, data_batch: Sequence[dict],
                 data_samples: Sequence[dict]) -> None:
@@ -278,11 +279,13 @@ class PoseTrackMetric(BaseMetric):
         pairs = []
         for seq in gt_seqs:
             path = osp.join(self.gt_dir, f'{seq.name}.json')
-            with open(path) as f:
-                gt = json.load(f)
+            if path not in self._gt21:  # read once, as _load_gt
+                with open(path) as f:
+                    self._gt21[path] = json.load(f)
             pairs.append(
-                read_posetrack21_pair(gt, files[seq.name], f'{seq.name}.json',
-                                      path, f'<predictions for {seq.name}>'))
+                read_posetrack21_pair(self._gt21[path], files[seq.name],
+                                      f'{seq.name}.json', path,
+                                      f'<predictions for {seq.name}>'))
         result = evaluate_posetrack21(pairs, track=self.track)
         logger.info(f'PoseTrack21 evaluation (the official kit\'s, '
                     f'{self.protocol} protocol, {len(gt_seqs)} sequences):'
