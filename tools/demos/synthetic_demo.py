@@ -324,7 +324,7 @@ def main() -> int:
     for key, result in trained.items():
         if result['posetrack/Total AP'] < single['posetrack/Total AP']:
             print(f'TDMI ({key}) is below the single-frame model here; '
-                  'README "Results" says why')
+                  'docs/evidence.md says why')
     checkpoint = osp.join(args.work_dir, f'iter_{cfg.train_cfg.max_iters}.pth')
     print(f'checkpoints: {stage1} (stage 1), '
           f'{osp.join(cfg_no_mi.work_dir, osp.basename(checkpoint))} (TDMI, '
