@@ -19,6 +19,7 @@ CONFIGS = sorted(
     p.relative_to(ROOT).as_posix() for p in (ROOT / 'configs').rglob('*.py'))
 MAIN = 'configs/tdmi_hrnet_w48_posetrack17.py'
 ABLATIONS = [c for c in CONFIGS if c.startswith('configs/ablations/')]
+AUTHORS_MI = 'configs/ablations/with_authors_mi_losses.py'
 PT_CONFIGS = [
     c for c in CONFIGS if 'posetrack' in c or 'ablations' in c or 'tdmi' in c
 ]
@@ -56,8 +57,7 @@ def test_expected_configs_exist():
                  'configs/ablations/frames_t3.py',
                  'configs/ablations/frames_t7.py',
                  'configs/ablations/single_frame_hrnet.py',
-                 'configs/ablations/club_estimator.py',
-                 'configs/ablations/without_mi_losses.py',
+                 'configs/ablations/club_estimator.py', AUTHORS_MI,
                  'configs/smoke/tdmi_hrnet_tiny.py',
                  'configs/tdmi_hrnet_w48_hieve.py',
                  'configs/hieve/hrnet_w48_hieve_384x288.py'):
@@ -68,6 +68,36 @@ def test_expected_configs_exist():
         assert f'configs/ablations/without_mi_term_{term}.py' in ABLATIONS
     for group in ('motion', 'modal', 'reg'):
         assert f'configs/ablations/without_mi_{group}.py' in ABLATIONS
+
+
+def test_recipes_train_without_mi_losses_and_the_ablation_adds_the_authors():
+    """The recipes' default is the keypoint loss alone, with no noisy
+    MLP; the authors' nine terms (softmax-KL surrogate, temperature 0.05,
+    every group weight 1) are one ablation away, and every MI ablation
+    starts from them."""
+    for name in (MAIN, 'configs/tdmi_hrnet_w48_posetrack18.py',
+                 'configs/tdmi_hrnet_w48_posetrack21.py',
+                 'configs/tdmi_hrnet_w48_hieve.py',
+                 'configs/tdmi_resnet50_posetrack18.py'):
+        model = Config.fromfile(str(ROOT / name)).model
+        assert model.head.mi_loss is None, name
+        assert model.disentangler.noisy_branch is False, name
+    # the demo's TDMI trains as the recipes do
+    demo = Config.fromfile(str(ROOT / 'configs/smoke/tdmi_demo_synthetic.py'))
+    assert demo.model.head.mi_loss is None
+    model = Config.fromfile(str(ROOT / AUTHORS_MI)).model
+    assert model.disentangler.noisy_branch is True
+    mi = model.head.mi_loss
+    assert mi.type == 'TDMIMutualInformationLoss'
+    for estimator in (mi.min_estimator, mi.max_estimator):
+        assert estimator == dict(type='KLSoftmaxMI', temperature=0.05)
+    assert mi.group_weights == dict(motion=1.0, modal=1.0, reg=1.0)
+    assert 'term_weights' not in mi  # every term at its default weight 1
+    for name in ABLATIONS:
+        if 'mi' in Path(name).stem.split('_') or 'club' in name:
+            text = (ROOT / name).read_text()
+            assert ('with_authors_mi_losses' in name
+                    or "_base_ = ['./with_authors_mi_losses.py']" in text)
 
 
 STAGE1 = ('https://download.openmmlab.com/mmpose/top_down/hrnet/'
@@ -178,9 +208,15 @@ def _flatten(value, prefix='', out=None):
 def test_ablation_changes_only_what_it_says(name):
     text = (ROOT / name).read_text()
     assert text.startswith('# '), 'an ablation opens with its question'
-    assert "_base_ = ['../tdmi_hrnet_w48_posetrack17.py']" in text
+    # the main recipe, or the authors' MI terms on it for the MI ablations
+    bases = {
+        "_base_ = ['../tdmi_hrnet_w48_posetrack17.py']": MAIN,
+        "_base_ = ['./with_authors_mi_losses.py']": AUTHORS_MI
+    }
+    base = [bases[line] for line in text.splitlines() if line in bases]
+    assert len(base) == 1, f'{name} names neither base'
     allowed = _delta_paths(ROOT / name)
-    parent = _flatten(Config.fromfile(str(ROOT / MAIN)).to_dict())
+    parent = _flatten(Config.fromfile(str(ROOT / base[0])).to_dict())
     child = _flatten(Config.fromfile(str(ROOT / name)).to_dict())
     changed = {
         k

@@ -1,10 +1,11 @@
 # Stage 2 of the CPU demo (python3 run.py demo), the paper's protocol at toy
 # size: a small TDMI on the frozen backbone of the single-frame model that
 # stage 1 trained (configs/smoke/single_frame_demo_synthetic.py), its MI
-# projector loaded from that model's final layer, every MI term of the
-# lineage on; only the TDMI parts train. tools/demos/synthetic_demo.py sets
-# model.single_frame_checkpoint to stage 1's checkpoint; to run by hand,
-# train stage 1 first and point it there.
+# projector loaded from that model's final layer; only the TDMI parts train,
+# with the keypoint loss alone as the recipes do (the demo trains it a second
+# time with configs/ablations/with_authors_mi_losses.py's delta).
+# tools/demos/synthetic_demo.py sets model.single_frame_checkpoint to stage
+# 1's checkpoint; to run by hand, train stage 1 first and point it there.
 _base_ = ['./tdmi_hrnet_tiny.py']
 
 input_size = (96, 128)  # (w, h)
@@ -27,13 +28,10 @@ model = dict(
     single_frame_checkpoint='work_dirs/demo/single_frame/iter_500.pth',
     # the stage-1 model's backbone; no init of its own
     backbone=dict(frozen=True, init_cfg=None),
-    head=dict(
-        decoder=codec,
-        # the lineage's weights for every term (the tiny smoke config
-        # switches the two projector terms off)
-        mi_loss=dict(
-            term_weights=dict(y_useful_heatmaps=1.,
-                              y_appearance_heatmaps=1.))))
+    # as the recipes: no MI losses, so no noisy-motion MLP (the tiny smoke
+    # config keeps its MI terms for the tests of that path)
+    disentangler=dict(noisy_branch=False),
+    head=dict(decoder=codec, mi_loss=None))
 
 train_pipeline = [
     dict(type='SampleClipFrames', offsets=(-1, 0, 1), edge='fill_with_key'),

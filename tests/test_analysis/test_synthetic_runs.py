@@ -1,6 +1,8 @@
 # Copyright (c) The tdmi_mmpose Authors. All rights reserved.
 """resize_config: the sizes the MI terms depend on change everywhere a
-small config states them, in both stages."""
+small config states them, in both stages. with_ablation / synthetic_config:
+an ablation's delta (and the deltas it builds on) lands on the small
+model."""
 import torch
 from conftest import ROOT
 from mmengine.config import Config
@@ -8,9 +10,11 @@ from mmengine.registry import init_default_scope
 from mmpose.registry import MODELS
 
 import tdmi_mmpose  # noqa: F401
-from tdmi_mmpose.analysis import resize_config
+from tdmi_mmpose.analysis import resize_config, synthetic_config, with_ablation
 
 SMOKE = ROOT / 'configs' / 'smoke'
+ABLATIONS = ROOT / 'configs' / 'ablations'
+DEMO = str(SMOKE / 'tdmi_demo_synthetic.py')
 
 
 def _codecs_and_affines(node, found):
@@ -63,3 +67,41 @@ def test_one_size_at_a_time_keeps_the_others():
         heatmap_size
     assert cfg.model.backbone.extra == base.model.backbone.extra
     assert cfg.model.temporal_encoder.in_channels == 8
+
+
+def test_ablation_delta_lands_on_the_small_model():
+    demo = Config.fromfile(DEMO)
+    assert demo.model.head.mi_loss is None  # as the recipes
+    cfg = with_ablation(DEMO, str(ABLATIONS / 'with_authors_mi_losses.py'))
+    assert cfg.model.head.mi_loss.group_weights == dict(
+        motion=1.0, modal=1.0, reg=1.0)
+    assert cfg.model.disentangler.noisy_branch is True
+    # the rest is the small model's, not the W48 recipe's
+    assert cfg.model.disentangler.in_channels == 8
+    assert cfg.model.backbone == demo.model.backbone
+    assert '_delete_' not in cfg.pretty_text
+
+
+def test_ablation_on_another_ablation_gets_both_deltas():
+    """without_mi_reg.py starts from with_authors_mi_losses.py: on the
+    small model it is the authors' terms with the reg group off."""
+    cfg = with_ablation(DEMO, str(ABLATIONS / 'without_mi_reg.py'))
+    mi = cfg.model.head.mi_loss
+    assert mi.type == 'TDMIMutualInformationLoss'
+    assert mi.group_weights == dict(motion=1.0, modal=1.0, reg=0.0)
+    assert mi.min_estimator == dict(type='KLSoftmaxMI', temperature=0.05)
+    # two files in turn: the authors' terms, then an architecture change
+    cfg = synthetic_config(
+        DEMO,
+        '/data',
+        '/work',
+        ablation=[
+            str(ABLATIONS / 'with_authors_mi_losses.py'),
+            str(ABLATIONS / 'single_stage_differences.py')
+        ])
+    assert cfg.model.temporal_encoder.stages == (3, )
+    assert cfg.model.head.mi_loss.group_weights.reg == 1.0
+    assert cfg.model.disentangler.in_channels == 8
+    init_default_scope('mmpose')
+    model = MODELS.build(cfg.model)
+    assert model.head.mi_loss is not None

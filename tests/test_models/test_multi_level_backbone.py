@@ -98,7 +98,7 @@ def test_resnet50_recipe_parameters():
         str(ROOT / 'configs' / 'tdmi_resnet50_posetrack18.py')).model
     cfg.single_frame_checkpoint = None  # no download in tests
     model = MODELS.build(cfg)
-    assert _trainable(model) == 57_587_601
+    assert _trainable(model) == 57_521_681
     assert _trainable(model.backbone) == 985_088  # the four adapters
     assert _trainable(model.backbone.backbone) == 0
     assert model.head.y_projector.weight.shape == (17, 256, 1, 1)

@@ -21,6 +21,7 @@ def test_speed_benchmark_prints_every_ratio(python, tmp_path):
     ],
                   cwd=tmp_path).stdout
     for row in ('training step, single-frame HRNet', 'training step, TDMI',
+                "training step, TDMI with the authors' MI terms",
                 "torchvision's deformable conv", 'bfloat16 autocast',
                 'model alone per person-frame, TDMI',
                 'model alone per person-frame, TDMI on onnxruntime',
@@ -32,7 +33,7 @@ def test_speed_benchmark_prints_every_ratio(python, tmp_path):
     assert 'process peak RSS' in out
     for threads in ('1 thread', '2 threads'):  # each thread count timed
         assert re.search(
-            r'training step, TDMI \(frozen backbone, MI on\) '
+            r'training step, TDMI \(frozen backbone, no MI: the recipe\) '
             rf'\({threads}\) \| [\d.]+ \|', out), out[-2000:]
     # the shipped fast mode passes each frame through the backbone once
     crops = re.search(r'fast mode backbone crops per person-frame: ([\d.]+)',
@@ -61,9 +62,10 @@ def test_synthetic_benchmark_runs_resumes_and_reports(python, tmp_path):
     # the diagnostics tool on one of those checkpoints
     diag = run_cmd([
         python, ROOT / 'tools' / 'analysis_tools' / 'analyze_mi_terms.py',
-        SMOKE / 'tdmi_demo_synthetic.py',
-        work / 'seed0' / 'TDMI__lineage_MI' / 'iter_2.pth', '--batches', '1',
-        '--cfg-options', f'train_dataloader.dataset.data_root={data}/'
+        SMOKE / 'tdmi_demo_synthetic.py', work / 'seed0' / 'TDMI__lineage_MI' /
+        'iter_2.pth', '--ablation', ROOT / 'configs' / 'ablations' /
+        'with_authors_mi_losses.py', '--batches', '1', '--cfg-options',
+        f'train_dataloader.dataset.data_root={data}/'
     ],
                    cwd=tmp_path).stdout
     assert re.search(r'\| y_useful_heatmaps \| 1 \| .* \| [+-][\d.]+ \|',

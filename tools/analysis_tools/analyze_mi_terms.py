@@ -2,7 +2,7 @@
 """What each MI term does to the features it trains, on training batches.
 
     python tools/analysis_tools/analyze_mi_terms.py CONFIG CHECKPOINT \
-        [--batches 4] [--cfg-options KEY=VALUE ...]
+        [--ablation FILE] [--batches 4] [--cfg-options KEY=VALUE ...]
 
 Prints, per active term of ``model.head.mi_loss``: its weight, its weighted
 value and its size relative to the keypoint loss, the norm of the gradient
@@ -11,6 +11,10 @@ the keypoint loss's gradient on the same feature (negative: it pulls
 against the keypoint target); then, per feature, the normalised spatial
 entropy of softmax(x / 0.05) that the lineage surrogate scores, and the
 feature's scale. See ``tdmi_mmpose.analysis.mi_diagnostics``.
+
+``--ablation FILE`` applies the delta of an ablation file to CONFIG first
+(``tdmi_mmpose.analysis.with_ablation``): e.g. a checkpoint of the demo's
+model trained with ``configs/ablations/with_authors_mi_losses.py``.
 """
 import argparse
 import sys
@@ -22,6 +26,10 @@ def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
     parser.add_argument('config')
     parser.add_argument('checkpoint')
+    parser.add_argument(
+        '--ablation',
+        help='an ablation file of configs/ablations whose delta applies to '
+        'CONFIG')
     parser.add_argument('--batches', type=int, default=4)
     parser.add_argument('--cfg-options', nargs='+', action=DictAction)
     return parser.parse_args(argv)
@@ -32,9 +40,12 @@ def main(argv=None) -> int:
     from mmengine.registry import init_default_scope
     from mmengine.runner import Runner, load_checkpoint
 
+    from tdmi_mmpose.analysis import with_ablation
     from tdmi_mmpose.analysis.mi_diagnostics import (format_diagnostics,
                                                      mi_term_diagnostics)
-    cfg = Config.fromfile(args.config)
+    cfg = with_ablation(args.config,
+                        args.ablation) if args.ablation else Config.fromfile(
+                            args.config)
     if args.cfg_options:
         cfg.merge_from_dict(args.cfg_options)
     init_default_scope(cfg.get('default_scope', 'mmpose'))

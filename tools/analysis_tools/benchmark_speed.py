@@ -9,14 +9,16 @@ each as a ratio measured in this one process.
 
 Random weights and inputs of the configs' sizes (no data, no download): the
 timings do not depend on the values. The TDMI model is the main recipe
-(W48, T = 5, frozen backbone, every MI term on: its projector is marked as
-loaded, which only a checkpoint does in real use). Prints, each the median
+(W48, T = 5, frozen backbone, keypoint loss alone). Prints, each the median
 of ``--steps`` timed steps after one warm-up:
 
 - a training step (forward, backward, AdamW update) of TDMI vs MMPose's
   single-frame HRNet at the same batch, at each ``--threads`` count (and
   the single-frame step with its backbone in the channels-last layout
-  that TDMI's frozen backbone uses),
+  that TDMI's frozen backbone uses, and TDMI's step with the authors' MI
+  terms, ``configs/ablations/with_authors_mi_losses.py``'s delta on
+  ``--tdmi-config``: its projector is marked as loaded, which only a
+  checkpoint does in real use),
   and the process's peak memory (CUDA: ``max_memory_allocated``; CPU: peak
   resident set size after each);
 - TDMI's step with torchvision's deformable-conv kernel instead of this
@@ -41,10 +43,13 @@ import resource
 import statistics
 import tempfile
 import time
+from typing import Optional
 
 import torch
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+AUTHORS_MI = osp.join(ROOT, 'configs', 'ablations',
+                      'with_authors_mi_losses.py')
 
 
 def parse_args():
@@ -79,11 +84,14 @@ def parse_args():
     return parser.parse_args()
 
 
-def _build(config: str, device: str):
+def _build(config: str, device: str, ablation: Optional[str] = None):
     from mmengine.config import Config
     from mmengine.registry import init_default_scope
     from mmpose.registry import MODELS
-    cfg = Config.fromfile(config)
+
+    from tdmi_mmpose.analysis import with_ablation
+    cfg = with_ablation(config,
+                        ablation) if ablation else Config.fromfile(config)
     init_default_scope('mmpose')
     model_cfg = cfg.model
     model_cfg.pop('single_frame_checkpoint', None)  # no download
@@ -265,7 +273,8 @@ def _onnxruntime_seconds(model, cfg, clip, steps: int, device: str):
         return None
 
 
-def _training_rows(single, single_cfg, tdmi, tdmi_cfg, batch, steps, device):
+def _training_rows(single, single_cfg, tdmi, tdmi_cfg, authors, batch, steps,
+                   device):
     """The training-step rows, and the memory and kernel lines printed."""
     from tdmi_mmpose.models.utils.blocks import ModulatedDeformAlign
     rows = []
@@ -280,8 +289,12 @@ def _training_rows(single, single_cfg, tdmi, tdmi_cfg, batch, steps, device):
         _train_step(tdmi, tdmi_cfg, batch, device), steps, device)
     mem_tdmi = _peak_memory_mib(device)
     rows.append(('training step, single-frame HRNet (MMPose)', t_single, 1.0))
-    rows.append(('training step, TDMI (frozen backbone, MI on)', t_tdmi,
-                 t_tdmi / t_single))
+    rows.append(('training step, TDMI (frozen backbone, no MI: the recipe)',
+                 t_tdmi, t_tdmi / t_single))
+    t_mi = _median_seconds(
+        _train_step(authors, tdmi_cfg, batch, device), steps, device)
+    rows.append(("training step, TDMI with the authors' MI terms", t_mi,
+                 t_mi / t_single))
     # the layout the TDMI recipe's backbone uses, given to the baseline too
     # (for a fair reading of the ratio; MMPose's configs do not set it)
     layout = single.backbone.conv1.weight.stride()
@@ -321,6 +334,9 @@ def main() -> None:
     device, steps, batch = args.device, args.steps, args.batch
     single, single_cfg = _build(args.single_config, device)
     tdmi, tdmi_cfg = _build(args.tdmi_config, device)
+    authors = None
+    if not args.inference_only:
+        authors, _ = _build(args.tdmi_config, device, ablation=AUTHORS_MI)
     print(f'device {device}, {torch.get_num_threads()} CPU threads, batch '
           f'{batch}, T = {tdmi.num_frames}, median of {steps} steps')
 
@@ -331,11 +347,10 @@ def main() -> None:
             torch.set_num_threads(threads)
             suffix = f' ({threads} thread{"s" * (threads > 1)})'
             print(f'training rows at {threads} CPU thread(s)')
-            rows += [
-                (name + suffix, seconds, ratio)
-                for name, seconds, ratio in _training_rows(
-                    single, single_cfg, tdmi, tdmi_cfg, batch, steps, device)
-            ]
+            rows += [(name + suffix, seconds, ratio)
+                     for name, seconds, ratio in _training_rows(
+                         single, single_cfg, tdmi, tdmi_cfg, authors, batch,
+                         steps, device)]
         torch.set_num_threads(current)
     single.eval()
     tdmi.eval()

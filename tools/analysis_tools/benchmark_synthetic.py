@@ -13,10 +13,11 @@ seed:
    ``configs/smoke/single_frame_demo_synthetic.py``);
 2. stage 2, each from that seed's stage-1 checkpoint (frozen backbone, MI
    projector from its final layer), same budget: the demo's TDMI
-   (``configs/smoke/tdmi_demo_synthetic.py``, lineage MI terms) and the
-   same model with the delta of an ablation file of ``configs/ablations``
-   (no MI losses; CLUB for the minimised terms; single-stage differences;
-   key-frame appearance).
+   (``configs/smoke/tdmi_demo_synthetic.py``, no MI losses, as the
+   recipes) and the same model with the delta of ablation files of
+   ``configs/ablations`` (the authors' MI terms,
+   ``with_authors_mi_losses.py``, run as "TDMI (lineage MI)"; CLUB for the
+   minimised terms; single-stage differences; key-frame appearance).
 
 ``--sizes NAME`` runs the same study with the sizes the MI terms depend on
 changed in both stages (``tdmi_mmpose.analysis.resize_config``): ``C48`` (C =
@@ -31,8 +32,9 @@ the strings. ``--studies`` adds, for the first seed only, the runs that ask
 why the MI terms behave as they do: every MI weight x0.1, the lineage terms
 without the two that act on the heatmaps, without the reg group, each group
 alone, the MI terms switched on after 100 iterations (``MIWarmupHook``; a
-fifth of the default 500), the VSD + CLUB estimators, TDMI with and without
-MI at three times the budget, and the support-crop jitter.
+fifth of the default 500), the VSD + CLUB estimators, the two architecture
+ablations with the authors' MI terms, TDMI with and without MI at three
+times the budget, and the support-crop jitter.
 
 Each run checkpoints every 100 iterations and resumes from its latest
 checkpoint when restarted (its ``train_seconds`` then covers the last
@@ -59,49 +61,51 @@ ABLATIONS = osp.join(ROOT, 'configs', 'ablations')
 STAGE1 = osp.join(SMOKE, 'single_frame_demo_synthetic.py')
 STAGE2 = osp.join(SMOKE, 'tdmi_demo_synthetic.py')
 
-# name -> (ablation file or None, cfg overrides, iteration factor)
+# name -> (ablation file(s) of configs/ablations applied in turn, or None;
+# cfg overrides, iteration factor)
 SINGLE = 'single-frame HRNet (stage 1)'
+AUTHORS_MI = 'with_authors_mi_losses.py'
 RUNS = {
-    'TDMI (lineage MI)': (None, {}, 1),
-    'TDMI, no MI losses': ('without_mi_losses.py', {}, 1),
+    'TDMI (lineage MI)': (AUTHORS_MI, {}, 1),
+    'TDMI, no MI losses': (None, {}, 1),
     'TDMI, CLUB for minimised terms': ('club_estimator.py', {}, 1),
     'TDMI, single-stage differences': ('single_stage_differences.py', {}, 1),
     'TDMI, key-frame appearance': ('keyframe_appearance.py', {}, 1),
 }
 STUDIES = {
-    'TDMI, MI weights x0.1': (None, {
+    'TDMI, MI weights x0.1': (AUTHORS_MI, {
         'model.head.mi_loss.group_weights':
         dict(motion=0.1, modal=0.1, reg=0.1)
     }, 1),
-    'TDMI, no heatmap terms': (None, {
+    'TDMI, no heatmap terms': (AUTHORS_MI, {
         'model.head.mi_loss.term_weights':
         dict(y_useful_heatmaps=0., y_appearance_heatmaps=0.)
     }, 1),
     'TDMI, no reg group': ('without_mi_reg.py', {}, 1),
     'TDMI, VSD + CLUB estimators': ('vsd_club_estimators.py', {}, 1),
-    'TDMI, MI after warm-up': (None, {
+    'TDMI, MI after warm-up': (AUTHORS_MI, {
         'custom_hooks': [dict(type='MIWarmupHook', start_iter=100)]
     }, 1),
-    'TDMI, motion group only': (None, {
+    'TDMI, motion group only': (AUTHORS_MI, {
         'model.head.mi_loss.group_weights':
         dict(modal=0., reg=0.)
     }, 1),
-    'TDMI, modal group only': (None, {
+    'TDMI, modal group only': (AUTHORS_MI, {
         'model.head.mi_loss.group_weights':
         dict(motion=0., reg=0.)
     }, 1),
-    'TDMI, reg group only': (None, {
+    'TDMI, reg group only': (AUTHORS_MI, {
         'model.head.mi_loss.group_weights':
         dict(motion=0., modal=0.)
     }, 1),
-    'TDMI (lineage MI), 3x budget': (None, {}, 3),
-    'TDMI, no MI losses, 3x budget': ('without_mi_losses.py', {}, 3),
-    # the values of configs/ablations/support_crop_jitter.py, on the no-MI
-    # model (one ablation file per run)
-    'TDMI, no MI losses, support-crop jitter': ('without_mi_losses.py', {
-        'model.support_crop_jitter':
-        dict(prob=0.5, shift=0.1, scale=0.1)
-    }, 1),
+    'TDMI (lineage MI), single-stage differences':
+    ((AUTHORS_MI, 'single_stage_differences.py'), {}, 1),
+    'TDMI (lineage MI), key-frame appearance':
+    ((AUTHORS_MI, 'keyframe_appearance.py'), {}, 1),
+    'TDMI (lineage MI), 3x budget': (AUTHORS_MI, {}, 3),
+    'TDMI, no MI losses, 3x budget': (None, {}, 3),
+    'TDMI, no MI losses, support-crop jitter':
+    ('support_crop_jitter.py', {}, 1),
 }
 # the sizes of the MI terms (C, heatmap (w, h), sigma); 'demo' = as built
 SIZES = {
@@ -237,7 +241,10 @@ def run_seed(args, seed: int, studies: bool) -> None:
             args.data_root,
             work,
             args.iters * factor,
-            ablation=osp.join(ABLATIONS, ablation) if ablation else None)
+            ablation=[
+                osp.join(ABLATIONS, a) for a in
+                ([ablation] if isinstance(ablation, str) else ablation or [])
+            ])
         cfg.merge_from_dict(changes)
         cfg.model.single_frame_checkpoint = checkpoint
         _prepare(cfg, args, seed)

@@ -12,11 +12,10 @@ paper's two-stage protocol at toy size.
 4. stage 2: builds the small TDMI of ``configs/smoke/tdmi_demo_synthetic.py``
    on stage 1's backbone, frozen, with the MI projector loaded from stage
    1's final layer, and evaluates it untrained;
-5. trains the TDMI parts only, without MI losses (progress every 50
-   iterations), and evaluates;
-6. trains the same TDMI parts (same seed) with the MI terms as the
-   main recipe applies them (its ``model.head.mi_loss``, read from
-   ``configs/tdmi_hrnet_w48_posetrack17.py``), and evaluates;
+5. trains the TDMI parts only, with the keypoint loss alone as the
+   recipes do (progress every 50 iterations), and evaluates;
+6. trains the same TDMI parts (same seed) with the authors' nine MI terms
+   (``configs/ablations/with_authors_mi_losses.py``), and evaluates;
 7. renders key frames of a validation video with each model's predictions,
    drawn by MMPose's visualiser, one row per model, to one PNG;
 8. runs the video tool on one synthetic validation video with each trained
@@ -25,8 +24,9 @@ paper's two-stage protocol at toy size.
 
 Then prints Total AP of the three models side by side on all key frames and
 on the motion-blurred, occluded and clean ones, and the time it took. Exits
-1 if a TDMI model did not learn (``--min-gain`` over its untrained AP), not
-if it loses to the single-frame model (that is reported).
+1 if the recipes' TDMI (no MI) did not learn (``--min-gain`` over its
+untrained AP), not if a model loses to the single-frame model (that is
+reported, as is whatever the authors' MI terms do).
 
     python tools/demos/synthetic_demo.py [--iters N] \
         [--work-dir work_dirs/demo]
@@ -44,8 +44,9 @@ ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 SMOKE = osp.join(ROOT, 'configs', 'smoke')
 STAGE1 = osp.join(SMOKE, 'single_frame_demo_synthetic.py')
 STAGE2 = osp.join(SMOKE, 'tdmi_demo_synthetic.py')
-RECIPE = osp.join(ROOT, 'configs', 'tdmi_hrnet_w48_posetrack17.py')
-WITHOUT_MI = osp.join(ROOT, 'configs', 'ablations', 'without_mi_losses.py')
+AUTHORS_MI = osp.join(ROOT, 'configs', 'ablations',
+                      'with_authors_mi_losses.py')
+AUTHORS = "authors' MI"  # the run with AUTHORS_MI's delta
 SUBSETS = (('all', ''), ('blurred', 'blurred/'), ('occluded', 'occluded/'),
            ('clean', 'clean/'))
 
@@ -70,8 +71,8 @@ def parse_args():
         '--min-gain',
         type=float,
         default=10.0,
-        help='exit 1 unless training raised each TDMI\'s mAP by this '
-        '(default: 10)')
+        help='exit 1 unless training raised the mAP of the TDMI without MI '
+        'by this (default: 10)')
     return parser.parse_args()
 
 
@@ -180,27 +181,6 @@ def side_by_side(results: dict) -> str:
     return '\n'.join(lines)
 
 
-def recipe_mi_config(cfg) -> str:
-    """Put the main recipe's MI loss (estimators, group and term weights)
-    into the demo's TDMI config; returns a short description of it."""
-    from mmengine.config import Config
-    recipe = Config.fromfile(RECIPE)
-    mi_loss = recipe.model.head.mi_loss
-    if mi_loss is None:
-        cfg.model.head.mi_loss = None
-        return 'no MI terms'
-    cfg.model.head.mi_loss = mi_loss
-    if 'custom_hooks' in recipe:
-        cfg.custom_hooks = recipe.custom_hooks
-    estimators = {
-        mi_loss.get('min_estimator', {}).get('type', 'KLSoftmaxMI'),
-        mi_loss.get('max_estimator', {}).get('type', 'KLSoftmaxMI')
-    }
-    weights = sorted(set(mi_loss.get('group_weights', {}).values()) or {1.0})
-    return (f'{" + ".join(sorted(estimators))}, group weights '
-            f'{"/".join(f"{w:g}" for w in weights)}')
-
-
 def set_threads() -> int:
     """Threads for torch: the cores not busy with other processes (load
     average over the last minute), at least 1. A tiny model with one
@@ -249,32 +229,31 @@ def main() -> int:
     single = evaluate_runner(stage1_runner)
     stage1 = osp.join(cfg1.work_dir, f'iter_{cfg1.train_cfg.max_iters}.pth')
 
-    # the same TDMI twice, same seed: without MI losses (no noisy branch),
-    # and with the recipe's MI terms (its checkpoint at the top of the work
-    # dir)
-    cfg_no_mi = synthetic_config(
+    # the same TDMI twice, same seed: as the recipes train it (keypoint
+    # loss alone; its checkpoint at the top of the work dir), and with the
+    # authors' MI terms
+    cfg = synthetic_config(STAGE2, args.data_root, args.work_dir, args.iters)
+    cfg_mi = synthetic_config(
         STAGE2,
         args.data_root,
-        osp.join(args.work_dir, 'no_mi'),
+        osp.join(args.work_dir, 'authors_mi'),
         args.iters,
-        ablation=WITHOUT_MI)
-    cfg = synthetic_config(STAGE2, args.data_root, args.work_dir, args.iters)
-    mi_label = recipe_mi_config(cfg)
-    for c in (cfg_no_mi, cfg):
+        ablation=AUTHORS_MI)
+    for c in (cfg, cfg_mi):
         c.model.single_frame_checkpoint = stage1
     print(
         '== 4/8 stage 2: TDMI on the frozen stage-1 backbone, MI projector '
         'from its final layer; evaluating it untrained',
         flush=True)
     runners = {}
-    for key, c in (('no MI', cfg_no_mi), ('MI', cfg)):
+    for key, c in (('no MI', cfg), (AUTHORS, cfg_mi)):
         runners[key] = Runner.from_cfg(c)
         runners[key].model.init_weights()
-    before = evaluate_runner(runners['MI'])['posetrack/Total AP']
+    before = evaluate_runner(runners['no MI'])['posetrack/Total AP']
     trained = {}
-    for step, key, what in ((5, 'no MI', 'without MI losses'),
-                            (6, 'MI', f'with the recipe\'s MI terms '
-                             f'({mi_label})')):
+    for step, key, what in ((5, 'no MI', 'without MI losses (the recipes)'),
+                            (6, AUTHORS, "with the authors' MI terms "
+                             '(KLSoftmaxMI, group weights 1)')):
         print(
             f'== {step}/8 training the TDMI parts {what} for '
             f'{cfg.train_cfg.max_iters} iterations (progress every 50)',
@@ -283,15 +262,16 @@ def main() -> int:
         trained[key] = evaluate_runner(runners[key])
     names = {
         'single-frame': single,
-        'TDMI, no MI': trained['no MI'],
-        'TDMI, recipe MI': trained['MI']
+        'TDMI, no MI (recipe)': trained['no MI'],
+        "TDMI, authors' MI": trained[AUTHORS]
     }
 
     print('== 7/8 rendering predictions', flush=True)
     strip = osp.join(args.work_dir, 'predictions.png')
     rows = []
-    for label, runner in (('TDMI, no MI', runners['no MI']),
-                          (f'TDMI, recipe MI ({mi_label})', runners['MI'])):
+    for label, key in (('TDMI, no MI (the recipes)', 'no MI'),
+                       ("TDMI, authors' MI terms", AUTHORS)):
+        runner = runners[key]
         runner.model.eval()
         # what mmpose.apis.init_model attaches: the dataset's keypoint
         # metainfo and the config (inference_clip takes its test pipeline)
@@ -308,27 +288,24 @@ def main() -> int:
         key:
         track_one_video(runners[key].model, args.data_root,
                         osp.join(args.work_dir, 'video', slug))
-        for key, slug in (('no MI', 'no_mi'), ('MI', 'recipe_mi'))
+        for key, slug in (('no MI', 'no_mi'), (AUTHORS, 'authors_mi'))
     }
     print('\n== summary')
     print('PoseTrack mAP (Total AP) on the synthetic validation split, '
           'detected boxes:')
     print(side_by_side(names))
-    gains = {
-        key: trained[key]['posetrack/Total AP'] - before
-        for key in trained
-    }
+    ap = {key: result['posetrack/Total AP'] for key, result in trained.items()}
     print(f'TDMI untrained {before:.1f} -> trained without MI '
-          f'{trained["no MI"]["posetrack/Total AP"]:.1f}, with the recipe\'s '
-          f'MI terms ({mi_label}) {trained["MI"]["posetrack/Total AP"]:.1f}')
-    for key, result in trained.items():
-        if result['posetrack/Total AP'] < single['posetrack/Total AP']:
+          f'{ap["no MI"]:.1f}, with the authors\' MI terms '
+          f'{ap[AUTHORS]:.1f}')
+    for key in trained:
+        if ap[key] < single['posetrack/Total AP']:
             print(f'TDMI ({key}) is below the single-frame model here; '
                   'docs/evidence.md says why')
     checkpoint = osp.join(args.work_dir, f'iter_{cfg.train_cfg.max_iters}.pth')
-    print(f'checkpoints: {stage1} (stage 1), '
-          f'{osp.join(cfg_no_mi.work_dir, osp.basename(checkpoint))} (TDMI, '
-          f'no MI), {checkpoint} (TDMI, recipe MI)')
+    print(f'checkpoints: {stage1} (stage 1), {checkpoint} (TDMI, no MI), '
+          f'{osp.join(cfg_mi.work_dir, osp.basename(checkpoint))} (TDMI, '
+          'authors\' MI)')
     print(f'predictions (one row per TDMI model): {strip}')
     for key, video in videos.items():
         print(f'video tool, TDMI {key}, on {video["name"]}: '
@@ -339,11 +316,12 @@ def main() -> int:
               f'; {video["video"]}, {video["json"]}')
     print(f'time: {(time.time() - start) / 60:.1f} min with {threads} '
           f'torch thread(s)')
-    failed = [key for key, gain in gains.items() if gain < args.min_gain]
-    if failed:
-        print(f'the model did not learn enough: TDMI ({", ".join(failed)}) '
-              f'gained {", ".join(f"{gains[k]:+.1f}" for k in failed)} mAP, '
-              f'expected at least +{args.min_gain}')
+    # the gate is on the model the recipes train; the authors' MI terms
+    # are reported, whatever they do
+    gain = ap['no MI'] - before
+    if gain < args.min_gain:
+        print(f'the model did not learn enough: TDMI (no MI) gained '
+              f'{gain:+.1f} mAP, expected at least +{args.min_gain}')
         return 1
     return 0
 
