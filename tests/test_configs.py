@@ -78,7 +78,8 @@ def test_recipes_train_without_mi_losses_and_the_ablation_adds_the_authors():
     for name in (MAIN, 'configs/tdmi_hrnet_w48_posetrack18.py',
                  'configs/tdmi_hrnet_w48_posetrack21.py',
                  'configs/tdmi_hrnet_w48_hieve.py',
-                 'configs/tdmi_resnet50_posetrack18.py'):
+                 'configs/tdmi_resnet50_posetrack18.py',
+                 'configs/tdmi_cspnext_m_posetrack18.py'):
         model = Config.fromfile(str(ROOT / name)).model
         assert model.head.mi_loss is None, name
         assert model.disentangler.noisy_branch is False, name

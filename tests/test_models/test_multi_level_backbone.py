@@ -1,10 +1,13 @@
 # Copyright (c) The tdmi_mmpose Authors. All rights reserved.
-"""MultiLevelBackbone: TDMI on a backbone other than HRNet (a tiny
-ResNet-18 with four levels): it builds, only the adapters and the TDMI
-parts train and each gets a gradient, predict returns keypoints, and a
-single-frame checkpoint loads the wrapped backbone and the projector."""
+"""MultiLevelBackbone: TDMI on backbones other than HRNet (a tiny ResNet-18
+and a tiny CSPNeXt, four levels each): they build, only the adapters and the
+TDMI parts train and each gets a gradient, predict returns keypoints, a few
+Runner iterations train on the synthetic set, and a single-frame checkpoint
+loads the wrapped backbone (and the projector where the stage-1 model has a
+heatmap layer; RTMPose's SimCC head has none)."""
 import copy
 
+import pytest
 import torch
 from conftest import ROOT
 from mmengine.config import Config
@@ -20,17 +23,54 @@ RESNET = dict(
     backbone=dict(type='ResNet', depth=18, out_indices=(0, 1, 2, 3)),
     in_channels=(64, 128, 256, 512),
     out_channels=8)
+# CSPNeXt as RTMPose builds it, at the smallest depth and width
+CSPNEXT = dict(
+    type='MultiLevelBackbone',
+    backbone=dict(
+        type='CSPNeXt',
+        arch='P5',
+        expand_ratio=0.5,
+        deepen_factor=0.33,
+        widen_factor=0.125,
+        out_indices=(1, 2, 3, 4),
+        channel_attention=True,
+        act_cfg=dict(type='SiLU')),
+    in_channels=(16, 32, 64, 128),
+    out_channels=8)
+BACKBONES = dict(resnet=RESNET, cspnext=CSPNEXT)
 
 
-def _build(**changes):
+def _build(backbone=RESNET, **changes):
     init_default_scope('mmpose')
     cfg = copy.deepcopy(Config.fromfile(str(CONFIG)).model)
-    cfg.backbone = copy.deepcopy(RESNET)
+    cfg.backbone = copy.deepcopy(backbone)
     cfg.update(changes)
     torch.manual_seed(0)
     model = MODELS.build(cfg)
     model.init_weights()
+    if backbone is CSPNEXT and not cfg.get('single_frame_checkpoint'):
+        _calibrate_batchnorm(model.backbone.backbone)
     return model
+
+
+def _calibrate_batchnorm(backbone):
+    """Set the BatchNorm statistics of a randomly initialised backbone from
+    one batch, as training would: with PyTorch's init and identity
+    statistics CSPNeXt's deep levels shrink to ~1e-10, where gradients
+    underflow; a trained stage-1 model has unit-scale levels."""
+    bns = [
+        m for m in backbone.modules()
+        if isinstance(m, torch.nn.modules.batchnorm._BatchNorm)
+    ]
+    for bn in bns:
+        bn.reset_running_stats()
+        bn.momentum = None  # a cumulative average: this batch's statistics
+        bn.train()
+    with torch.no_grad():
+        backbone(torch.randn(4, 3, 64, 64))
+    for bn in bns:
+        bn.momentum = 0.1
+        bn.eval()
 
 
 def _trainable(module):
@@ -47,8 +87,17 @@ def test_builds_with_the_stated_trainable_parameters():
     assert heatmaps.shape == (2, 17, 16, 16)
 
 
-def test_every_trainable_parameter_gets_a_gradient():
-    model = _build().train()
+def test_cspnext_builds_with_the_stated_trainable_parameters():
+    model = _build(CSPNEXT)
+    assert _trainable(model.backbone.backbone) == 0  # frozen CSPNeXt
+    assert _trainable(model.backbone.adapters) == 8 * 240 + 4 * 16
+    heatmaps = model.eval()(torch.randn(2, 3, 3, 64, 64), None, mode='tensor')
+    assert heatmaps.shape == (2, 17, 16, 16)
+
+
+@pytest.mark.parametrize('name', sorted(BACKBONES))
+def test_every_trainable_parameter_gets_a_gradient(name):
+    model = _build(BACKBONES[name]).train()
     losses = model(torch.randn(2, 3, 3, 64, 64), samples(2), mode='loss')
     sum(v for k, v in losses.items() if k.startswith('loss')).backward()
     missing = [
@@ -58,12 +107,16 @@ def test_every_trainable_parameter_gets_a_gradient():
     assert missing == []
     assert all(p.grad is None for p in model.backbone.backbone.parameters())
     # the frozen backbone's BatchNorm keeps its statistics in training
-    bn = model.backbone.backbone.bn1
-    assert not bn.training
+    bns = [
+        m for m in model.backbone.backbone.modules()
+        if isinstance(m, torch.nn.BatchNorm2d)
+    ]
+    assert bns and not any(bn.training for bn in bns)
 
 
-def test_predict_returns_keypoints():
-    model = _build().eval()
+@pytest.mark.parametrize('name', sorted(BACKBONES))
+def test_predict_returns_keypoints(name):
+    model = _build(BACKBONES[name]).eval()
     with torch.no_grad():
         results = model(
             torch.randn(1, 3, 3, 64, 64), samples(1), mode='predict')
@@ -102,3 +155,85 @@ def test_resnet50_recipe_parameters():
     assert _trainable(model.backbone) == 985_088  # the four adapters
     assert _trainable(model.backbone.backbone) == 0
     assert model.head.y_projector.weight.shape == (17, 256, 1, 1)
+
+
+def _rtmpose_like_state(tmp_path):
+    """A stage-1 checkpoint shaped like RTMPose's: backbone.* and a SimCC
+    head whose final layer is a 7x7 conv to K maps (no heatmap layer)."""
+    init_default_scope('mmpose')
+    torch.manual_seed(5)
+    cspnext = MODELS.build(CSPNEXT['backbone'])
+    state = {
+        f'backbone.{k}': v.clone()
+        for k, v in cspnext.state_dict().items()
+    }
+    state['head.final_layer.weight'] = torch.randn(17, 128, 7, 7)
+    state['head.final_layer.bias'] = torch.randn(17)
+    state['head.cls_x.weight'] = torch.randn(384, 256)
+    path = tmp_path / 'rtmpose.pth'
+    torch.save(dict(state_dict=state), path)
+    return state, path
+
+
+def test_stage1_without_a_heatmap_layer_loads_the_backbone_only(tmp_path):
+    state, path = _rtmpose_like_state(tmp_path)
+    # the default reads the final layer as the projector: refused, with
+    # the option named
+    with pytest.raises(ValueError, match='projector_from_checkpoint=False'):
+        _build(CSPNEXT, single_frame_checkpoint=str(path))
+    model = _build(
+        CSPNEXT,
+        single_frame_checkpoint=str(path),
+        projector_from_checkpoint=False)
+    for key, value in model.backbone.backbone.state_dict().items():
+        assert torch.equal(value, state[f'backbone.{key}']), key
+    assert not bool(model.head.y_projector.loaded)
+    # the tiny config's MI terms leave the projector unread: training runs
+    model.train()
+    losses = model(torch.randn(2, 3, 3, 64, 64), samples(2), mode='loss')
+    assert torch.isfinite(losses['loss_kpt'])
+    # the two terms that read it are refused, not trained against noise
+    with_y = _build(
+        CSPNEXT,
+        single_frame_checkpoint=str(path),
+        projector_from_checkpoint=False,
+        head=dict(
+            mi_loss=dict(
+                term_weights=dict(
+                    y_useful_heatmaps=1., y_appearance_heatmaps=1.)))).train()
+    with pytest.raises(RuntimeError, match='y_projector'):
+        with_y(torch.randn(2, 3, 3, 64, 64), samples(2), mode='loss')
+
+
+@pytest.mark.parametrize('name', sorted(BACKBONES))
+def test_a_few_runner_iterations_on_the_synthetic_set(name, tmp_path):
+    from mmengine.runner import Runner
+
+    from tdmi_mmpose.analysis import synthetic_config
+    from tdmi_mmpose.datasets import generate_synthetic_posetrack
+    data = tmp_path / 'data'
+    generate_synthetic_posetrack(
+        str(data), splits=dict(train=1, val=1), num_frames=6, seed=0)
+    cfg = synthetic_config(str(CONFIG), str(data), str(tmp_path / 'work'), 3)
+    cfg.model.backbone = copy.deepcopy(BACKBONES[name])
+    runner = Runner.from_cfg(cfg)
+    runner.train()
+    losses = runner.message_hub.get_scalar('train/loss_kpt').data[0]
+    assert len(losses) == 3 and all(v > 0 for v in losses)
+
+
+def test_cspnext_recipe_parameters():
+    """RTMPose-m's CSPNeXt at C = 48 (no projector to fit): the trainable
+    count docs/model.md states."""
+    init_default_scope('mmpose')
+    cfg = Config.fromfile(
+        str(ROOT / 'configs' / 'tdmi_cspnext_m_posetrack18.py')).model
+    assert cfg.projector_from_checkpoint is False
+    assert 'rtmpose-m_simcc-coco' in cfg.single_frame_checkpoint
+    cfg.single_frame_checkpoint = None  # no download in tests
+    model = MODELS.build(cfg)
+    assert _trainable(model) == 2_920_753
+    assert _trainable(model.backbone) == 69_504  # the four adapters
+    assert _trainable(model.backbone.backbone) == 0
+    levels = model.backbone(torch.zeros(1, 3, 384, 288))
+    assert [tuple(x.shape) for x in levels] == [(1, 48, 96, 72)] * 4

@@ -49,6 +49,9 @@ __all__ = ['VideoTopdownPoseEstimator']
 
 # where a single-frame checkpoint keeps its final 1x1 layer: MMPose 1.x, 0.x
 _FINAL_LAYER_PREFIXES = ('head.final_layer.', 'keypoint_head.final_layer.')
+_NO_PROJECTOR_HINT = ('for a stage 1 without a heatmap layer, e.g. '
+                      "RTMPose's SimCC head, set "
+                      'model.projector_from_checkpoint=False')
 
 
 @MODELS.register_module()
@@ -68,6 +71,12 @@ class VideoTopdownPoseEstimator(TopdownPoseEstimator):
             single-frame model; ``init_weights`` loads the backbone and the
             MI projector from it. Do not combine with a ``Pretrained``
             ``init_cfg`` of the backbone.
+        projector_from_checkpoint (bool): load the MI projector from the
+            single-frame checkpoint's final 1x1 heatmap layer. False for a
+            stage 1 without one (RTMPose's SimCC head): only the backbone
+            loads, the projector stays unloaded, and the two MI terms that
+            read it are refused in training (``TDMIHead.loss``). Defaults
+            to True.
         support_crop_jitter (dict, optional): a training augmentation for
             the video tool's fast mode (``apis/streaming.py``), which reads
             each support frame's features from a crop placed by that frame's
@@ -99,6 +108,7 @@ class VideoTopdownPoseEstimator(TopdownPoseEstimator):
                  num_frames: int = 5,
                  key_frame_index: Optional[int] = None,
                  single_frame_checkpoint: Optional[str] = None,
+                 projector_from_checkpoint: bool = True,
                  support_crop_jitter: Optional[dict] = None,
                  allow_partial_load: bool = False,
                  train_cfg: Optional[dict] = None,
@@ -127,6 +137,7 @@ class VideoTopdownPoseEstimator(TopdownPoseEstimator):
         self.num_frames = num_frames
         self.key_frame_index = key_frame_index
         self.single_frame_checkpoint = single_frame_checkpoint
+        self.projector_from_checkpoint = projector_from_checkpoint
         self.support_crop_jitter = _check_jitter(support_crop_jitter)
         self.allow_partial_load = allow_partial_load
         self._register_load_state_dict_pre_hook(self._refuse_misfits)
@@ -225,6 +236,13 @@ class VideoTopdownPoseEstimator(TopdownPoseEstimator):
                 f'checkpoint of the same backbone')
         _check_shapes(filename, 'backbone.', own, weights)
         target.load_state_dict({k: weights[k] for k in own}, strict=True)
+        if not self.projector_from_checkpoint:
+            print_log(
+                f'loaded the backbone ({len(own)} tensors) from the '
+                f'single-frame checkpoint {filename}; the MI projector is '
+                f'not loaded (projector_from_checkpoint=False)',
+                logger='current')
+            return
         projector = self.head.y_projector
         prefix = next(
             (p for p in _FINAL_LAYER_PREFIXES if p + 'weight' in state), None)
@@ -232,11 +250,15 @@ class VideoTopdownPoseEstimator(TopdownPoseEstimator):
             raise KeyError(
                 f'{filename} has no final layer under any of '
                 f'{list(_FINAL_LAYER_PREFIXES)}: cannot load the MI '
-                f'projector')
+                f'projector ({_NO_PROJECTOR_HINT})')
         final = {k: state[prefix + k] for k in ('weight', 'bias')}
-        _check_shapes(filename, prefix,
-                      dict(weight=projector.weight, bias=projector.bias),
-                      final)
+        try:
+            _check_shapes(filename, prefix,
+                          dict(weight=projector.weight, bias=projector.bias),
+                          final)
+        except ValueError as e:
+            raise ValueError(f'{e}: it is not a 1x1 heatmap layer of the '
+                             f'width C ({_NO_PROJECTOR_HINT})') from e
         projector.load_state_dict(final, strict=True)
         print_log(
             f'loaded the backbone ({len(own)} tensors) and the MI projector '
