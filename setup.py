@@ -95,6 +95,7 @@ if __name__ == '__main__':
             'mim': read_requirements('mminstall.txt'),
             'onnx': read_requirements('onnx.txt'),
             'tests': read_requirements('tests.txt'),
+            'vit': read_requirements('vit.txt'),
         },
         classifiers=[
             'License :: OSI Approved :: Apache Software License',

@@ -1,10 +1,10 @@
 # Copyright (c) The tdmi_mmpose Authors. All rights reserved.
-"""MultiLevelBackbone: TDMI on backbones other than HRNet (a tiny ResNet-18
-and a tiny CSPNeXt, four levels each): they build, only the adapters and the
-TDMI parts train and each gets a gradient, predict returns keypoints, a few
-Runner iterations train on the synthetic set, and a single-frame checkpoint
-loads the wrapped backbone (and the projector where the stage-1 model has a
-heatmap layer; RTMPose's SimCC head has none)."""
+"""MultiLevelBackbone: TDMI on backbones other than HRNet (a tiny
+ResNet-18, a tiny CSPNeXt and a tiny ViT, four levels each): they build,
+only the adapters and the TDMI parts train and each gets a gradient, predict
+returns keypoints, a few Runner iterations train on the synthetic set, and a
+single-frame checkpoint loads the wrapped backbone (and the projector where
+the stage-1 model has a heatmap layer; RTMPose's SimCC head has none)."""
 import copy
 
 import pytest
@@ -37,7 +37,25 @@ CSPNEXT = dict(
         act_cfg=dict(type='SiLU')),
     in_channels=(16, 32, 64, 128),
     out_channels=8)
-BACKBONES = dict(resnet=RESNET, cspnext=CSPNEXT)
+# ViTPose's backbone (mmpretrain's VisionTransformer, every block at stride
+# 16), four blocks of width 32, upsampled to stride 4
+VIT = dict(
+    type='MultiLevelBackbone',
+    backbone=dict(
+        type='mmpretrain.VisionTransformer',
+        arch=dict(
+            embed_dims=32, num_layers=4, num_heads=2, feedforward_channels=64),
+        img_size=(64, 64),
+        patch_size=16,
+        qkv_bias=True,
+        with_cls_token=False,
+        out_type='featmap',
+        out_indices=(0, 1, 2, 3),
+        patch_cfg=dict(padding=2)),
+    in_channels=(32, 32, 32, 32),
+    out_channels=8,
+    scale_factor=4)
+BACKBONES = dict(resnet=RESNET, cspnext=CSPNEXT, vit=VIT)
 
 
 def _build(backbone=RESNET, **changes):
@@ -111,7 +129,7 @@ def test_every_trainable_parameter_gets_a_gradient(name):
         m for m in model.backbone.backbone.modules()
         if isinstance(m, torch.nn.BatchNorm2d)
     ]
-    assert bns and not any(bn.training for bn in bns)
+    assert (name == 'vit' or bns) and not any(bn.training for bn in bns)
 
 
 @pytest.mark.parametrize('name', sorted(BACKBONES))
@@ -237,3 +255,36 @@ def test_cspnext_recipe_parameters():
     assert _trainable(model.backbone.backbone) == 0
     levels = model.backbone(torch.zeros(1, 3, 384, 288))
     assert [tuple(x.shape) for x in levels] == [(1, 48, 96, 72)] * 4
+
+
+def test_vit_blocks_at_stride_16_come_out_at_stride_4():
+    """Every ViT block is at stride 16; scale_factor=4 gives the TDE and
+    the heatmaps stride 4, and the adapters' BatchNorm brings the blocks
+    (no layer norm but the last) to one scale."""
+    model = _build(VIT)
+    assert _trainable(model.backbone.backbone) == 0
+    assert _trainable(model.backbone.adapters) == 4 * (8 * 32 + 16)
+    model.train()
+    levels = model.backbone(torch.randn(6, 3, 64, 64))
+    assert [tuple(x.shape) for x in levels] == [(6, 8, 16, 16)] * 4
+    with pytest.raises(ValueError, match='scale_factor'):
+        MODELS.build(dict(VIT, scale_factor=0))
+
+
+def test_vitpose_recipe_parameters():
+    """ViTPose-B's ViT (out_indices 2, 5, 8, 11) at C = 48: the trainable
+    count docs/model.md states; its COCO final layer is no projector."""
+    init_default_scope('mmpose')
+    cfg = Config.fromfile(
+        str(ROOT / 'configs' / 'tdmi_vitpose_b_posetrack18.py')).model
+    assert cfg.projector_from_checkpoint is False
+    assert 'ViTPose-base' in cfg.single_frame_checkpoint
+    cfg.single_frame_checkpoint = None  # no download in tests
+    model = MODELS.build(cfg)
+    assert _trainable(model) == 2_999_089
+    assert _trainable(model.backbone) == 147_840  # the four adapters
+    assert _trainable(model.backbone.backbone) == 0
+    # the released checkpoint's backbone keys (mmpretrain's names)
+    keys = model.backbone.backbone.state_dict()
+    assert tuple(keys['pos_embed'].shape) == (1, 192, 768)
+    assert 'layers.11.ln2.weight' in keys and 'ln1.weight' in keys

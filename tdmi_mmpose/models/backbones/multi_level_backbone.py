@@ -7,7 +7,10 @@ channels at one resolution (what ``MultiStageHRNet`` gives: HRNet's
 high-resolution branch after each stage). Here a frozen backbone with
 ``out_indices`` (ResNet, CSPNeXt, ...) gives levels of other widths and
 strides; a small trainable adapter per level (1x1 conv + BatchNorm + ReLU,
-then bilinear resizing to the finest level's size) brings each to C.
+then bilinear resizing to the finest level's size, times ``scale_factor``)
+brings each to C. A ViT (``mmpretrain.VisionTransformer`` with
+``out_type='featmap'``) gives every block at stride 16: ``scale_factor=4``
+brings them to the stride 4 of the heatmaps.
 Levels are used in the backbone's order (finest first), so the last one,
 the most semantic, is the ``F^4`` that steers the modulation and the
 appearance path. BatchNorm in the adapters also normalises block outputs
@@ -19,7 +22,7 @@ single_frame_checkpoint=...)`` loads ``backbone.*`` of a single-frame
 checkpoint into it.
 
 Shape legend: N images (B*T frames), C_i level widths, C output width,
-h x w the finest level's size.
+h x w the finest level's size times ``scale_factor``.
 """
 from typing import Optional, Sequence, Tuple
 
@@ -49,6 +52,8 @@ class MultiLevelBackbone(BaseModule):
         norm_eval (bool): keep the frozen backbone's BatchNorm in eval mode.
             Defaults to True.
         norm_cfg (dict): the adapters' norm. Defaults to BatchNorm.
+        scale_factor (float): the output size is the finest level's times
+            this (bilinear). Defaults to 1.
         init_cfg (dict, optional): the adapters' initialisation. Defaults to
             ``dict(type='NormalConvInit', std=0.001)`` on the adapters only
             (the backbone keeps its own ``init_cfg`` or a checkpoint).
@@ -61,6 +66,7 @@ class MultiLevelBackbone(BaseModule):
                  frozen: bool = True,
                  norm_eval: bool = True,
                  norm_cfg: dict = dict(type='BN'),
+                 scale_factor: float = 1.0,
                  init_cfg: Optional[dict] = dict(
                      type='NormalConvInit', std=0.001)):
         super().__init__(init_cfg=None)
@@ -68,6 +74,8 @@ class MultiLevelBackbone(BaseModule):
             raise ValueError(f'in_channels must name each level\'s width and '
                              f'out_channels be >= 1, got {in_channels}, '
                              f'{out_channels}')
+        if not scale_factor > 0:
+            raise ValueError(f'scale_factor must be > 0, got {scale_factor}')
         self.backbone = MODELS.build(backbone)
         self.adapters = nn.ModuleList(
             ConvModule(c, out_channels, 1, norm_cfg=norm_cfg)
@@ -75,6 +83,7 @@ class MultiLevelBackbone(BaseModule):
         self.adapter_init_cfg = init_cfg
         self.in_channels = tuple(in_channels)
         self.out_channels = out_channels
+        self.scale_factor = scale_factor
         self.frozen = frozen
         self.norm_eval = norm_eval
         if frozen:
@@ -102,7 +111,8 @@ class MultiLevelBackbone(BaseModule):
             raise ValueError(f'the backbone gave {len(levels)} levels, the '
                              f'adapters expect {len(self.adapters)} '
                              f'(in_channels {self.in_channels})')
-        size = levels[0].shape[-2:]
+        size = tuple(
+            int(round(s * self.scale_factor)) for s in levels[0].shape[-2:])
         out = []
         for level, adapter in zip(levels, self.adapters):
             y = adapter(level)
