@@ -161,20 +161,6 @@ def test_single_frame_checkpoint_loads_the_wrapped_backbone(tmp_path):
     assert bool(model.head.y_projector.loaded)
 
 
-def test_resnet50_recipe_parameters():
-    """The ResNet-50 recipe's TDMI parts at C = 256 (the stage-1 final
-    layer's input width): the trainable count docs/model.md states."""
-    init_default_scope('mmpose')
-    cfg = Config.fromfile(
-        str(ROOT / 'configs' / 'tdmi_resnet50_posetrack18.py')).model
-    cfg.single_frame_checkpoint = None  # no download in tests
-    model = MODELS.build(cfg)
-    assert _trainable(model) == 57_521_681
-    assert _trainable(model.backbone) == 985_088  # the four adapters
-    assert _trainable(model.backbone.backbone) == 0
-    assert model.head.y_projector.weight.shape == (17, 256, 1, 1)
-
-
 def _rtmpose_like_state(tmp_path):
     """A stage-1 checkpoint shaped like RTMPose's: backbone.* and a SimCC
     head whose final layer is a 7x7 conv to K maps (no heatmap layer)."""
@@ -240,23 +226,6 @@ def test_a_few_runner_iterations_on_the_synthetic_set(name, tmp_path):
     assert len(losses) == 3 and all(v > 0 for v in losses)
 
 
-def test_cspnext_recipe_parameters():
-    """RTMPose-m's CSPNeXt at C = 48 (no projector to fit): the trainable
-    count docs/model.md states."""
-    init_default_scope('mmpose')
-    cfg = Config.fromfile(
-        str(ROOT / 'configs' / 'tdmi_cspnext_m_posetrack18.py')).model
-    assert cfg.projector_from_checkpoint is False
-    assert 'rtmpose-m_simcc-coco' in cfg.single_frame_checkpoint
-    cfg.single_frame_checkpoint = None  # no download in tests
-    model = MODELS.build(cfg)
-    assert _trainable(model) == 2_920_753
-    assert _trainable(model.backbone) == 69_504  # the four adapters
-    assert _trainable(model.backbone.backbone) == 0
-    levels = model.backbone(torch.zeros(1, 3, 384, 288))
-    assert [tuple(x.shape) for x in levels] == [(1, 48, 96, 72)] * 4
-
-
 def test_vit_blocks_at_stride_16_come_out_at_stride_4():
     """Every ViT block is at stride 16; scale_factor=4 gives the TDE and
     the heatmaps stride 4, and the adapters' BatchNorm brings the blocks
@@ -271,20 +240,32 @@ def test_vit_blocks_at_stride_16_come_out_at_stride_4():
         MODELS.build(dict(VIT, scale_factor=0))
 
 
-def test_vitpose_recipe_parameters():
-    """ViTPose-B's ViT (out_indices 2, 5, 8, 11) at C = 48: the trainable
-    count docs/model.md states; its COCO final layer is no projector."""
+@pytest.mark.parametrize(
+    'recipe, stage1, projector, channels, trainable, adapters', [
+        ('tdmi_resnet50_posetrack18.py', 'res50_posetrack18', True, 256,
+         57_521_681, 985_088),
+        ('tdmi_cspnext_m_posetrack18.py', 'rtmpose-m_simcc-coco', False, 48,
+         2_920_753, 69_504),
+        ('tdmi_vitpose_b_posetrack18.py', 'ViTPose-base', False, 48, 2_999_089,
+         147_840),
+    ])
+def test_recipe_parameters(recipe, stage1, projector, channels, trainable,
+                           adapters):
+    """The trainable counts docs/model.md states; ResNet-50's C is its
+    stage-1 final layer's input width (the projector loads), RTMPose's
+    SimCC head has no heatmap layer and ViTPose-B's maps to COCO's
+    keypoints (no projector, C = 48); every level comes out at the
+    heatmaps' 96 x 72."""
     init_default_scope('mmpose')
-    cfg = Config.fromfile(
-        str(ROOT / 'configs' / 'tdmi_vitpose_b_posetrack18.py')).model
-    assert cfg.projector_from_checkpoint is False
-    assert 'ViTPose-base' in cfg.single_frame_checkpoint
+    cfg = Config.fromfile(str(ROOT / 'configs' / recipe)).model
+    assert cfg.get('projector_from_checkpoint', True) is projector
+    assert stage1 in cfg.single_frame_checkpoint
     cfg.single_frame_checkpoint = None  # no download in tests
-    model = MODELS.build(cfg)
-    assert _trainable(model) == 2_999_089
-    assert _trainable(model.backbone) == 147_840  # the four adapters
+    model = MODELS.build(cfg).eval()
+    assert _trainable(model) == trainable
+    assert _trainable(model.backbone) == adapters
     assert _trainable(model.backbone.backbone) == 0
-    # the released checkpoint's backbone keys (mmpretrain's names)
-    keys = model.backbone.backbone.state_dict()
-    assert tuple(keys['pos_embed'].shape) == (1, 192, 768)
-    assert 'layers.11.ln2.weight' in keys and 'ln1.weight' in keys
+    assert model.head.y_projector.weight.shape == (17, channels, 1, 1)
+    with torch.no_grad():
+        levels = model.backbone(torch.zeros(1, 3, 384, 288))
+    assert [tuple(x.shape) for x in levels] == [(1, channels, 96, 72)] * 4
