@@ -5,6 +5,7 @@ import json
 import re
 
 import pytest
+import torch
 from conftest import ROOT, run_cmd
 
 from tdmi_mmpose.datasets import generate_synthetic_posetrack
@@ -104,6 +105,40 @@ def test_synthetic_benchmark_at_the_recipe_sizes(python, tmp_path):
     result = json.loads((work / 'recipe' / 'seed0' / 'TDMI__no_MI_losses' /
                          'result.json').read_text())
     assert result['losses']['heatmap_peak'], result['losses']
+    assert re.search(r'\| TDMI, no MI losses \| 1 \| 1 \|', out)
+
+
+@pytest.mark.slow
+def test_synthetic_benchmark_on_another_backbone(python, tmp_path):
+    """--backbone resnet18: stage 1 is MMPose's SimpleBaseline on ResNet-18,
+    stage 2 TDMI on its frozen ResNet-18 behind MultiLevelBackbone (one
+    iteration each), results under WORK_DIR/backbone_resnet18."""
+    data = tmp_path / 'data'
+    generate_synthetic_posetrack(
+        str(data), splits=dict(train=1, val=1), num_frames=6, seed=0)
+    work = tmp_path / 'work'
+    out = run_cmd([
+        python, ROOT / 'tools' / 'analysis_tools' / 'benchmark_synthetic.py',
+        '--iters', '1', '--seeds', '0', '--data-root', data, '--work-dir',
+        work, '--backbone', 'resnet18', '--only', 'no MI losses'
+    ],
+                  cwd=tmp_path).stdout
+    seed = work / 'backbone_resnet18' / 'seed0'
+    assert sorted(p.parent.name for p in seed.glob('*/result.json')) == [
+        'TDMI__no_MI_losses', 'single_frame_HRNet__stage_1'
+    ]
+    stage1 = torch.load(
+        seed / 'single_frame_HRNet__stage_1' / 'iter_1.pth',
+        map_location='cpu',
+        weights_only=False)['state_dict']
+    stage2 = torch.load(
+        seed / 'TDMI__no_MI_losses' / 'iter_1.pth',
+        map_location='cpu',
+        weights_only=False)['state_dict']
+    assert 'backbone.layer4.0.conv1.weight' in stage1  # a ResNet stage 1
+    # stage 2 wraps stage 1's ResNet, frozen: the same weights
+    assert torch.equal(stage1['backbone.layer4.0.conv1.weight'],
+                       stage2['backbone.backbone.layer4.0.conv1.weight'])
     assert re.search(r'\| TDMI, no MI losses \| 1 \| 1 \|', out)
 
 

@@ -27,6 +27,15 @@ changed in both stages (``tdmi_mmpose.analysis.resize_config``): ``C48`` (C =
 T stays 3, since T does not enter the MI terms, which compare per-instance
 C x h x w maps); its results go under ``<work-dir>/<NAME>/``.
 
+``--backbone resnet18`` runs the study on another backbone in both stages
+(results under ``<work-dir>/backbone_resnet18/``): stage 1 is MMPose's
+SimpleBaseline (ResNet-18 and three 4x4 deconvolutions of 64 channels,
+MMPose's ``HeatmapHead``), stage 2 the same TDMI parts (C = 8) on its
+frozen ResNet-18 behind ``MultiLevelBackbone``'s adapters (four levels,
+strides 4-32). Its final layer is not loaded as the MI projector (C = 8 is
+not its input width), so only runs without the projector's terms make
+sense there (``--only "no MI losses"``).
+
 ``--only NAME ...`` restricts stage 2 to the runs whose name contains one of
 the strings. ``--studies`` adds, for the first seed only, the runs that ask
 why the MI terms behave as they do: every MI weight x0.1, the lineage terms
@@ -115,6 +124,25 @@ SIZES = {
     'sigma3': dict(sigma=3.0),
     'recipe': dict(channels=48, heatmap_size=(72, 96), sigma=3.0),
 }
+# other backbones in both stages: (stage-1 backbone and head, stage-2
+# MultiLevelBackbone); the head's input size gives 32 x 24 heatmaps
+BACKBONES = {
+    'hrnet':
+    None,
+    'resnet18':
+    (dict(type='ResNet', depth=18),
+     dict(
+         type='HeatmapHead',
+         in_channels=512,
+         out_channels=17,
+         deconv_out_channels=(64, 64, 64),
+         deconv_kernel_sizes=(4, 4, 4)),
+     dict(
+         type='MultiLevelBackbone',
+         backbone=dict(type='ResNet', depth=18, out_indices=(0, 1, 2, 3)),
+         in_channels=(64, 128, 256, 512),
+         out_channels=8)),
+}
 CHECKPOINT_INTERVAL = 100
 SUBSETS = (('all', ''), ('blurred', 'blurred/'), ('occluded', 'occluded/'),
            ('clean', 'clean/'))
@@ -141,6 +169,12 @@ def parse_args():
         help='sizes of the MI terms in both stages (default: demo, the '
         'demo configs as they are); results go under WORK_DIR/SIZES unless '
         'demo')
+    parser.add_argument(
+        '--backbone',
+        choices=sorted(BACKBONES),
+        default='hrnet',
+        help='the backbone of both stages (default: hrnet, the demo\'s); '
+        'results go under WORK_DIR/backbone_NAME unless hrnet')
     parser.add_argument(
         '--work-dir', default=osp.join(ROOT, 'work_dirs', 'benchmark'))
     parser.add_argument(
@@ -202,9 +236,26 @@ def _run(name, cfg, out_file, diagnose: bool) -> dict:
     return result
 
 
+def _use_backbone(cfg, name: str) -> None:
+    """Put the ``--backbone`` of ``BACKBONES`` into a stage-1
+    (TopdownPoseEstimator) or stage-2 config."""
+    if BACKBONES[name] is None:
+        return
+    single, head, multi = BACKBONES[name]
+    if cfg.model.type == 'TopdownPoseEstimator':
+        cfg.model.backbone = dict(single)
+        cfg.model.head = dict(
+            head, loss=cfg.model.head.loss, decoder=cfg.model.head.decoder)
+    else:
+        cfg.model.backbone = dict(multi)
+        cfg.model.projector_from_checkpoint = False
+
+
 def _prepare(cfg, args, seed: int):
-    """The seed, the sizes of ``--sizes`` and resumable checkpoints."""
+    """The seed, the backbone, the sizes of ``--sizes`` and resumable
+    checkpoints."""
     from tdmi_mmpose.analysis import resize_config
+    _use_backbone(cfg, args.backbone)
     resize_config(cfg, **SIZES[args.sizes])
     cfg.randomness = dict(seed=seed)
     hook = cfg.default_hooks.checkpoint
@@ -271,6 +322,9 @@ def report(args) -> None:
         print(f'no results under {args.work_dir}')
         return
     n_frames = next(iter(found.values()))[0]['metrics']
+    if args.backbone != 'hrnet':
+        print(f'\nbackbone of both stages: {args.backbone} (the run names '
+              'keep the HRNet study\'s)')
     print('\nTotal AP on the synthetic validation split (detected boxes), '
           'mean +- sample std over seeds; key frames: ' +
           ', '.join(f'{label} {int(n_frames[f"posetrack/{key}num_frames"])}'
@@ -317,6 +371,10 @@ def report(args) -> None:
 
 def main() -> None:
     args = parse_args()
+    if args.backbone != 'hrnet':
+        if args.sizes != 'demo':
+            raise SystemExit('--sizes changes the HRNet demo model only')
+        args.work_dir = osp.join(args.work_dir, f'backbone_{args.backbone}')
     if args.sizes != 'demo':
         args.work_dir = osp.join(args.work_dir, args.sizes)
     if not args.report_only:
