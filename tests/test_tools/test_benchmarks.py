@@ -85,20 +85,26 @@ def test_synthetic_benchmark_runs_resumes_and_reports(python, tmp_path):
     assert result['resumed_from'] == 'iter_2.pth'
 
 
+def _one_iteration_study(python, tmp_path, *options) -> str:
+    """benchmark_synthetic.py with ``options``: stage 1 and the no-MI TDMI,
+    one iteration each, on a one-video set, into tmp_path/work."""
+    data = tmp_path / 'data'
+    generate_synthetic_posetrack(
+        str(data), splits=dict(train=1, val=1), num_frames=6, seed=0)
+    return run_cmd([
+        python, ROOT / 'tools' / 'analysis_tools' / 'benchmark_synthetic.py',
+        '--iters', '1', '--seeds', '0', '--data-root', data, '--work-dir',
+        tmp_path / 'work', *options, '--only', 'no MI losses'
+    ],
+                   cwd=tmp_path).stdout
+
+
 @pytest.mark.slow
 def test_synthetic_benchmark_at_the_recipe_sizes(python, tmp_path):
     """--sizes recipe: both stages at C = 48 and 96 x 72 heatmaps (one
     iteration each), results under WORK_DIR/recipe."""
-    data = tmp_path / 'data'
-    generate_synthetic_posetrack(
-        str(data), splits=dict(train=1, val=1), num_frames=6, seed=0)
     work = tmp_path / 'work'
-    out = run_cmd([
-        python, ROOT / 'tools' / 'analysis_tools' / 'benchmark_synthetic.py',
-        '--iters', '1', '--seeds', '0', '--data-root', data, '--work-dir',
-        work, '--sizes', 'recipe', '--only', 'no MI losses'
-    ],
-                  cwd=tmp_path).stdout
+    out = _one_iteration_study(python, tmp_path, '--sizes', 'recipe')
     results = sorted(
         p.parent.name for p in work.glob('recipe/seed0/*/result.json'))
     assert results == ['TDMI__no_MI_losses', 'single_frame_HRNet__stage_1']
@@ -113,16 +119,8 @@ def test_synthetic_benchmark_on_another_backbone(python, tmp_path):
     """--backbone resnet18: stage 1 is MMPose's SimpleBaseline on ResNet-18,
     stage 2 TDMI on its frozen ResNet-18 behind MultiLevelBackbone (one
     iteration each), results under WORK_DIR/backbone_resnet18."""
-    data = tmp_path / 'data'
-    generate_synthetic_posetrack(
-        str(data), splits=dict(train=1, val=1), num_frames=6, seed=0)
     work = tmp_path / 'work'
-    out = run_cmd([
-        python, ROOT / 'tools' / 'analysis_tools' / 'benchmark_synthetic.py',
-        '--iters', '1', '--seeds', '0', '--data-root', data, '--work-dir',
-        work, '--backbone', 'resnet18', '--only', 'no MI losses'
-    ],
-                  cwd=tmp_path).stdout
+    out = _one_iteration_study(python, tmp_path, '--backbone', 'resnet18')
     seed = work / 'backbone_resnet18' / 'seed0'
     assert sorted(p.parent.name for p in seed.glob('*/result.json')) == [
         'TDMI__no_MI_losses', 'single_frame_HRNet__stage_1'
