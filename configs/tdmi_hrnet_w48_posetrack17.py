@@ -7,7 +7,11 @@
 # normal box augmentation, AdamW lr 1e-3 x0.1 at epochs 6, 12, 18 of 20, test
 # with the PoseWarper/DCPose precomputed boxes (score >= 0.2), flip test,
 # DARK decoding, and the metric in the TDMI protocol (joint score x box
-# score, no pose NMS). Data layout: README, "Data preparation".
+# score, no pose NMS). Two departures from the authors' code (docs/method.md,
+# section 5): the loss is the keypoint MSE alone (their nine MI terms are
+# configs/ablations/with_authors_mi_losses.py; docs/evidence.md says why),
+# and the frozen backbone's BatchNorm stays in eval mode.
+# Data layout: docs/data.md.
 #
 # Stage 1 defaults to MMPose's released single-frame PoseTrack18 HRNet-W48
 # 384x288 (configs/stage1/hrnet_w48_posetrack18_384x288.py). To use your own
