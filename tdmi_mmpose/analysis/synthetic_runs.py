@@ -10,34 +10,60 @@ __all__ = [
     'synthetic_config', 'evaluate_runner', 'with_ablation', 'resize_config'
 ]
 
+_BASE = re.compile(r"^_base_\s*=\s*\[\s*'([^']*)'\s*\]", re.M)
 
-def with_ablation(config: str, ablation: str):
-    """``config`` with the delta of an ablation file applied: the ablation's
-    text with its ``_base_`` pointed at ``config`` instead of the main
-    recipe, loaded by MMEngine (so ``_delete_`` and everything else in the
-    delta work as in the file). The same ablation files then run on the
-    W48 recipes and on the small demo model. An ablation whose base is
-    another ablation of its folder (the MI ablations start from
+Ablations = Union[str, Sequence[str], None]
+
+
+def with_ablation(config: str, ablation: Ablations):
+    """``config`` with the delta of an ablation file applied (or of several,
+    in turn; None loads ``config`` as it is): each ablation's text with its
+    ``_base_`` pointed at the config so far instead of the main recipe,
+    loaded by MMEngine (so ``_delete_`` and everything else in the delta
+    work as in the file). The same ablation files then run on the W48
+    recipes and on the small demo model. An ablation whose base is another
+    ablation of its folder (the MI ablations start from
     ``with_authors_mi_losses.py``) gets that one's delta first."""
     import tempfile
 
     from mmengine.config import Config
+    files = [ablation] if isinstance(ablation, str) else list(ablation or [])
+    chain = [f for a in files for f in _ablation_chain(a)]
+    cfg = Config.fromfile(config)
+    with tempfile.TemporaryDirectory() as tmp:
+        for step, delta in enumerate(chain):
+            if step:
+                config = osp.join(tmp, f'step{step}.py')
+                cfg.dump(config)
+            cfg = _apply_delta(config, delta)
+    return cfg
+
+
+def _ablation_chain(ablation: str) -> list:
+    """The ablation files whose deltas ``ablation`` stands on, base first,
+    itself last."""
+    folder = osp.dirname(osp.abspath(ablation))
+    parent = osp.normpath(osp.join(folder, _base_of(ablation)))
+    if osp.dirname(parent) != folder:  # a recipe, not another ablation
+        return [ablation]
+    return _ablation_chain(parent) + [ablation]
+
+
+def _base_of(ablation: str) -> str:
     with open(ablation) as f:
-        text = f.read()
-    base = re.compile(r"^_base_\s*=\s*\[\s*'([^']*)'\s*\]", re.M)
-    found = base.findall(text)
+        found = _BASE.findall(f.read())
     if len(found) != 1:
         raise ValueError(f'{ablation}: expected one "_base_ = [\'...\']" '
                          'line naming the recipe it changes')
-    folder = osp.dirname(osp.abspath(ablation))
-    parent = osp.normpath(osp.join(folder, found[0]))
-    with tempfile.TemporaryDirectory() as tmp:
-        if osp.dirname(parent) == folder:
-            chained = osp.join(tmp, 'parent.py')
-            with_ablation(config, parent).dump(chained)
-            config = chained
-        text = base.sub(f'_base_ = [{osp.abspath(config)!r}]', text)
-        cfg = Config.fromstring(text, file_format='.py')
+    return found[0]
+
+
+def _apply_delta(config: str, ablation: str):
+    """One ablation's own delta on ``config`` (a file)."""
+    from mmengine.config import Config
+    with open(ablation) as f:
+        text = _BASE.sub(f'_base_ = [{osp.abspath(config)!r}]', f.read())
+    cfg = Config.fromstring(text, file_format='.py')
     # MMEngine keeps "_delete_" where the base has no such key (nothing to
     # delete, e.g. a min_estimator the small config leaves at its default)
     plain = cfg.to_dict()
@@ -111,25 +137,14 @@ def synthetic_config(config: str,
                      data_root: str,
                      work_dir: str,
                      iters: Optional[int] = None,
-                     ablation: Union[str, Sequence[str], None] = None):
-    """Load ``config`` (with the delta of ``ablation``, see
-    ``with_ablation``, or of several ablation files in turn) and point it at
-    the synthetic set under ``data_root`` (its detections for testing, its
-    per-sequence ground truth for the metric). ``iters`` replaces the
-    schedule (x0.1 at 75 %). The caller evaluates before and after training
-    itself: no validation inside the training loop, no best-checkpoint
-    tracking."""
-    import tempfile
-
-    from mmengine.config import Config
-    ablations = [ablation] if isinstance(ablation, str) else ablation or []
-    cfg = Config.fromfile(config)
-    with tempfile.TemporaryDirectory() as tmp:
-        for step, delta in enumerate(ablations):
-            if step:
-                config = osp.join(tmp, f'step{step}.py')
-                cfg.dump(config)
-            cfg = with_ablation(config, delta)
+                     ablation: Ablations = None):
+    """Load ``config`` with the delta of ``ablation`` (one file, several in
+    turn, or None: see ``with_ablation``) and point it at the synthetic set
+    under ``data_root`` (its detections for testing, its per-sequence
+    ground truth for the metric). ``iters`` replaces the schedule (x0.1 at
+    75 %). The caller evaluates before and after training itself: no
+    validation inside the training loop, no best-checkpoint tracking."""
+    cfg = with_ablation(config, ablation)
     root = data_root.rstrip('/') + '/'
     cfg.work_dir = work_dir
     for split in ('train_dataloader', 'val_dataloader', 'test_dataloader'):

@@ -19,7 +19,7 @@ model trained with ``configs/ablations/with_authors_mi_losses.py``.
 import argparse
 import sys
 
-from mmengine.config import Config, DictAction
+from mmengine.config import DictAction
 
 
 def parse_args(argv=None):
@@ -43,9 +43,7 @@ def main(argv=None) -> int:
     from tdmi_mmpose.analysis import with_ablation
     from tdmi_mmpose.analysis.mi_diagnostics import (format_diagnostics,
                                                      mi_term_diagnostics)
-    cfg = with_ablation(args.config,
-                        args.ablation) if args.ablation else Config.fromfile(
-                            args.config)
+    cfg = with_ablation(args.config, args.ablation)
     if args.cfg_options:
         cfg.merge_from_dict(args.cfg_options)
     init_default_scope(cfg.get('default_scope', 'mmpose'))

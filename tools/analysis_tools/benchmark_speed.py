@@ -85,13 +85,11 @@ def parse_args():
 
 
 def _build(config: str, device: str, ablation: Optional[str] = None):
-    from mmengine.config import Config
     from mmengine.registry import init_default_scope
     from mmpose.registry import MODELS
 
     from tdmi_mmpose.analysis import with_ablation
-    cfg = with_ablation(config,
-                        ablation) if ablation else Config.fromfile(config)
+    cfg = with_ablation(config, ablation)
     init_default_scope('mmpose')
     model_cfg = cfg.model
     model_cfg.pop('single_frame_checkpoint', None)  # no download
