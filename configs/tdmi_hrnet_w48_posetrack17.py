@@ -103,6 +103,9 @@ model = dict(
     num_frames=num_frames,
     # loads the frozen backbone and the MI projector (head.y_projector)
     single_frame_checkpoint=single_frame_checkpoint,
+    # the layout the backbone uses, for the neck and head too: same values,
+    # faster convolutions on CPU (docs/speed.md)
+    channels_last=True,
     data_preprocessor=dict(
         type='MultiFramePoseDataPreprocessor',
         mean=[123.675, 116.28, 103.53],

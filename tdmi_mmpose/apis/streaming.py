@@ -30,7 +30,7 @@ from torch import Tensor
 from ..models.utils import crop_to_crop_grid
 from .inference import clip_test_pipeline
 
-__all__ = ['FeatureReuseEstimator', 'crop_windows_iou']
+__all__ = ['CropFeatureCache', 'FeatureReuseEstimator', 'crop_windows_iou']
 
 
 @dataclass
@@ -70,33 +70,15 @@ def _affine_step(pipeline_cfg: Sequence[dict]) -> dict:
     return steps[0]
 
 
-class FeatureReuseEstimator:
-    """Estimate key frames of a stream with each frame's backbone features
-    computed once per person (see the module doc).
-
-    Args:
-        model: a ``VideoTopdownPoseEstimator`` (torch, from ``init_model``)
-            whose data preprocessor is ``MultiFramePoseDataPreprocessor``.
-        min_iou (float): the least crop-window IoU for a support frame's
-            cached crop to stand in for the key box's crop; below it that
-            frame is cropped with the key box (exact). Defaults to 0.5.
-        interpolation (str): ``grid_sample``'s mode for the resampling,
-            ``'bilinear'`` (default) or ``'nearest'``.
-        padding (str): what the key crop gets where the support crop did
-            not reach: ``'border'`` (the nearest feature, default) or
-            ``'zeros'``.
-
-    Counters (for benchmarks and tests): ``backbone_crops`` (crops passed
-    through the backbone, a crop and its mirror counted once),
-    ``reused`` and ``fallbacks`` (support frames warped / recomputed),
-    ``max_cached`` (the most frames held at once).
+class CropFeatureCache:
+    """What both reuse modes share: the model checks, the config's test
+    pipeline as the crop (``_crop``), one backbone call for a batch of
+    crops and their mirrors (``_backbone``), and the counters
+    ``backbone_crops`` (crops passed through the backbone, a crop and its
+    mirror counted once), ``backbone_calls`` and ``max_cached``.
     """
 
-    def __init__(self,
-                 model,
-                 min_iou: float = 0.5,
-                 interpolation: str = 'bilinear',
-                 padding: str = 'border'):
+    def __init__(self, model):
         if not hasattr(model, 'predict_from_stages'):
             raise ValueError(
                 f'the fast video mode runs a torch VideoTopdownPoseEstimator'
@@ -107,34 +89,23 @@ class FeatureReuseEstimator:
                 'the fast video mode needs the model\'s data preprocessor to '
                 'be MultiFramePoseDataPreprocessor, got '
                 f'{type(model.data_preprocessor).__name__}')
-        if not 0.0 < min_iou <= 1.0:
-            raise ValueError(f'min_iou must be in (0, 1], got {min_iou}')
-        if interpolation not in ('bilinear', 'nearest'):
-            raise ValueError(f'interpolation must be bilinear or nearest, '
-                             f'got {interpolation!r}')
-        if padding not in ('border', 'zeros'):
-            raise ValueError(f'padding must be border or zeros, got '
-                             f'{padding!r}')
-        self.interpolation = interpolation
-        self.padding = padding
         self.model = model
-        self.min_iou = min_iou
         self.pipeline: Compose = clip_test_pipeline(model.cfg)
         affine = _affine_step(model.cfg.test_dataloader.dataset.pipeline)
         self.use_udp = bool(affine.get('use_udp', False))
         self.flip_test = bool(model.test_cfg.get('flip_test', False))
-        self._cache: Dict[int, _FrameFeatures] = {}
-        self.backbone_crops = self.reused = self.fallbacks = 0
-        self.max_cached = 0
+        self.backbone_crops = self.backbone_calls = self.max_cached = 0
         self._input_size = None  # (W, H) of the crops, set by _crop
 
-    # crops and their features -----------------------------------------
-    def _crop(self, image: np.ndarray, boxes: np.ndarray):
-        """(N, 5) boxes -> (N, 3, H, W) normalised crops, their data
-        samples, windows (N, 4) and warps (N, 3, 3)."""
-        h, w = image.shape[:2]
+    def _crop(self, images: Sequence[np.ndarray], boxes: np.ndarray):
+        """(N, 5) boxes, box i on ``images[i]`` (or all on one image) ->
+        (N, 3, H, W) normalised crops, their data samples, windows (N, 4)
+        and warps (N, 3, 3)."""
+        if isinstance(images, np.ndarray):
+            images = [images] * len(boxes)
         data = []
-        for box in boxes:
+        for image, box in zip(images, boxes):
+            h, w = image.shape[:2]
             info = dict(
                 img=[image],
                 bbox=np.asarray(box[None, :4], np.float32),
@@ -167,6 +138,7 @@ class FeatureReuseEstimator:
         backbone call."""
         n = len(inputs)
         self.backbone_crops += n
+        self.backbone_calls += 1
         flip = flip and self.flip_test
         if flip:
             inputs = torch.cat([inputs, inputs.flip(-1)])
@@ -174,6 +146,52 @@ class FeatureReuseEstimator:
         if not flip:
             return list(stages), None
         return [s[:n] for s in stages], [s[n:] for s in stages]
+
+    def _enter_scope(self) -> None:
+        init_default_scope(
+            self.model.cfg.get('default_scope', 'mmpose') or 'mmpose')
+
+
+class FeatureReuseEstimator(CropFeatureCache):
+    """Estimate key frames of a stream with each frame's backbone features
+    computed once per person (see the module doc): the ``'resample'`` fast
+    mode.
+
+    Args:
+        model: a ``VideoTopdownPoseEstimator`` (torch, from ``init_model``)
+            whose data preprocessor is ``MultiFramePoseDataPreprocessor``.
+        min_iou (float): the least crop-window IoU for a support frame's
+            cached crop to stand in for the key box's crop; below it that
+            frame is cropped with the key box (exact). Defaults to 0.5.
+        interpolation (str): ``grid_sample``'s mode for the resampling,
+            ``'bilinear'`` (default) or ``'nearest'``.
+        padding (str): what the key crop gets where the support crop did
+            not reach: ``'border'`` (the nearest feature, default) or
+            ``'zeros'``.
+
+    Counters (for benchmarks and tests), besides ``CropFeatureCache``'s:
+    ``reused`` and ``fallbacks`` (support frames warped / recomputed).
+    """
+
+    def __init__(self,
+                 model,
+                 min_iou: float = 0.5,
+                 interpolation: str = 'bilinear',
+                 padding: str = 'border'):
+        super().__init__(model)
+        if not 0.0 < min_iou <= 1.0:
+            raise ValueError(f'min_iou must be in (0, 1], got {min_iou}')
+        if interpolation not in ('bilinear', 'nearest'):
+            raise ValueError(f'interpolation must be bilinear or nearest, '
+                             f'got {interpolation!r}')
+        if padding not in ('border', 'zeros'):
+            raise ValueError(f'padding must be border or zeros, got '
+                             f'{padding!r}')
+        self.interpolation = interpolation
+        self.padding = padding
+        self.min_iou = min_iou
+        self._cache: Dict[int, _FrameFeatures] = {}
+        self.reused = self.fallbacks = 0
 
     def crop_features(self,
                       image: np.ndarray,
@@ -213,8 +231,7 @@ class FeatureReuseEstimator:
             frames: {index: (BGR image, (N, 5) kept boxes)} holding at least
                 the clip's frames.
         """
-        init_default_scope(
-            self.model.cfg.get('default_scope', 'mmpose') or 'mmpose')
+        self._enter_scope()
         image, boxes = frames[key_index]
         with torch.no_grad():
             key_crops = self._frame(key_index, image, boxes)

@@ -99,7 +99,7 @@ def test_static_boxes_give_the_exact_mode(model, synthetic):
         for f in frames
     }
     _, exact = _keypoints(model, frames, boxes)
-    tracker, fast = _keypoints(model, frames, boxes, fast=True)
+    tracker, fast = _keypoints(model, frames, boxes, fast='resample')
     _assert_same(exact, fast, atol=1e-3)
     s = tracker.streaming
     assert s.backbone_crops == 2 * len(frames)
@@ -113,7 +113,7 @@ def test_no_reuse_gives_the_exact_mode(model, synthetic):
     boxes = _moving_boxes(frames)
     _, exact = _keypoints(model, frames, boxes)
     tracker, fast = _keypoints(
-        model, frames, boxes, fast=True, fast_options=dict(min_iou=1.0))
+        model, frames, boxes, fast='resample', fast_options=dict(min_iou=1.0))
     _assert_same(exact, fast, atol=1e-3)
     assert tracker.streaming.reused == 0 and tracker.streaming.fallbacks > 0
 
@@ -127,7 +127,7 @@ def test_moving_boxes_reuse_and_stay_close(model, synthetic):
     frames = _frames(synthetic)
     boxes = _moving_boxes(frames)
     _, exact = _keypoints(model, frames, boxes)
-    tracker, fast = _keypoints(model, frames, boxes, fast=True)
+    tracker, fast = _keypoints(model, frames, boxes, fast='resample')
     s = tracker.streaming
     assert s.backbone_crops == 2 * len(frames)
     assert s.fallbacks == 0
@@ -155,7 +155,7 @@ def test_a_person_missing_from_support_frames_falls_back(model, synthetic):
         if f.index != 5:
             boxes[f.image_id] = np.zeros((0, 5), np.float32)
     _, exact = _keypoints(model, frames, boxes)
-    tracker, fast = _keypoints(model, frames, boxes, fast=True)
+    tracker, fast = _keypoints(model, frames, boxes, fast='resample')
     assert tracker.streaming.fallbacks > 0
     # frame 5's people had only fallbacks and themselves: exact
     _assert_same([exact[5]], [fast[5]], atol=1e-3)
@@ -175,7 +175,9 @@ def test_refusals(model):
         FeatureReuseEstimator(model, interpolation='bicubic')
     with pytest.raises(ValueError, match='padding'):
         VideoPoseTracker(
-            model, {}, fast=True, fast_options=dict(padding='reflection'))
+            model, {},
+            fast='resample',
+            fast_options=dict(padding='reflection'))
     cfg = copy.deepcopy(model.cfg)
     cfg.test_dataloader.dataset.pipeline = [
         dict(type='GetBBoxCenterScale'),

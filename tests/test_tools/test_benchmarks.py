@@ -28,7 +28,8 @@ def test_speed_benchmark_prints_every_ratio(python, tmp_path):
                 'model alone per person-frame, TDMI on onnxruntime',
                 'inference per person-frame, single-frame',
                 'inference per person-frame, TDMI exact mode',
-                'inference per person-frame, TDMI fast mode'):
+                'inference per person-frame, TDMI fast mode, resample',
+                'inference per person-frame, TDMI fast mode, window'):
         assert re.search(re.escape(row) + r'.*\| [\d.]+ \| [\d.]+x \|',
                          out), out[-2000:]
     assert 'process peak RSS' in out
@@ -36,10 +37,14 @@ def test_speed_benchmark_prints_every_ratio(python, tmp_path):
         assert re.search(
             r'training step, TDMI \(frozen backbone, no MI: the recipe\) '
             rf'\({threads}\) \| [\d.]+ \|', out), out[-2000:]
-    # the shipped fast mode passes each frame through the backbone once
-    crops = re.search(r'fast mode backbone crops per person-frame: ([\d.]+)',
-                      out)
+    # the resample mode passes each frame through the backbone once; the
+    # window mode at least once, fewer than T times
+    crops = re.search(
+        r'resample fast mode backbone crops per person-frame: ([\d.]+)', out)
     assert crops and float(crops.group(1)) == pytest.approx(1.0), out[-2000:]
+    crops = re.search(
+        r'window fast mode backbone crops per person-frame: ([\d.]+)', out)
+    assert crops and 1.0 <= float(crops.group(1)) < 3, out[-2000:]
 
 
 @pytest.mark.slow
@@ -154,15 +159,17 @@ def test_video_modes_benchmark_prints_speed_and_ap(python, tmp_path):
         tmp_path / 'out', '--feature-error'
     ],
                   cwd=tmp_path).stdout
-    assert re.search(r'fast mode speed-up: [\d.]+x', out), out[-2000:]
-    assert re.search(r'[\d.]+ backbone crops per person-frame', out)
-    assert re.search(r'\| all \(\d+\) \| [\d.]+ \| [\d.]+ \| [+-][\d.]+ \|',
+    for mode in ('window', 'resample'):
+        assert re.search(rf'{mode} mode speed-up: [\d.]+x', out), out[-2000:]
+        assert re.search(
+            rf'{mode} mode: [\d.]+ backbone crops per person-frame', out)
+    assert re.search(r'\| all \(\d+\)( \| [\d.]+){3}( \| [+-][\d.]+){2} \|',
                      out), out[-2000:]
     assert '| clean (' in out
     assert re.search(
         r'\| consecutive frames, own boxes \(\d+ pairs\)( \| [\d.]+){4} \|',
         out), out[-2000:]
     assert '| same frame, crop moved 32 input px |' in out
-    written = sorted(p.name for p in (tmp_path / 'out' / 'fast').iterdir())
+    written = sorted(p.name for p in (tmp_path / 'out' / 'window').iterdir())
     assert written == sorted(
         p.name for p in (data / 'annotations' / 'val').iterdir())

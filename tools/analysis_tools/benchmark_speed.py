@@ -33,9 +33,11 @@ of ``--steps`` timed steps after one warm-up:
   with its config's preprocessing and flip test: MMPose's
   ``inference_topdown`` with the single-frame model, this package's
   ``inference_clip`` (the exact mode: every key frame crops its T frames
-  with its own box) and ``FeatureReuseEstimator`` (the video tool's
-  ``--fast``: each frame through the backbone once, support features
-  resampled), with the backbone crops each runs per person-frame.
+  with its own box), ``FeatureReuseEstimator`` (the video tool's
+  ``--fast resample``: each frame through the backbone once, support
+  features resampled) and ``CropWindowEstimator`` (``--fast window``: crop
+  windows that stay put, default margin), with the backbone crops each
+  runs per person-frame.
 """
 import argparse
 import os.path as osp
@@ -200,14 +202,15 @@ def _per_frame_seconds(run, num_frames: int, device: str) -> float:
 
 def _shipped_paths(single_config: str, tdmi_config: str, num_frames: int,
                    device: str):
-    """Seconds per person-frame of the three shipped inference paths, and
-    the fast mode's backbone crops per person-frame."""
+    """Seconds per person-frame of the shipped inference paths (single
+    frame, exact, the resample and window fast modes), and each fast mode's
+    backbone crops per person-frame."""
     from mmengine.config import Config
     from mmpose.apis import inference_topdown, init_model
 
     from tdmi_mmpose.apis import inference_clip
-    from tdmi_mmpose.apis.streaming import FeatureReuseEstimator
-    from tdmi_mmpose.apis.video import clip_edge_of, clip_offsets_of
+    from tdmi_mmpose.apis.video import (FAST_MODES, clip_edge_of,
+                                        clip_offsets_of)
     from tdmi_mmpose.datasets.transforms.clip_transforms import \
         edge_frame_numbers
 
@@ -233,22 +236,27 @@ def _shipped_paths(single_config: str, tdmi_config: str, num_frames: int,
         for t, clip in enumerate(clips):
             inference_clip(tdmi, [images[n] for n in clip], boxes[t])
 
-    crops = []
+    crops = {}
 
-    def fast_pass():
-        estimator = FeatureReuseEstimator(tdmi)
-        frames = dict(enumerate(zip(images, boxes)))
-        for t, clip in enumerate(clips):
-            estimator.estimate(t, clip, frames)
-            estimator.forget(t + min(offsets))
-        crops.append(estimator.backbone_crops / num_frames)
+    def fast_pass(mode):
+
+        def run():
+            estimator = FAST_MODES[mode](tdmi)
+            frames = dict(enumerate(zip(images, boxes)))
+            for t, clip in enumerate(clips):
+                estimator.estimate(t, clip, frames)
+                estimator.forget(t + min(offsets))
+            crops[mode] = estimator.backbone_crops / num_frames
+
+        return run
 
     with torch.no_grad():
         seconds = [
             _per_frame_seconds(run, num_frames, device)
-            for run in (single_pass, exact_pass, fast_pass)
+            for run in (single_pass, exact_pass, fast_pass('resample'),
+                        fast_pass('window'))
         ]
-    return seconds, crops[-1]
+    return seconds, crops
 
 
 def _onnxruntime_seconds(model, cfg, clip, steps: int, device: str):
@@ -367,24 +375,27 @@ def main() -> None:
     if t_ort is not None:
         rows.append(('model alone per person-frame, TDMI on onnxruntime',
                      t_ort, t_ort / t_inf_single))
-    num_frames = tdmi.num_frames
-    (t_single, t_exact,
-     t_fast), crops = _shipped_paths(args.single_config, args.tdmi_config,
-                                     args.frames, device)
+    (t_single, t_exact, t_fast,
+     t_window), crops = _shipped_paths(args.single_config, args.tdmi_config,
+                                       args.frames, device)
     rows.append(('inference per person-frame, single-frame '
                  '(inference_topdown, flip as configured)', t_single, 1.0))
     rows.append(('inference per person-frame, TDMI exact mode '
                  '(inference_clip)', t_exact, t_exact / t_single))
-    rows.append(('inference per person-frame, TDMI fast mode '
+    rows.append(('inference per person-frame, TDMI fast mode, resample '
                  '(FeatureReuseEstimator)', t_fast, t_fast / t_single))
+    rows.append(('inference per person-frame, TDMI fast mode, window '
+                 '(CropWindowEstimator)', t_window, t_window / t_single))
 
     print('\n| what | seconds | ratio to single-frame |')
     print('|---|---|---|')
     for name, seconds, ratio in rows:
         print(f'| {name} | {seconds:.3f} | {ratio:.2f}x |')
-    print(f'\nfast mode vs exact mode per person-frame: '
-          f'{t_exact / t_fast:.2f}x faster; fast mode backbone crops per '
-          f'person-frame: {crops:.2f} (exact: T = {num_frames})')
+    for mode, seconds in (('resample', t_fast), ('window', t_window)):
+        print(f'\n{mode} fast mode vs exact mode per person-frame: '
+              f'{t_exact / seconds:.2f}x faster; {mode} fast mode backbone '
+              f'crops per person-frame: {crops[mode]:.2f} (exact: T = '
+              f'{tdmi.num_frames})')
 
 
 if __name__ == '__main__':

@@ -115,6 +115,8 @@ STUDIES = {
     'TDMI, no MI losses, 3x budget': (None, {}, 3),
     'TDMI, no MI losses, support-crop jitter':
     ('support_crop_jitter.py', {}, 1),
+    'TDMI, no MI losses, shifted crops (window mode)':
+    ('window_mode_training.py', {}, 1),
 }
 # the sizes of the MI terms (C, heatmap (w, h), sigma); 'demo' = as built
 SIZES = {

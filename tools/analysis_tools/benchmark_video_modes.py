@@ -1,25 +1,30 @@
 # Copyright (c) The tdmi_mmpose Authors. All rights reserved.
-"""The video tool's fast mode (one backbone pass per person-frame, see
-``tdmi_mmpose/apis/streaming.py``) against its exact mode: speed and
-PoseTrack AP, with the same model and the same boxes, in one process.
+"""The video tool's fast modes (``--fast window``: crop windows that stay
+put, ``tdmi_mmpose/apis/crop_windows.py``; ``--fast resample``: support
+features resampled between crops, ``tdmi_mmpose/apis/streaming.py``)
+against its exact mode: speed and PoseTrack AP, with the same model and the
+same boxes, in one process.
 
     python tools/analysis_tools/benchmark_video_modes.py CONFIG [CHECKPOINT] \
         --sequences data/synthetic_posetrack_benchmark/annotations/val \
         (--bboxes DETECTIONS.json | --gt-bboxes) [--bbox-thr T] \
         [--videos N] [--max-frames N] [--out DIR] \
+        [--modes window resample] [--margin 0.03] [--scale-tol 0.1] \
         [--min-iou 0.5] [--interpolation bilinear] [--padding border]
 
 Every sequence's frames are decoded into memory first and the boxes come
 from a file, so the timings are the whole rest of the pipeline: cropping,
 the model (flip test as configured), decoding heatmaps and tracking; not
 video decoding, not detection. Prints seconds and person-frames per mode,
-the speed-up, backbone crops per person-frame, how many support frames the
-fast mode reused or recomputed, the most frames it cached, and, when whole
-sequences ran (no ``--max-frames``), Total AP of both modes on all key
-frames and on the subsets of the ground truth's ``degraded`` field (the
-synthetic generator writes it), with the differences, and the keypoint
+each fast mode's speed-up, backbone crops per person-frame and backbone
+calls, the windows it anchored (window) or the support frames it reused or
+recomputed (resample), the most it cached, and, when whole sequences ran
+(no ``--max-frames``), Total AP of every mode on all key frames and on the
+subsets of the ground truth's ``degraded`` field (the synthetic generator
+writes it), with the differences to the exact mode, and the keypoint
 distance between the modes. The predictions are written under ``--out``
-(``exact/`` and ``fast/``) for ``tools/misc/eval_posetrack.py``.
+(one folder per mode: ``exact/``, ``window/``, ``resample/``) for
+``tools/misc/eval_posetrack.py``.
 """
 import argparse
 import json
@@ -53,7 +58,24 @@ def parse_args(argv=None):
         '--max-frames',
         type=int,
         help='the first N frames of each (speed only: no AP)')
-    parser.add_argument('--min-iou', type=float, default=0.5)
+    parser.add_argument(
+        '--modes',
+        nargs='+',
+        choices=['window', 'resample'],
+        default=['window', 'resample'],
+        help='the fast modes to run against the exact mode')
+    parser.add_argument(
+        '--margin',
+        type=float,
+        default=0.03,
+        help='window mode: CropWindowEstimator margin')
+    parser.add_argument(
+        '--scale-tol',
+        type=float,
+        default=0.1,
+        help='window mode: CropWindowEstimator scale_tol')
+    parser.add_argument(
+        '--min-iou', type=float, default=0.5, help='resample mode')
     parser.add_argument(
         '--interpolation', choices=['bilinear', 'nearest'], default='bilinear')
     parser.add_argument(
@@ -146,6 +168,41 @@ def _print_feature_errors(model, files, detections, thr, args) -> None:
               ' | '.join(f'{v:.3f}' for v in err) + ' |')
 
 
+def _counters(mode: str, estimator, into: dict) -> None:
+    """Add a fast mode's counters (``CropWindowEstimator`` /
+    ``FeatureReuseEstimator``) to ``into``."""
+    for name in ('backbone_crops', 'backbone_calls', 'windows', 'keys',
+                 'reused', 'fallbacks'):
+        into[name] = into.get(name, 0) + getattr(estimator, name, 0)
+    into['max_cached'] = max(into.get('max_cached', 0), estimator.max_cached)
+
+
+def _print_counters(mode: str, c: dict, people: int, num_frames: int):
+    line = (f'{mode} mode: {c["backbone_crops"] / people:.2f} backbone '
+            f'crops per person-frame (exact: {num_frames}), '
+            f'{c["backbone_calls"]} backbone calls; ')
+    if mode == 'window':
+        line += (f'{c["windows"]} windows anchored for {c["keys"]} person '
+                 f'key frames ({100 * c["windows"] / max(c["keys"], 1):.1f} '
+                 f'%); at most {c["max_cached"]} crops cached')
+    else:
+        supports = c['reused'] + c['fallbacks']
+        line += (f'support frames reused {c["reused"]}, recomputed '
+                 f'{c["fallbacks"]} '
+                 f'({100 * c["fallbacks"] / max(supports, 1):.1f} %); at '
+                 f'most {c["max_cached"]} frames cached')
+    print(line)
+
+
+def _options(mode: str, args) -> dict:
+    if mode == 'window':
+        return dict(margin=args.margin, scale_tol=args.scale_tol)
+    return dict(
+        min_iou=args.min_iou,
+        interpolation=args.interpolation,
+        padding=args.padding)
+
+
 def main(argv=None) -> int:
     args = parse_args(argv)
     import torch
@@ -168,9 +225,10 @@ def main(argv=None) -> int:
     id2name = model.dataset_meta['keypoint_id2name']
     names = [id2name[i] for i in range(len(id2name))]
     out_root = args.out or tempfile.mkdtemp(prefix='video_modes_')
-    totals = {m: dict(seconds=0.0, people=0) for m in ('exact', 'fast')}
-    counters = dict(backbone_crops=0, reused=0, fallbacks=0, max_cached=0)
-    distances = []
+    modes = ['exact'] + list(dict.fromkeys(args.modes))
+    totals = {m: dict(seconds=0.0, people=0) for m in modes}
+    counters = {m: {} for m in modes[1:]}
+    distances = {m: [] for m in modes[1:]}
     print(f'{len(files)} sequences, T = {model.num_frames}, flip test '
           f'{bool(model.test_cfg.get("flip_test"))}, '
           f'{torch.get_num_threads()} threads, device {args.device}')
@@ -179,55 +237,45 @@ def main(argv=None) -> int:
         _, frames = open_frames(path)
         frames = list(frames)[:args.max_frames]  # decoded before timing
         keypoints = {}
-        for mode in ('exact', 'fast'):
+        for mode in modes:
             tracker = VideoPoseTracker(
                 model,
                 boxes,
                 bbox_thr=thr,
-                fast=mode == 'fast',
-                fast_options=dict(
-                    min_iou=args.min_iou,
-                    interpolation=args.interpolation,
-                    padding=args.padding))
+                fast=False if mode == 'exact' else mode,
+                fast_options=None if mode == 'exact' else _options(mode, args))
             seconds, images, anns, keypoints[mode] = _run(tracker, frames)
             totals[mode]['seconds'] += seconds
             totals[mode]['people'] += len(keypoints[mode])
             os.makedirs(osp.join(out_root, mode), exist_ok=True)
             with open(osp.join(out_root, mode, osp.basename(path)), 'w') as f:
                 json.dump(posetrack_file(images, anns, names), f)
-            if tracker.streaming is not None:
-                s = tracker.streaming
-                counters['backbone_crops'] += s.backbone_crops
-                counters['reused'] += s.reused
-                counters['fallbacks'] += s.fallbacks
-                counters['max_cached'] = max(counters['max_cached'],
-                                             s.max_cached)
-        distances += [
-            np.linalg.norm(a - b, axis=-1)
-            for a, b in zip(keypoints['exact'], keypoints['fast'])
-        ]
-    exact, fast = totals['exact'], totals['fast']
-    people = max(exact['people'], 1)
-    print('\n| mode | seconds | person-frames | s per person-frame |')
-    print('|---|---|---|---|')
-    for mode in ('exact', 'fast'):
+            if mode != 'exact':
+                _counters(mode, tracker.streaming, counters[mode])
+                distances[mode] += [
+                    np.linalg.norm(a - b, axis=-1)
+                    for a, b in zip(keypoints['exact'], keypoints[mode])
+                ]
+    people = max(totals['exact']['people'], 1)
+    print('\n| mode | seconds | person-frames | s per person-frame | '
+          'speed-up over exact |')
+    print('|---|---|---|---|---|')
+    for mode in modes:
         t = totals[mode]
         print(f'| {mode} | {t["seconds"]:.2f} | {t["people"]} | '
-              f'{t["seconds"] / max(t["people"], 1):.4f} |')
-    print(f'\nfast mode speed-up: {exact["seconds"] / fast["seconds"]:.2f}x '
-          '(decoding and detection excluded)')
-    supports = counters['reused'] + counters['fallbacks']
-    share = 100 * counters['fallbacks'] / max(supports, 1)
-    print(f'fast mode: {counters["backbone_crops"] / people:.2f} backbone '
-          f'crops per person-frame (exact: {model.num_frames}); support '
-          f'frames reused {counters["reused"]}, recomputed '
-          f'{counters["fallbacks"]} ({share:.1f} %); '
-          f'at most {counters["max_cached"]} frames cached')
-    if distances:
-        d = np.concatenate(distances)
-        print(f'keypoint distance fast vs exact (px): median '
-              f'{np.median(d):.2f}, 90th percentile '
-              f'{np.percentile(d, 90):.2f}, max {d.max():.2f}')
+              f'{t["seconds"] / max(t["people"], 1):.4f} | '
+              f'{totals["exact"]["seconds"] / t["seconds"]:.2f}x |')
+    print()
+    for mode in modes[1:]:
+        print(f'{mode} mode speed-up: '
+              f'{totals["exact"]["seconds"] / totals[mode]["seconds"]:.2f}x '
+              '(decoding and detection excluded)')
+        _print_counters(mode, counters[mode], people, model.num_frames)
+        if distances[mode]:
+            d = np.concatenate(distances[mode])
+            print(f'keypoint distance {mode} vs exact (px): median '
+                  f'{np.median(d):.2f}, 90th percentile '
+                  f'{np.percentile(d, 90):.2f}, max {d.max():.2f}')
     if args.max_frames:
         print('AP not computed (--max-frames cuts the sequences)')
         return 0
@@ -245,17 +293,20 @@ def main(argv=None) -> int:
     if labelled:
         subsets += [(v or 'clean', dict(where=dict(degraded=v)))
                     for v in sorted(values, key=str)]
-    print('\n| key frames | exact Total AP | fast Total AP | fast - exact |')
-    print('|---|---|---|---|')
+    print('\n| key frames | ' + ' | '.join(f'{m} Total AP' for m in modes) +
+          ''.join(f' | {m} - exact' for m in modes[1:]) + ' |')
+    print('|---' * (2 * len(modes)) + '|')
     for name, spec in subsets:
         ap = {}
-        for mode in ('exact', 'fast'):
+        for mode in modes:
             result = evaluate_posetrack_folders(
                 gt_dir, osp.join(out_root, mode), frames=spec)
             ap[mode] = float(result['ap_groups']['Total'])
-        print(f'| {name} ({result["num_frames"]}) | {ap["exact"]:.2f} | '
-              f'{ap["fast"]:.2f} | {ap["fast"] - ap["exact"]:+.2f} |')
-    print(f'\npredictions: {out_root}/exact, {out_root}/fast')
+        print(f'| {name} ({result["num_frames"]}) | ' +
+              ' | '.join(f'{ap[m]:.2f}' for m in modes) +
+              ''.join(f' | {ap[m] - ap["exact"]:+.2f}'
+                      for m in modes[1:]) + ' |')
+    print('\npredictions: ' + ', '.join(f'{out_root}/{m}' for m in modes))
     if args.feature_error:
         _print_feature_errors(model, files, detections, thr, args)
     return 0

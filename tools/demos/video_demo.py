@@ -6,7 +6,8 @@ conventions).
         --input VIDEO|FRAME_DIR|SEQUENCE_JSON
         [--det-config C --det-checkpoint W | --bboxes FILE | --gt-bboxes]
         --output-root DIR [--save-predictions] [--no-video] [--device cpu]
-        [--backend torch|onnxruntime --onnx FILE.onnx] [--fast]
+        [--backend torch|onnxruntime --onnx FILE.onnx]
+        [--fast [resample|window]]
 
 Writes ``DIR/<input name>.mp4`` (skeletons coloured by track id, drawn by
 MMPose's visualiser) and, with ``--save-predictions``, ``DIR/<input
@@ -20,12 +21,15 @@ from a file of ``tools/deployment/export_onnx.py``
 (same config and checkpoint);
 preprocessing, flip test, decoding and tracking stay the same.
 
-``--fast`` passes each frame through the backbone once per person and
-resamples its features into the key crops of the frames it supports
-(``tdmi_mmpose.apis.streaming``) instead of T passes per person and key
-frame; the default exact mode is what ``tools/test.py`` evaluates. Its
-speed and accuracy against the exact mode:
-``tools/analysis_tools/benchmark_video_modes.py``.
+``--fast`` (``--fast resample``) passes each frame through the backbone once
+per person and resamples its features into the key crops of the frames it
+supports (``tdmi_mmpose.apis.streaming``); ``--fast window`` crops each
+person's clips with a window that stays put while the person stays inside
+it, each (frame, window) crop through the backbone once
+(``tdmi_mmpose.apis.crop_windows``). The default exact mode (T backbone
+passes per person and key frame) is what ``tools/test.py`` evaluates. Speed
+and accuracy against it: ``tools/analysis_tools/benchmark_video_modes.py``
+and docs/video.md.
 """
 import argparse
 import sys
@@ -140,15 +144,25 @@ def parse_args(argv=None):
         '--onnx', help='exported model for --backend onnxruntime')
     parser.add_argument(
         '--fast',
-        action='store_true',
-        help='one backbone pass per person-frame, features reused across '
-        'the key frames a frame supports (torch backend)')
+        nargs='?',
+        const='resample',
+        choices=['resample', 'window'],
+        help='reuse backbone features across key frames (torch backend): '
+        'resample (the default of --fast: each frame once per person, '
+        'resampled into the key crops) or window (crop windows that stay '
+        'put)')
+    parser.add_argument(
+        '--window-margin',
+        type=float,
+        default=0.03,
+        help='--fast window: how far the person\'s crop centre may move '
+        'from the window\'s, as a fraction of its size (default: 0.03)')
     parser.add_argument(
         '--min-iou',
         type=float,
         default=0.5,
-        help='--fast: the least crop overlap for reusing a frame\'s '
-        'features (below it: the exact crop; default: 0.5)')
+        help='--fast resample: the least crop overlap for reusing a '
+        'frame\'s features (below it: the exact crop; default: 0.5)')
     args = parser.parse_args(argv)
     if args.fast and args.backend != 'torch':
         parser.error('--fast runs the torch model (the exported file takes '
@@ -159,6 +173,9 @@ def parse_args(argv=None):
         parser.error(f'--fps must be > 0, got {args.fps}')
     if args.det_batch < 1:
         parser.error(f'--det-batch must be >= 1, got {args.det_batch}')
+    if not 0 <= args.window_margin < 0.5:
+        parser.error(f'--window-margin must be in [0, 0.5), got '
+                     f'{args.window_margin}')
     for name in ('bbox_thr', 'track_thr', 'kpt_thr', 'min_iou'):
         value = getattr(args, name)
         if value is not None and not 0 <= value <= 1:
@@ -168,6 +185,14 @@ def parse_args(argv=None):
     if args.gt_bboxes and not args.input.endswith('.json'):
         parser.error('--gt-bboxes needs a PoseTrack sequence file as --input')
     return args
+
+
+def _fast_options(args) -> dict:
+    if args.fast == 'window':
+        return dict(margin=args.window_margin)
+    if args.fast == 'resample':
+        return dict(min_iou=args.min_iou)
+    return {}
 
 
 def main(argv=None) -> int:
@@ -187,8 +212,8 @@ def main(argv=None) -> int:
             det_weights=args.det_checkpoint,
             det_cat_ids=args.det_cat_id,
             device=args.device,
-            fast=args.fast,
-            min_iou=args.min_iou,
+            fast=args.fast or False,
+            fast_options=_fast_options(args),
             backend=args.backend,
             onnx=args.onnx)
     except (ImportError, ValueError) as e:

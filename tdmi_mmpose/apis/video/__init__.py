@@ -17,7 +17,8 @@ from .boxes import (MMDetBoxes, ground_truth_boxes, load_box_file,
 from .frames import Frame, open_frames
 from .inferencer import VideoPoseInferencer, default_person_detector
 from .run import iter_video, list_frames, run_video
-from .tracking import VideoPoseTracker, clip_edge_of, clip_offsets_of
+from .tracking import (FAST_MODES, VideoPoseTracker, clip_edge_of,
+                       clip_offsets_of, fast_mode_of)
 from .writing import (check_outputs, draw_people, output_stem,
                       posetrack_annotations, posetrack_file, score_sequence,
                       track_colour)
@@ -28,5 +29,5 @@ __all__ = [
     'clip_edge_of', 'run_video', 'check_outputs', 'posetrack_annotations',
     'posetrack_file', 'track_colour', 'draw_people', 'output_stem',
     'score_sequence', 'VideoPoseInferencer', 'default_person_detector',
-    'iter_video', 'list_frames'
+    'iter_video', 'list_frames', 'FAST_MODES', 'fast_mode_of'
 ]

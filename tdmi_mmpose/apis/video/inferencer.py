@@ -21,6 +21,7 @@ import numpy as np
 
 from .boxes import MMDetBoxes, ground_truth_boxes, load_box_file
 from .run import iter_video
+from .tracking import FAST_MODES, fast_mode_of
 
 __all__ = ['VideoPoseInferencer', 'default_person_detector']
 
@@ -56,9 +57,12 @@ class VideoPoseInferencer:
             0 (COCO's person).
         device (str, optional): e.g. ``'cpu'``, ``'cuda:0'``; None picks
             CUDA when available.
-        fast (bool): the video tool's fast mode (``--fast``).
-        min_iou (float): the fast mode's least crop overlap for reusing a
-            frame's features. Defaults to 0.5.
+        fast (bool | str): the video tool's fast mode (``--fast``):
+            ``'resample'`` (or True) or ``'window'``; False (default): the
+            exact mode (see ``VideoPoseTracker``).
+        fast_options (dict, optional): that mode's options
+            (``CropWindowEstimator``'s ``margin``, ``scale_tol``;
+            ``FeatureReuseEstimator``'s ``min_iou``, ...).
         backend (str): ``'torch'`` or ``'onnxruntime'`` (with ``onnx``, a
             file of ``tools/deployment/export_onnx.py``).
         onnx (str, optional): the exported model for ``'onnxruntime'``.
@@ -71,8 +75,8 @@ class VideoPoseInferencer:
                  det_weights: Optional[str] = None,
                  det_cat_ids: Optional[Union[int, Sequence[int]]] = None,
                  device: Optional[str] = None,
-                 fast: bool = False,
-                 min_iou: float = 0.5,
+                 fast: Union[bool, str] = False,
+                 fast_options: Optional[dict] = None,
                  backend: str = 'torch',
                  onnx: Optional[str] = None) -> None:
         import torch
@@ -105,8 +109,10 @@ class VideoPoseInferencer:
             det_cat_ids = det_cat_ids[0]
         self.det_model, self.det_weights = det_model, det_weights
         self.det_cat_id = 0 if det_cat_ids is None else int(det_cat_ids)
-        self.fast = fast
-        self.min_iou = min_iou
+        self.fast = fast_mode_of(fast)
+        self.fast_options = dict(fast_options or {})
+        if self.fast:  # a bad option fails here, not at the first video
+            FAST_MODES[self.fast](self.model, **self.fast_options)
         self._detector = None
 
     def detector(self, bbox_thr: float) -> MMDetBoxes:
@@ -215,8 +221,8 @@ class VideoPoseInferencer:
             track_method=tracking,
             track_thr=track_thr,
             det_batch=det_batch,
-            fast=self.fast,
-            fast_options=dict(min_iou=self.min_iou))
+            fast=self.fast or False,
+            fast_options=self.fast_options)
         for frame, people, drawn in stream:
             if show and drawn is not None:
                 cv2.imshow('tdmi_mmpose', drawn)

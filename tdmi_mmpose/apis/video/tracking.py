@@ -7,7 +7,7 @@ comes back gets a new id (no re-identification).
 Shape legend: N people in a frame, K keypoints.
 """
 from collections import deque
-from typing import Iterator, List, Optional, Tuple
+from typing import Iterator, List, Optional, Tuple, Union
 
 import numpy as np
 from mmpose.apis import _track_by_iou, _track_by_oks
@@ -15,11 +15,31 @@ from mmpose.apis import _track_by_iou, _track_by_oks
 from ...datasets.transforms.clip_transforms import edge_frame_numbers
 from ...evaluation.functional.posetrack_io import MAX_TRACK_ID
 from ...posetrack_format import frame_key
+from ..crop_windows import CropWindowEstimator
 from ..inference import inference_clip
 from ..streaming import FeatureReuseEstimator
 from .frames import Frame
 
-__all__ = ['VideoPoseTracker', 'clip_offsets_of', 'clip_edge_of']
+__all__ = [
+    'VideoPoseTracker', 'clip_offsets_of', 'clip_edge_of', 'FAST_MODES',
+    'fast_mode_of'
+]
+
+# the fast modes: name -> the estimator that runs it
+FAST_MODES = {'window': CropWindowEstimator, 'resample': FeatureReuseEstimator}
+
+
+def fast_mode_of(fast: Union[bool, str]) -> Optional[str]:
+    """``fast`` as a mode name: False -> None (exact), True ->
+    'resample' (the faster one; docs/video.md compares them)."""
+    if fast is False or fast is None:
+        return None
+    if fast is True:
+        return 'resample'
+    if fast not in FAST_MODES:
+        raise ValueError(f'fast must be False, True or one of '
+                         f'{sorted(FAST_MODES)}, got {fast!r}')
+    return fast
 
 
 def clip_offsets_of(model) -> List[int]:
@@ -69,13 +89,15 @@ class VideoPoseTracker:
         track_method (str): ``'iou'`` (default) or ``'oks'``.
         track_thr (float): the least IoU / OKS to continue a track.
         det_batch (int): frames per detector batch.
-        fast (bool): the fast mode of ``apis/streaming.py``: each frame's
-            backbone features computed once per person and resampled into
-            the key crops of the frames it supports, instead of T backbone
-            passes per person and key frame. Defaults to False (exact: the
-            mode ``tools/test.py`` evaluates).
+        fast (bool | str): False (default): the exact mode, the one
+            ``tools/test.py`` evaluates; ``'resample'`` (or True): each
+            frame's crop through the backbone once per person, resampled
+            into the key crops it supports (``apis/streaming.py``);
+            ``'window'``: crop windows that stay put, each (frame, window)
+            crop through the backbone once (``apis/crop_windows.py``).
         fast_options (dict, optional): the fast mode's options
-            (``FeatureReuseEstimator``'s ``min_iou``, ``interpolation``,
+            (``CropWindowEstimator``'s ``margin``, ``scale_tol``;
+            ``FeatureReuseEstimator``'s ``min_iou``, ``interpolation``,
             ``padding``).
     """
 
@@ -86,7 +108,7 @@ class VideoPoseTracker:
                  track_method: str = 'iou',
                  track_thr: float = 0.3,
                  det_batch: int = 8,
-                 fast: bool = False,
+                 fast: Union[bool, str] = False,
                  fast_options: Optional[dict] = None):
         if track_method not in ('iou', 'oks'):
             raise ValueError(f'track_method must be iou or oks, got '
@@ -101,11 +123,11 @@ class VideoPoseTracker:
         self.edge = clip_edge_of(model)
         self.sigmas = (model.dataset_meta or {}).get('sigmas')
         self.max_buffered = self.frames_with_boxes = self.skipped_empty = 0
-        self.fast = fast
+        self.fast = fast_mode_of(fast)
         self.fast_options = dict(fast_options or {})
         self.streaming = None
-        if fast:  # fails early on a model or option the mode cannot run
-            self.streaming = FeatureReuseEstimator(model, **self.fast_options)
+        if self.fast:  # fails early on a model or option it cannot run
+            self.streaming = FAST_MODES[self.fast](model, **self.fast_options)
 
     # the frames' boxes -------------------------------------------------
     def _source_boxes(self, frames: List[Frame]) -> List[np.ndarray]:
@@ -151,7 +173,7 @@ class VideoPoseTracker:
         pending: List[Frame] = []
         self._last, self._next_id = [], 0
         if self.fast:  # a fresh cache per stream
-            self.streaming = FeatureReuseEstimator(self.model,
+            self.streaming = FAST_MODES[self.fast](self.model,
                                                    **self.fast_options)
         # what the stream held at most (the memory bound) and how many
         # frames a box file named (0: the file is for another video)
