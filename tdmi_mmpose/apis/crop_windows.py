@@ -80,8 +80,9 @@ class CropWindowEstimator(CropFeatureCache):
         margin (float): how far the person's own crop centre may be from
             the window's centre, per axis, as a fraction of the window's
             width / height, before a new window is anchored. Defaults to
-            0.03 (the AP it costs grows fast with it: docs/video.md). 0 anchors a new window whenever the box moves: the exact
-            mode, with every frame's crops computed once per key frame.
+            0.03 (the AP it costs grows fast with it: docs/video.md).
+            0 (with ``scale_tol=0``) anchors a new window whenever the box
+            changes: the exact mode's keypoints.
         scale_tol (float): how far the person's own crop size may be from
             the window's, as a ratio minus one (0.1: from 1 / 1.1 to 1.1).
             Defaults to 0.1.
