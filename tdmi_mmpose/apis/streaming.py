@@ -142,7 +142,7 @@ class CropFeatureCache:
         flip = flip and self.flip_test
         if flip:
             inputs = torch.cat([inputs, inputs.flip(-1)])
-        stages = self.model.backbone(inputs)
+        stages = self.model.frame_stages(inputs)
         if not flip:
             return list(stages), None
         return [s[:n] for s in stages], [s[n:] for s in stages]

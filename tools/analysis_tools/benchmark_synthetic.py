@@ -117,6 +117,7 @@ STUDIES = {
     ('support_crop_jitter.py', {}, 1),
     'TDMI, no MI losses, shifted crops (window mode)':
     ('window_mode_training.py', {}, 1),
+    'TDMI, no MI losses, bfloat16 backbone': ('bf16_backbone.py', {}, 1),
 }
 # the sizes of the MI terms (C, heatmap (w, h), sigma); 'demo' = as built
 SIZES = {

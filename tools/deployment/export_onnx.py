@@ -66,6 +66,11 @@ def main(argv=None) -> int:
         print('warning: no checkpoint given, exporting random weights')
     try:
         model = init_model(args.config, args.checkpoint, device='cpu')
+        if getattr(model, 'backbone_autocast', None):
+            # a PyTorch runtime option; the file is the float32 graph
+            print(f'note: the config sets backbone_autocast='
+                  f'{model.backbone_autocast!r}; exported in float32')
+            model.backbone_autocast = None
         start = time.time()
         export_onnx(model, args.out, batch=batch)
     except (ImportError, ValueError, FileNotFoundError) as e:

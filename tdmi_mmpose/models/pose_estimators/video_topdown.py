@@ -96,6 +96,13 @@ class VideoTopdownPoseEstimator(TopdownPoseEstimator):
             the same values (float rounding), checkpoints load either way;
             its convolutions run faster on CPU (figures: docs/speed.md).
             Defaults to False.
+        backbone_autocast (str, optional): run the backbone's forward under
+            ``torch.autocast`` in this dtype (``'bfloat16'`` or
+            ``'float16'``), its stage features cast back to float32 for the
+            neck and head, which stay in float32. For the frozen backbone
+            on hardware with fast half-precision convolutions (a CPU with
+            AVX-512 BF16 or AMX, a GPU); elsewhere slower. Defaults to None
+            (float32). Not in the paper; measured in docs/speed.md.
         allow_partial_load (bool): load a whole-model checkpoint whose
             tensors do not all fit (other shapes, missing parameters), as
             MMEngine would with warnings. Defaults to False: such a
@@ -118,6 +125,7 @@ class VideoTopdownPoseEstimator(TopdownPoseEstimator):
                  projector_from_checkpoint: bool = True,
                  support_crop_jitter: Optional[dict] = None,
                  channels_last: bool = False,
+                 backbone_autocast: Optional[str] = None,
                  allow_partial_load: bool = False,
                  train_cfg: Optional[dict] = None,
                  test_cfg: Optional[dict] = None,
@@ -163,6 +171,11 @@ class VideoTopdownPoseEstimator(TopdownPoseEstimator):
                     f'estimator for {num_frames} with the key at '
                     f'{key_frame_index}')
         self._check_noisy_branch()
+        if backbone_autocast not in _AUTOCAST_DTYPES:
+            raise ValueError(f'backbone_autocast must be one of '
+                             f'{sorted(k for k in _AUTOCAST_DTYPES if k)} '
+                             f'or None, got {backbone_autocast!r}')
+        self.backbone_autocast = backbone_autocast
         self.channels_last = channels_last
         if channels_last:
             for part in (self.temporal_encoder, self.disentangler,
@@ -285,8 +298,19 @@ class VideoTopdownPoseEstimator(TopdownPoseEstimator):
             raise ValueError(f'expected clips (B, T={self.num_frames}, 3, H,'
                              f' W), got {tuple(inputs.shape)}')
         b, t = inputs.shape[:2]
-        stages = self.backbone(inputs.flatten(0, 1))  # each (B*T, C, h, w)
+        stages = self.frame_stages(inputs.flatten(0, 1))  # (B*T, C, h, w)
         return [s.unflatten(0, (b, t)) for s in stages]
+
+    def frame_stages(self, images: Tensor) -> List[Tensor]:
+        """(N, 3, H, W) frames -> the backbone's stage features, each
+        (N, C, h, w) in float32 (under ``backbone_autocast`` when set)."""
+        if self.backbone_autocast is None:
+            return list(self.backbone(images))
+        with torch.autocast(
+                images.device.type,
+                dtype=_AUTOCAST_DTYPES[self.backbone_autocast]):
+            stages = self.backbone(images)
+        return [s.float() for s in stages]
 
     def features_from_stages(self,
                              stages: Sequence[Tensor]) -> Dict[str, Tensor]:
@@ -421,6 +445,13 @@ class VideoTopdownPoseEstimator(TopdownPoseEstimator):
                     f'frame_offsets {list(offsets)}; the model expects '
                     f'{self.num_frames} frames with offset 0 at index '
                     f'{self.key_frame_index}')
+
+
+_AUTOCAST_DTYPES = {
+    None: None,
+    'bfloat16': torch.bfloat16,
+    'float16': torch.float16
+}
 
 
 def _check_jitter(cfg: Optional[dict]) -> Optional[dict]:
