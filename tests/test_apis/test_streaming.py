@@ -223,17 +223,18 @@ def test_video_tool_fast_option(synthetic, tmp_path):
     seq = sorted((synthetic / 'annotations' / 'val').glob('*.json'))[0]
     det = synthetic / 'detections' / 'posetrack18_val_detections.json'
     outs = {}
-    for mode in ('exact', 'fast'):
-        flags = ['--fast'] if mode == 'fast' else []
+    modes = {'exact': [], 'fast': ['--fast'], 'window': ['--fast', 'window']}
+    for mode, flags in modes.items():
         result = _script('demos/video_demo.py', TINY, '--input', seq,
                          '--bboxes', det, '--output-root', tmp_path / mode,
                          '--save-predictions', '--no-video', *flags)
         assert result.returncode == 0, result.stdout[-3000:]
         outs[mode] = json.loads(
             (tmp_path / mode / f'{seq.stem}.json').read_text())
-    assert outs['fast']['images'] == outs['exact']['images']
-    assert len(outs['fast']['annotations']) == len(
-        outs['exact']['annotations']) > 0
+    for mode in ('fast', 'window'):
+        assert outs[mode]['images'] == outs['exact']['images']
+        assert len(outs[mode]['annotations']) == len(
+            outs['exact']['annotations']) > 0
     refused = _script('demos/video_demo.py', TINY, '--input', seq, '--bboxes',
                       det, '--output-root', tmp_path / 'x', '--fast',
                       '--backend', 'onnxruntime', '--onnx',

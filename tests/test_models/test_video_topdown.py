@@ -332,3 +332,65 @@ def test_support_crop_jitter():
                 dict(prob=1., shift=0.6, scale=0.), 'yes'):
         with pytest.raises(ValueError, match='support_crop_jitter'):
             build_jittered(bad)
+
+
+def _built(**options):
+    init_default_scope('mmpose')
+    cfg = copy.deepcopy(Config.fromfile(str(CONFIG)).model)
+    cfg.update(options)
+    torch.manual_seed(0)
+    model = MODELS.build(cfg)
+    model.init_weights()
+    return model
+
+
+def test_channels_last_neck_and_head_give_the_same_outputs():
+    """channels_last: the weights after the backbone in that layout, the
+    same heatmaps and loss as the default layout's (float rounding), and
+    checkpoints that load either way."""
+    plain = with_useful_scale(_built()).eval()
+    fast = _built(channels_last=True).eval()
+    fast.load_state_dict(plain.state_dict())
+    weight = fast.appearance.output_fusion[0].conv1.weight
+    assert weight.is_contiguous(memory_format=torch.channels_last)
+    x = torch.randn(2, 3, 3, 64, 64)
+    with torch.no_grad():
+        stages = plain.clip_stages(x)
+        motion = plain.temporal_encoder(stages)
+        assert (fast.temporal_encoder(stages) - motion).abs().max() <= \
+            1e-5 * motion.abs().max()
+        expected = plain(x, None, mode='tensor')
+        got = fast(x, None, mode='tensor')
+    assert expected.abs().max() > 0.05
+    # the appearance encoder's four chained deformable convs, their offsets
+    # predicted from features at N(0, 0.1) weights, amplify float rounding
+    # (to ~3e-3 here; equal to 1e-14 in float64); a wrong layout is O(1)
+    assert (got - expected).abs().max() <= 1e-2 * expected.abs().max()
+    back = _built()
+    back.load_state_dict(fast.state_dict())
+    with torch.no_grad():
+        assert torch.equal(back.eval()(x, None, mode='tensor'), expected)
+
+
+def test_backbone_autocast():
+    """bfloat16 autocast on the backbone alone: float32 stage features
+    near float32's, the neck in float32, a loss that trains; a dtype it
+    does not know is refused."""
+    model = with_useful_scale(_built(backbone_autocast='bfloat16'))
+    x = torch.randn(2, 3, 3, 64, 64)
+    with torch.no_grad():
+        half = model.clip_stages(x)
+        model.backbone_autocast = None
+        full = model.clip_stages(x)
+        model.backbone_autocast = 'bfloat16'
+    for h, f in zip(half, full):
+        assert h.dtype == torch.float32
+        err = ((h - f).abs().max() / f.abs().max()).item()
+        assert 0 < err < 0.05  # rounded, not recomputed in float32
+    model.train()
+    losses = model.loss(x, samples(2))
+    loss = sum(v for k, v in losses.items() if k.startswith('loss'))
+    assert loss.dtype == torch.float32 and torch.isfinite(loss)
+    loss.backward()
+    with pytest.raises(ValueError, match='bfloat16'):
+        _built(backbone_autocast='int8')

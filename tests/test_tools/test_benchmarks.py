@@ -24,6 +24,8 @@ def test_speed_benchmark_prints_every_ratio(python, tmp_path):
     for row in ('training step, single-frame HRNet', 'training step, TDMI',
                 "training step, TDMI with the authors' MI terms",
                 "torchvision's deformable conv", 'bfloat16 autocast',
+                'of which the frozen backbone passes',
+                'frozen backbone under bfloat16 autocast',
                 'model alone per person-frame, TDMI',
                 'model alone per person-frame, TDMI on onnxruntime',
                 'inference per person-frame, single-frame',

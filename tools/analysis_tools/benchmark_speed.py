@@ -21,9 +21,13 @@ of ``--steps`` timed steps after one warm-up:
   checkpoint does in real use),
   and the process's peak memory (CUDA: ``max_memory_allocated``; CPU: peak
   resident set size after each);
+- the part of TDMI's step that is the frozen backbone's T passes per clip
+  (the rest is the neck and head, forward and backward, and the update);
 - TDMI's step with torchvision's deformable-conv kernel instead of this
   package's sampled one (same values, see ``models/utils/blocks.py``);
-- TDMI's step under bfloat16 autocast (``--amp`` on CPU) vs float32;
+- TDMI's step under bfloat16 autocast (``--amp`` on CPU) vs float32, and
+  with only the frozen backbone under it (``backbone_autocast``, the
+  ablation ``configs/ablations/bf16_backbone.py``);
 - the models alone per person-frame (one clip of one person, no flip,
   no preprocessing): TDMI vs single-frame, and (CPU, with the ``[onnx]``
   extra installed) TDMI exported by ``tools/deployment/export_onnx.py`` on
@@ -297,6 +301,12 @@ def _training_rows(single, single_cfg, tdmi, tdmi_cfg, authors, batch, steps,
     rows.append(('training step, single-frame HRNet (MMPose)', t_single, 1.0))
     rows.append(('training step, TDMI (frozen backbone, no MI: the recipe)',
                  t_tdmi, t_tdmi / t_single))
+    clips = _inputs(tdmi, tdmi_cfg, batch, device)
+    with torch.no_grad():
+        t_frozen = _median_seconds(lambda: tdmi.clip_stages(clips), steps,
+                                   device)
+    rows.append(('  of which the frozen backbone passes (T per clip)',
+                 t_frozen, t_frozen / t_single))
     t_mi = _median_seconds(
         _train_step(authors, tdmi_cfg, batch, device), steps, device)
     rows.append(("training step, TDMI with the authors' MI terms", t_mi,
@@ -326,6 +336,15 @@ def _training_rows(single, single_cfg, tdmi, tdmi_cfg, authors, batch, steps,
         device)
     rows.append(('training step, TDMI under bfloat16 autocast', t_amp,
                  t_amp / t_single))
+    before, tdmi.backbone_autocast = tdmi.backbone_autocast, 'bfloat16'
+    try:
+        t_bb = _median_seconds(
+            _train_step(tdmi, tdmi_cfg, batch, device), steps, device)
+    finally:
+        tdmi.backbone_autocast = before
+    rows.append(
+        ('training step, TDMI with the frozen backbone under '
+         'bfloat16 autocast (bf16_backbone.py)', t_bb, t_bb / t_single))
 
     print(f'TDMI step vs torchvision kernel: {t_tv / t_tdmi:.2f}x faster; '
           f'bfloat16 vs float32: {t_tdmi / t_amp:.2f}x')
