@@ -2,14 +2,15 @@
 # (tools/demos/video_demo.py --fast window), which crops a person's clips
 # with a window that stays put while the person moves inside it, so the
 # person sits off-centre in the key crop by up to the window's margin.
-# Every training clip's crop is moved (MMPose's RandomBBoxTransform shift:
-# truncated normal within +-shift_factor of the crop size, per axis) instead
-# of 30 % of them; the rest of the train pipeline is the recipe's.
+# Every training clip's crop is moved (MMPose's shift: a truncated normal
+# within +-shift_factor of the crop size, per axis), where the recipe's
+# ClippedNormalBBoxTransform moves none (the lineage's augmentation) and
+# MMPose's RandomBBoxTransform 30 %; the rest of the pipeline is the base's.
 _base_ = ['../tdmi_hrnet_w48_posetrack17.py']
 
 train_dataloader = dict(
     dataset=dict(pipeline=[
-        dict(step, shift_prob=1.0, shift_factor=0.2) if step['type'] ==
-        'RandomBBoxTransform' else step
+        dict(step, shift_prob=1.0, shift_factor=0.2) if step['type'] in (
+            'ClippedNormalBBoxTransform', 'RandomBBoxTransform') else step
         for step in _base_.train_dataloader.dataset.pipeline
     ]))
