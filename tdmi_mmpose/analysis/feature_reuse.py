@@ -1,5 +1,5 @@
 # Copyright (c) The tdmi_mmpose Authors. All rights reserved.
-"""How far the video tool's fast mode's support features are from the exact
+"""How far the video tool's resample mode's support features are from the exact
 mode's (``tools/analysis_tools/benchmark_video_modes.py --feature-error``).
 
 Shape legend: B people of the key frame, S backbone stages.

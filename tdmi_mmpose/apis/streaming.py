@@ -1,5 +1,7 @@
 # Copyright (c) The tdmi_mmpose Authors. All rights reserved.
-"""The video tool's fast mode: one backbone pass per person-frame.
+"""The video tool's ``'resample'`` fast mode (``--fast``): one backbone
+pass per person-frame; and ``CropFeatureCache``, what it shares with the
+``'window'`` mode (``crop_windows.py``).
 
 Every frame is cropped once per person, with that person's own box in that
 frame, and the backbone's stage features of the crop (and of its mirror,
@@ -10,7 +12,7 @@ resampled into the key crop's coordinates (both crops are affine images of
 the frame: ``crop_to_crop_grid``, one ``grid_sample`` per stage); below
 ``min_iou`` the support frame is cropped with the key box, as in the exact
 mode. The key frame's own features are the exact mode's. Why resampling,
-and how far it is from the exact mode: docs/video.md (fast mode).
+and how far it is from the exact mode: docs/video.md (fast modes).
 
 Shape legend: N people in a frame, B people of the key frame, T frames,
 C channels, H x W input, h x w stage feature size.
