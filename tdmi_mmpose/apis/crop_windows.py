@@ -35,7 +35,7 @@ from mmpose.datasets.transforms import TopdownAffine
 from mmpose.structures.bbox import bbox_xyxy2cs
 from torch import Tensor
 
-from .streaming import CropFeatureCache
+from .streaming import CropFeatureCache, pipeline_step
 
 __all__ = ['CropWindowEstimator']
 
@@ -58,16 +58,6 @@ class _Crop:
     sample: object
     stages: List[Tensor]
     flipped: Optional[List[Tensor]]
-
-
-def _step(pipeline_cfg: Sequence[dict], name: str) -> dict:
-    steps = [s for s in pipeline_cfg if s.get('type') == name]
-    if len(steps) != 1:
-        raise ValueError(
-            f'the window fast mode needs a test pipeline with exactly one '
-            f'MMPose {name} (the crop it reproduces); this config has '
-            f'{[s.get("type") for s in pipeline_cfg]}')
-    return steps[0]
 
 
 class CropWindowEstimator(CropFeatureCache):
@@ -99,10 +89,10 @@ class CropWindowEstimator(CropFeatureCache):
             raise ValueError(f'scale_tol must be >= 0, got {scale_tol}')
         self.margin = margin
         self.scale_tol = scale_tol
-        pipeline = model.cfg.test_dataloader.dataset.pipeline
         self.padding = float(
-            _step(pipeline, 'GetBBoxCenterScale').get('padding', 1.25))
-        width, height = _step(pipeline, 'TopdownAffine')['input_size']
+            pipeline_step(self.pipeline_cfg,
+                          'GetBBoxCenterScale').get('padding', 1.25))
+        width, height = self.affine['input_size']
         self.aspect_ratio = width / height
         self._windows: Dict[int, _Window] = {}  # live: the last key's
         self._cache: Dict[Tuple[int, int], _Crop] = {}

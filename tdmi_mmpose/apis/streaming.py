@@ -62,12 +62,14 @@ def crop_windows_iou(key: np.ndarray, others: np.ndarray) -> np.ndarray:
     return inter / np.maximum(area + areas - inter, 1e-12)
 
 
-def _affine_step(pipeline_cfg: Sequence[dict]) -> dict:
-    steps = [s for s in pipeline_cfg if s.get('type') == 'TopdownAffine']
+def pipeline_step(pipeline_cfg: Sequence[dict], name: str) -> dict:
+    """The one step of type ``name`` of a test pipeline; an error naming
+    the pipeline's steps if there is not exactly one."""
+    steps = [s for s in pipeline_cfg if s.get('type') == name]
     if len(steps) != 1:
         raise ValueError(
-            'the fast video mode needs a test pipeline with exactly one '
-            'MMPose TopdownAffine (the crop it reproduces); this config has '
+            f'the fast video mode needs a test pipeline with exactly one '
+            f'MMPose {name} (the crop it reproduces); this config has '
             f'{[s.get("type") for s in pipeline_cfg]}')
     return steps[0]
 
@@ -93,8 +95,9 @@ class CropFeatureCache:
                 f'{type(model.data_preprocessor).__name__}')
         self.model = model
         self.pipeline: Compose = clip_test_pipeline(model.cfg)
-        affine = _affine_step(model.cfg.test_dataloader.dataset.pipeline)
-        self.use_udp = bool(affine.get('use_udp', False))
+        self.pipeline_cfg = model.cfg.test_dataloader.dataset.pipeline
+        self.affine = pipeline_step(self.pipeline_cfg, 'TopdownAffine')
+        self.use_udp = bool(self.affine.get('use_udp', False))
         self.flip_test = bool(model.test_cfg.get('flip_test', False))
         self.backbone_crops = self.backbone_calls = self.max_cached = 0
         self._input_size = None  # (W, H) of the crops, set by _crop

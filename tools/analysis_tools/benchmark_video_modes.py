@@ -168,7 +168,7 @@ def _print_feature_errors(model, files, detections, thr, args) -> None:
               ' | '.join(f'{v:.3f}' for v in err) + ' |')
 
 
-def _counters(mode: str, estimator, into: dict) -> None:
+def _counters(estimator, into: dict) -> None:
     """Add a fast mode's counters (``CropWindowEstimator`` /
     ``FeatureReuseEstimator``) to ``into``."""
     for name in ('backbone_crops', 'backbone_calls', 'windows', 'keys',
@@ -251,7 +251,7 @@ def main(argv=None) -> int:
             with open(osp.join(out_root, mode, osp.basename(path)), 'w') as f:
                 json.dump(posetrack_file(images, anns, names), f)
             if mode != 'exact':
-                _counters(mode, tracker.streaming, counters[mode])
+                _counters(tracker.streaming, counters[mode])
                 distances[mode] += [
                     np.linalg.norm(a - b, axis=-1)
                     for a, b in zip(keypoints['exact'], keypoints[mode])

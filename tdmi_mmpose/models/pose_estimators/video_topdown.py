@@ -417,12 +417,9 @@ class VideoTopdownPoseEstimator(TopdownPoseEstimator):
                 [torch.cat(pair) for pair in zip(stages, flipped_stages)])
             b = len(stages[0])
             feats = [{
-                k: None if v is None else v[:b]
+                k: None if v is None else v[half]
                 for k, v in both.items()
-            }, {
-                k: None if v is None else v[b:]
-                for k, v in both.items()
-            }]
+            } for half in (slice(None, b), slice(b, None))]
         preds = self.head.predict(feats, data_samples, test_cfg=self.test_cfg)
         fields = None
         if isinstance(preds, tuple):
