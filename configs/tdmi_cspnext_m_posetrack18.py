@@ -7,10 +7,9 @@
 # released, so this stage 1 has not seen PoseTrack (the paper's stage 1
 # has; train your own with MMPose and point model.single_frame_checkpoint at
 # it). Its SimCC head has no heatmap layer, so no MI projector loads
-# (projector_from_checkpoint=False): the recipes train without MI terms
-# anyway, and with configs/ablations/with_authors_mi_losses.py the two terms
-# that read the projector must be switched off (model.head.mi_loss.
-# term_weights y_useful_heatmaps and y_appearance_heatmaps = 0). C is the
+# (projector_from_checkpoint=False) and the two MI terms into Y, which read
+# it, are off (a random projector would pull the heatmaps toward a random
+# map): seven of the authors' nine terms train. C is the
 # HRNet recipe's 48. The input stays the recipe's 384x288 (RTMPose-m was
 # trained at 256x192; its convolutions run at any size).
 _base_ = ['./tdmi_hrnet_w48_posetrack18.py']
@@ -36,4 +35,10 @@ model = dict(
             norm_cfg=dict(type='BN'),
             act_cfg=dict(type='SiLU')),
         in_channels=(96, 192, 384, 768),
-        out_channels=48))
+        out_channels=48,
+        # the recipe's frozen BatchNorm with batch statistics
+        norm_eval=False),
+    head=dict(
+        mi_loss=dict(
+            term_weights=dict(y_useful_heatmaps=0.,
+                              y_appearance_heatmaps=0.))))

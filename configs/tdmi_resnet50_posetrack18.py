@@ -20,7 +20,9 @@ model = dict(
         type='MultiLevelBackbone',
         backbone=dict(type='ResNet', depth=50, out_indices=(0, 1, 2, 3)),
         in_channels=(256, 512, 1024, 2048),
-        out_channels=channels),
+        out_channels=channels,
+        # the recipe's frozen BatchNorm with batch statistics
+        norm_eval=False),
     temporal_encoder=dict(in_channels=channels, deform_groups=deform_groups),
     disentangler=dict(in_channels=channels),
     appearance=dict(in_channels=channels, deform_groups=deform_groups),

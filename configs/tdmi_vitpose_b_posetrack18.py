@@ -10,10 +10,9 @@
 # (td-hm_ViTPose-base_8xb64-210e_coco-256x192, 75.7 AP on COCO val as
 # MMPose's table states): its backbone is frozen here. Its final layer maps
 # to COCO's keypoints (eyes where PoseTrack has head_bottom and head_top),
-# so it is not loaded as the MI projector (projector_from_checkpoint=False);
-# the recipes train without MI terms, and with configs/ablations/
-# with_authors_mi_losses.py the two terms that read the projector must be
-# switched off. C is the HRNet recipe's 48. The input stays the recipe's
+# so it is not loaded as the MI projector (projector_from_checkpoint=False)
+# and the two MI terms into Y, which read it, are off: seven of the authors'
+# nine terms train. C is the HRNet recipe's 48. The input stays the recipe's
 # 384x288 (the ViT resizes its position embedding from 256x192).
 _base_ = ['./tdmi_hrnet_w48_posetrack18.py']
 
@@ -41,4 +40,11 @@ model = dict(
             patch_cfg=dict(padding=2)),
         in_channels=(768, 768, 768, 768),
         out_channels=48,
-        scale_factor=4))
+        scale_factor=4,
+        # the recipe's frozen normalisation layers in training mode (the
+        # ViT's are LayerNorms, which have no running statistics)
+        norm_eval=False),
+    head=dict(
+        mi_loss=dict(
+            term_weights=dict(y_useful_heatmaps=0.,
+                              y_appearance_heatmaps=0.))))

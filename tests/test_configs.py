@@ -19,7 +19,7 @@ CONFIGS = sorted(
     p.relative_to(ROOT).as_posix() for p in (ROOT / 'configs').rglob('*.py'))
 MAIN = 'configs/tdmi_hrnet_w48_posetrack17.py'
 ABLATIONS = [c for c in CONFIGS if c.startswith('configs/ablations/')]
-AUTHORS_MI = 'configs/ablations/with_authors_mi_losses.py'
+WITHOUT_MI = 'configs/ablations/without_mi_losses.py'
 PT_CONFIGS = [
     c for c in CONFIGS if 'posetrack' in c or 'ablations' in c or 'tdmi' in c
 ]
@@ -57,7 +57,10 @@ def test_expected_configs_exist():
                  'configs/ablations/frames_t3.py',
                  'configs/ablations/frames_t7.py',
                  'configs/ablations/single_frame_hrnet.py',
-                 'configs/ablations/club_estimator.py', AUTHORS_MI,
+                 'configs/ablations/club_estimator.py', WITHOUT_MI,
+                 'configs/ablations/mi_weights_x0_1.py',
+                 'configs/ablations/frozen_bn_eval.py',
+                 'configs/ablations/temporal_difference_only.py',
                  'configs/smoke/tdmi_hrnet_tiny.py',
                  'configs/tdmi_hrnet_w48_hieve.py',
                  'configs/hieve/hrnet_w48_hieve_384x288.py'):
@@ -70,35 +73,55 @@ def test_expected_configs_exist():
         assert f'configs/ablations/without_mi_{group}.py' in ABLATIONS
 
 
-def test_recipes_train_without_mi_losses_and_the_ablation_adds_the_authors():
-    """The recipes' default is the keypoint loss alone, with no noisy
-    MLP; the authors' nine terms (softmax-KL surrogate, temperature 0.05,
-    every group weight 1) are one ablation away, and every MI ablation
-    starts from them."""
-    for name in (MAIN, 'configs/tdmi_hrnet_w48_posetrack18.py',
-                 'configs/tdmi_hrnet_w48_posetrack21.py',
-                 'configs/tdmi_hrnet_w48_hieve.py',
-                 'configs/tdmi_resnet50_posetrack18.py',
-                 'configs/tdmi_cspnext_m_posetrack18.py'):
-        model = Config.fromfile(str(ROOT / name)).model
-        assert model.head.mi_loss is None, name
-        assert model.disentangler.noisy_branch is False, name
-    # the demo's TDMI trains as the recipes do
-    demo = Config.fromfile(str(ROOT / 'configs/smoke/tdmi_demo_synthetic.py'))
-    assert demo.model.head.mi_loss is None
-    model = Config.fromfile(str(ROOT / AUTHORS_MI)).model
+AUTHORS_MI = dict(
+    type='TDMIMutualInformationLoss',
+    min_estimator=dict(type='KLSoftmaxMI', temperature=0.05),
+    max_estimator=dict(type='KLSoftmaxMI', temperature=0.05),
+    group_weights=dict(motion=1.0, modal=1.0, reg=1.0))
+# recipes whose stage 1 has no PoseTrack heatmap layer to be the projector:
+# the two terms into Y are off there
+NO_PROJECTOR = ('configs/tdmi_cspnext_m_posetrack18.py',
+                'configs/tdmi_vitpose_b_posetrack18.py')
+
+
+@pytest.mark.parametrize('name', [
+    MAIN, 'configs/tdmi_hrnet_w48_posetrack18.py',
+    'configs/tdmi_hrnet_w48_posetrack21.py', 'configs/tdmi_hrnet_w48_hieve.py',
+    'configs/tdmi_resnet50_posetrack18.py', *NO_PROJECTOR,
+    'configs/smoke/tdmi_demo_synthetic.py'
+])
+def test_recipes_train_the_authors_method(name):
+    """Every recipe (and the demo's TDMI) trains with the authors' nine MI
+    terms (softmax-KL surrogate at temperature 0.05, every group weight 1,
+    every term at its default weight 1), the noisy-motion MLP and the frozen
+    backbone's BatchNorm in training mode (batch statistics)."""
+    model = Config.fromfile(str(ROOT / name)).model
+    mi = model.head.mi_loss.to_dict()
+    terms = mi.pop('term_weights', None)
+    assert mi == AUTHORS_MI
+    if name in NO_PROJECTOR:
+        assert model.projector_from_checkpoint is False
+        assert terms == dict(y_useful_heatmaps=0., y_appearance_heatmaps=0.)
+    else:
+        assert terms is None
     assert model.disentangler.noisy_branch is True
-    mi = model.head.mi_loss
-    assert mi.type == 'TDMIMutualInformationLoss'
-    for estimator in (mi.min_estimator, mi.max_estimator):
-        assert estimator == dict(type='KLSoftmaxMI', temperature=0.05)
-    assert mi.group_weights == dict(motion=1.0, modal=1.0, reg=1.0)
-    assert 'term_weights' not in mi  # every term at its default weight 1
-    for name in ABLATIONS:
-        if 'mi' in Path(name).stem.split('_') or 'club' in name:
-            text = (ROOT / name).read_text()
-            assert ('with_authors_mi_losses' in name
-                    or "_base_ = ['./with_authors_mi_losses.py']" in text)
+    assert model.disentangler.mode == 'attention' or 'mode' not in \
+        model.disentangler
+    assert model.backbone.norm_eval is False
+
+
+def test_without_mi_losses_is_the_keypoint_loss_alone():
+    model = Config.fromfile(str(ROOT / WITHOUT_MI)).model
+    assert model.head.mi_loss is None
+    assert model.disentangler.noisy_branch is False
+    assert model.backbone.norm_eval is False  # nothing else changes
+    eval_bn = Config.fromfile(
+        str(ROOT / 'configs/ablations/frozen_bn_eval.py')).model
+    assert eval_bn.backbone.norm_eval is True
+    weak = Config.fromfile(
+        str(ROOT / 'configs/ablations/mi_weights_x0_1.py')).model
+    assert weak.head.mi_loss.group_weights == dict(
+        motion=0.1, modal=0.1, reg=0.1)
 
 
 STAGE1 = ('https://download.openmmlab.com/mmpose/top_down/hrnet/'
@@ -209,13 +232,11 @@ def _flatten(value, prefix='', out=None):
 def test_ablation_changes_only_what_it_says(name):
     text = (ROOT / name).read_text()
     assert text.startswith('# '), 'an ablation opens with its question'
-    # the main recipe, or the authors' MI terms on it for the MI ablations
-    bases = {
-        "_base_ = ['../tdmi_hrnet_w48_posetrack17.py']": MAIN,
-        "_base_ = ['./with_authors_mi_losses.py']": AUTHORS_MI
-    }
+    # every ablation is a delta of the main recipe itself, so an ablation
+    # table has the paper's structure
+    bases = {"_base_ = ['../tdmi_hrnet_w48_posetrack17.py']": MAIN}
     base = [bases[line] for line in text.splitlines() if line in bases]
-    assert len(base) == 1, f'{name} names neither base'
+    assert len(base) == 1, f'{name} is not a delta of the main recipe'
     allowed = _delta_paths(ROOT / name)
     parent = _flatten(Config.fromfile(str(ROOT / base[0])).to_dict())
     child = _flatten(Config.fromfile(str(ROOT / name)).to_dict())

@@ -1,6 +1,6 @@
 # Does a proper variational upper bound (vCLUB) for the minimised MI terms
 # change the result of the lineage's softmax-KL surrogate? (our addition)
-_base_ = ['./with_authors_mi_losses.py']
+_base_ = ['../tdmi_hrnet_w48_posetrack17.py']
 
 model = dict(
     head=dict(mi_loss=dict(min_estimator=dict(_delete_=True, type='CLUBMI'))))

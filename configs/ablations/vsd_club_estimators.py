@@ -3,7 +3,7 @@
 # distributions, minimised to raise the mutual information; SpatialKLMI) and
 # the minimised terms as the vCLUB upper bound (CLUBMI). The lineage's
 # surrogate is neither (docs/method.md, section 2).
-_base_ = ['./with_authors_mi_losses.py']
+_base_ = ['../tdmi_hrnet_w48_posetrack17.py']
 
 model = dict(
     head=dict(

@@ -1,6 +1,6 @@
 # How much does the motion group of mutual-information terms contribute?
 # (paper ablation: each MI objective)
-_base_ = ['./with_authors_mi_losses.py']
+_base_ = ['../tdmi_hrnet_w48_posetrack17.py']
 
 # only the motion group reads the noisy motion: no noisy MLP (DDP)
 model = dict(

@@ -1,5 +1,5 @@
 # How much does the single MI term 'reg_useful_fused' contribute?
 # (paper ablation: each MI term; see TDMIMutualInformationLoss)
-_base_ = ['./with_authors_mi_losses.py']
+_base_ = ['../tdmi_hrnet_w48_posetrack17.py']
 
 model = dict(head=dict(mi_loss=dict(term_weights=dict(reg_useful_fused=0.0))))

@@ -1,6 +1,6 @@
 # How much does the single MI term 'useful_noisy' contribute?
 # (paper ablation: each MI term; see TDMIMutualInformationLoss)
-_base_ = ['./with_authors_mi_losses.py']
+_base_ = ['../tdmi_hrnet_w48_posetrack17.py']
 
 # the only term that reads the noisy motion: no noisy MLP (DDP)
 model = dict(

@@ -2,8 +2,10 @@
 # size: a small TDMI on the frozen backbone of the single-frame model that
 # stage 1 trained (configs/smoke/single_frame_demo_synthetic.py), its MI
 # projector loaded from that model's final layer; only the TDMI parts train,
-# with the keypoint loss alone as the recipes do (the demo trains it a second
-# time with configs/ablations/with_authors_mi_losses.py's delta).
+# as the recipes train them: the keypoint loss plus the authors' nine MI
+# terms, the noisy-motion MLP, the frozen BatchNorm with batch statistics
+# (the demo trains it a second time with configs/ablations/
+# without_mi_losses.py's delta).
 # tools/demos/synthetic_demo.py sets model.single_frame_checkpoint to stage
 # 1's checkpoint; to run by hand, train stage 1 first and point it there.
 _base_ = ['./tdmi_hrnet_tiny.py']
@@ -26,12 +28,20 @@ default_hooks = dict(
 
 model = dict(
     single_frame_checkpoint='work_dirs/demo/single_frame/iter_500.pth',
-    # the stage-1 model's backbone; no init of its own
-    backbone=dict(frozen=True, init_cfg=None),
-    # as the recipes: no MI losses, so no noisy-motion MLP (the tiny smoke
-    # config keeps its MI terms for the tests of that path)
-    disentangler=dict(noisy_branch=False),
-    head=dict(decoder=codec, mi_loss=None))
+    # the stage-1 model's backbone; no init of its own; BatchNorm as the
+    # recipes run it
+    backbone=dict(frozen=True, norm_eval=False, init_cfg=None),
+    disentangler=dict(noisy_branch=True),
+    # the recipes' MI terms: all nine (stage 1's final layer is the
+    # projector of the two terms into Y)
+    head=dict(
+        decoder=codec,
+        mi_loss=dict(
+            _delete_=True,
+            type='TDMIMutualInformationLoss',
+            min_estimator=dict(type='KLSoftmaxMI', temperature=0.05),
+            max_estimator=dict(type='KLSoftmaxMI', temperature=0.05),
+            group_weights=dict(motion=1.0, modal=1.0, reg=1.0))))
 
 train_pipeline = [
     dict(type='SampleClipFrames', offsets=(-1, 0, 1), edge='fill_with_key'),

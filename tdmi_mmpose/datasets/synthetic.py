@@ -26,6 +26,27 @@ entry says how the frame was degraded: ``"degraded"`` is ``"blur"``,
 evaluation can select these frames (``PoseTrackMetric(frame_subsets=...)``,
 ``tools/misc/eval_posetrack.py --where degraded=blur``). Deterministic from the
 seed.
+
+Motion that is not the people's, the "irrelevant motion" TDMI's
+mutual-information terms exist to separate, is off by default (the set
+then is exactly what these arguments always wrote) and switched on by:
+
+- ``background_objects``: shapes moving over the background on their own
+  paths (limb-like bars that rotate, and blobs), under the people;
+- ``camera_shake``: the whole frame (background, objects, people and their
+  annotations) jitters by a random offset of this standard deviation in
+  pixels, redrawn every frame;
+- ``passers_by``: unannotated figures crossing the frame fast, drawn in
+  depth order with the annotated people (so they pass in front of and
+  behind them); the detection file does not box them, so they act on the
+  crops and the clips, not as unmatched detections.
+
+These draw from a random stream of their own, so the people, boxes and
+degradations are those of the set without them. A labelled frame in which a
+moving object or a passer-by covers more than a tenth of an annotated
+person's box says so in its image entry: ``"nuisance"`` is
+``"passer_by"`` (first) or ``"object"``; the field is absent when all three
+options are off.
 """
 import json
 import os
@@ -135,6 +156,92 @@ class _Walker:
                    max(3, int(0.09 * self.scale)), self.colour, -1)
 
 
+class _PasserBy(_Walker):
+    """An unannotated figure crossing the frame fast; it re-enters at the
+    other side instead of turning."""
+
+    def __init__(self, rng, width, height, track_id):
+        super().__init__(rng, width, height, track_id)
+        self.scale *= rng.uniform(0.8, 1.1)
+        self.vel = np.array([rng.choice([-1, 1]) * rng.uniform(4, 7),
+                             rng.uniform(-0.5, 0.5)])
+        self.pos[0] = rng.uniform(0, width)
+
+    def step(self) -> None:
+        self.pos += self.vel
+        w, h = self.size
+        margin = 0.3 * self.scale
+        if self.pos[0] < -margin:
+            self.pos[0] = w + margin
+        elif self.pos[0] > w + margin:
+            self.pos[0] = -margin
+        if not 0.35 * h < self.pos[1] < 0.8 * h:
+            self.vel[1] *= -1
+
+
+class _MovingObject:
+    """A background object on its own path: a limb-like bar that rotates or
+    a blob, bouncing inside the frame."""
+
+    def __init__(self, rng, width, height):
+        self.bar = rng.uniform() < 0.6
+        self.size = rng.uniform(0.08, 0.18) * height
+        self.pos = np.array([rng.uniform(0, width), rng.uniform(0, height)])
+        self.vel = rng.uniform(-4, 4, 2)
+        self.angle = rng.uniform(0, np.pi)
+        self.spin = rng.uniform(-0.3, 0.3)
+        self.colour = rng.randint(20, 235, 3).tolist()
+        self.limits = (width, height)
+
+    def step(self) -> None:
+        self.pos += self.vel
+        self.angle += self.spin
+        for d in (0, 1):
+            if not 0 <= self.pos[d] <= self.limits[d]:
+                self.vel[d] *= -1
+
+    def draw(self, img: np.ndarray, offset: np.ndarray) -> np.ndarray:
+        """Draws the object; returns its box (x, y, w, h)."""
+        cx, cy = self.pos + offset
+        if self.bar:
+            dx = 0.5 * self.size * np.cos(self.angle)
+            dy = 0.5 * self.size * np.sin(self.angle)
+            thick = max(2, int(0.18 * self.size))
+            cv2.line(img, (int(cx - dx), int(cy - dy)),
+                     (int(cx + dx), int(cy + dy)), self.colour, thick,
+                     cv2.LINE_AA)
+            half = np.abs([dx, dy]) + thick / 2
+        else:
+            axes = (int(0.5 * self.size), int(0.3 * self.size))
+            cv2.ellipse(img, (int(cx), int(cy)), axes,
+                        float(np.degrees(self.angle)), 0, 360, self.colour, -1)
+            half = np.array([axes[0], axes[0]], float)
+        return np.array([cx - half[0], cy - half[1], 2 * half[0], 2 * half[1]])
+
+
+def _covered(box: np.ndarray, other: np.ndarray) -> float:
+    """The fraction of ``box`` (x, y, w, h) that ``other`` covers."""
+    w = min(box[0] + box[2], other[0] + other[2]) - max(box[0], other[0])
+    h = min(box[1] + box[3], other[1] + other[3]) - max(box[1], other[1])
+    return max(w, 0) * max(h, 0) / max(box[2] * box[3], 1e-9)
+
+
+def _nuisance_kind(kind, box, passer_boxes, object_boxes):
+    """The frame's nuisance label after looking at one more person box: a
+    passer-by over a tenth of a box wins over a moving object."""
+    if any(_covered(box, o) > 0.1 for o in passer_boxes):
+        return 'passer_by'
+    if kind is None and any(_covered(box, o) > 0.1 for o in object_boxes):
+        return 'object'
+    return kind
+
+
+def _person_box(k: np.ndarray, scale: float) -> np.ndarray:
+    x0, y0 = k.min(0) - 0.08 * scale
+    x1, y1 = k.max(0) + 0.08 * scale
+    return np.array([x0, y0, x1 - x0, y1 - y0])
+
+
 def _degrade(rng, img: np.ndarray, boxes: List[np.ndarray]) -> str:
     """Motion-blur the frame or cover part of a person; returns the kind."""
     if rng.uniform() < 0.5 or not boxes:
@@ -226,7 +333,10 @@ def generate_synthetic_posetrack(
         people: Tuple[int, int] = (2, 3),
         degrade_prob: float = 0.3,
         seed: int = 0,
-        overwrite: bool = False) -> Dict[str, List[str]]:
+        overwrite: bool = False,
+        background_objects: int = 0,
+        camera_shake: float = 0.0,
+        passers_by: int = 0) -> Dict[str, List[str]]:
     """Write the synthetic set under ``root``.
 
     Args:
@@ -240,6 +350,10 @@ def generate_synthetic_posetrack(
         overwrite: a ``root`` that is not empty is refused (its files
             would be overwritten and videos of two sets mixed) unless True;
             then the folders this function writes are removed first.
+        background_objects: moving background objects per video.
+        camera_shake: standard deviation (pixels) of the whole frame's
+            jitter, redrawn every frame.
+        passers_by: unannotated figures crossing each video.
 
     Returns:
         dict: split -> the sequence names written.
@@ -250,6 +364,12 @@ def generate_synthetic_posetrack(
             people[1] < people[0]:
         raise ValueError('need num_frames >= 2, an image of at least 32 '
                          'pixels and 1 <= people[0] <= people[1]')
+    if background_objects < 0 or passers_by < 0 or not camera_shake >= 0:
+        raise ValueError(
+            f'background_objects and passers_by must be >= 0 and '
+            f'camera_shake a number >= 0, got {background_objects}, '
+            f'{passers_by}, {camera_shake}')
+    nuisance = bool(background_objects or passers_by or camera_shake)
     rng = np.random.RandomState(seed)
     width, height = image_size
     categories = [
@@ -276,13 +396,32 @@ def generate_synthetic_posetrack(
                 _Walker(rng, width, height, t)
                 for t in range(rng.randint(people[0], people[1] + 1))
             ]
+            # the nuisances' own stream: the rest is the set without them
+            nrng = np.random.RandomState([seed, split_i, v])
+            objects = [
+                _MovingObject(nrng, width, height)
+                for _ in range(background_objects)
+            ]
+            passers = [
+                _PasserBy(nrng, width, height, -1 - i)
+                for i in range(passers_by)
+            ]
             region_x = [0, 40, 40, 0]
             region_y = [0, 0, 30, 30]
             images, anns = [], []
             for f in range(num_frames):
-                ox = int(width / 2 + pan[0] * f) % width
-                oy = int(height / 2 + pan[1] * f) % height
+                shake = np.zeros(2)
+                if camera_shake:
+                    shake = np.clip(
+                        nrng.normal(0, camera_shake, 2), -3 * camera_shake,
+                        3 * camera_shake).round()
+                ox = int(width / 2 + pan[0] * f - shake[0]) % width
+                oy = int(height / 2 + pan[1] * f - shake[1]) % height
                 frame = background[oy:oy + height, ox:ox + width].copy()
+                object_boxes = []
+                for thing in objects:
+                    thing.step()
+                    object_boxes.append(thing.draw(frame, shake))
                 labeled = f % 4 != 3  # some frames are not annotated
                 image_id = int(f'1{vid:06d}{f:04d}')
                 image = dict(
@@ -301,20 +440,32 @@ def generate_synthetic_posetrack(
                 people_now = []
                 for walker in walkers:
                     walker.step()
-                    people_now.append((walker, walker.keypoints(f)))
+                    people_now.append((walker, walker.keypoints(f) + shake))
+                passer_boxes = []
+                for passer in passers:
+                    passer.step()
+                    k = passer.keypoints(f) + shake
+                    people_now.append((passer, k))
+                    passer_boxes.append(_person_box(k, passer.scale))
                 # back to front: the lower a person's feet, the nearer
                 people_now.sort(key=lambda wk: wk[1][:, 1].max())
                 boxes = []
+                if nuisance:
+                    image['nuisance'] = None
                 for walker, k in people_now:
                     walker.draw(frame, k)
+                    if walker.track_id < 0:  # a passer-by: not annotated
+                        continue
                     inside = (k[:, 0] >= 0) & (k[:, 0] < width) & \
                         (k[:, 1] >= 0) & (k[:, 1] < height)
                     if inside.sum() < 3:
                         continue
-                    x0, y0 = k[inside].min(0) - 0.08 * walker.scale
-                    x1, y1 = k[inside].max(0) + 0.08 * walker.scale
-                    box = np.array([x0, y0, x1 - x0, y1 - y0])
+                    box = _person_box(k[inside], walker.scale)
                     boxes.append(box)
+                    if labeled and nuisance:
+                        image['nuisance'] = _nuisance_kind(
+                            image['nuisance'], box, passer_boxes,
+                            object_boxes)
                     kpts = np.concatenate([k, np.ones((17, 1))], 1)
                     kpts[~inside] = 0
                     head = k[_IDX['head_top']]

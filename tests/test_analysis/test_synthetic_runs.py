@@ -71,36 +71,44 @@ def test_one_size_at_a_time_keeps_the_others():
 
 def test_ablation_delta_lands_on_the_small_model():
     demo = Config.fromfile(DEMO)
-    assert demo.model.head.mi_loss is None  # as the recipes
-    cfg = with_ablation(DEMO, str(ABLATIONS / 'with_authors_mi_losses.py'))
-    assert cfg.model.head.mi_loss.group_weights == dict(
+    # as the recipes: the authors' MI terms
+    assert demo.model.head.mi_loss.group_weights == dict(
         motion=1.0, modal=1.0, reg=1.0)
-    assert cfg.model.disentangler.noisy_branch is True
+    cfg = with_ablation(DEMO, str(ABLATIONS / 'without_mi_losses.py'))
+    assert cfg.model.head.mi_loss is None
+    assert cfg.model.disentangler.noisy_branch is False
     # the rest is the small model's, not the W48 recipe's
     assert cfg.model.disentangler.in_channels == 8
     assert cfg.model.backbone == demo.model.backbone
     assert '_delete_' not in cfg.pretty_text
 
 
-def test_ablation_on_another_ablation_gets_both_deltas():
-    """without_mi_reg.py starts from with_authors_mi_losses.py: on the
-    small model it is the authors' terms with the reg group off."""
-    cfg = with_ablation(DEMO, str(ABLATIONS / 'without_mi_reg.py'))
+def test_ablation_on_another_ablation_gets_both_deltas(tmp_path):
+    """An ablation whose base is another ablation of its folder gets that
+    one's delta first; several files apply in turn."""
+    (tmp_path / 'weak_mi.py').write_text(
+        "# q\n_base_ = ['../tdmi_hrnet_w48_posetrack17.py']\n"
+        'model = dict(head=dict(mi_loss=dict(group_weights=dict('
+        'motion=0.5))))\n')
+    (tmp_path / 'weak_mi_no_reg.py').write_text(
+        "# q\n_base_ = ['./weak_mi.py']\n"
+        'model = dict(head=dict(mi_loss=dict(group_weights=dict(reg=0.))))\n')
+    cfg = with_ablation(DEMO, str(tmp_path / 'weak_mi_no_reg.py'))
     mi = cfg.model.head.mi_loss
     assert mi.type == 'TDMIMutualInformationLoss'
-    assert mi.group_weights == dict(motion=1.0, modal=1.0, reg=0.0)
+    assert mi.group_weights == dict(motion=0.5, modal=1.0, reg=0.0)
     assert mi.min_estimator == dict(type='KLSoftmaxMI', temperature=0.05)
-    # two files in turn: the authors' terms, then an architecture change
+    # two files in turn: an MI ablation, then an architecture change
     cfg = synthetic_config(
         DEMO,
         '/data',
         '/work',
         ablation=[
-            str(ABLATIONS / 'with_authors_mi_losses.py'),
+            str(ABLATIONS / 'without_mi_reg.py'),
             str(ABLATIONS / 'single_stage_differences.py')
         ])
     assert cfg.model.temporal_encoder.stages == (3, )
-    assert cfg.model.head.mi_loss.group_weights.reg == 1.0
+    assert cfg.model.head.mi_loss.group_weights.reg == 0.0
     assert cfg.model.disentangler.in_channels == 8
     init_default_scope('mmpose')
     model = MODELS.build(cfg.model)

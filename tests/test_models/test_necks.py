@@ -133,6 +133,17 @@ def test_rdm(mode):
         assert not torch.allclose(useful, noisy)
 
 
+def test_rdm_identity_passes_the_motion_through_without_parameters():
+    rdm = RepresentationDisentanglementModule(
+        in_channels=C, mode='identity', noisy_branch=False)
+    m = torch.randn(2, C, 8, 6)
+    useful, noisy = rdm(m)
+    assert torch.equal(useful, m) and noisy is None
+    assert not list(rdm.parameters())
+    with pytest.raises(ValueError, match='identity.*noisy_branch=False'):
+        RepresentationDisentanglementModule(in_channels=C, mode='identity')
+
+
 def test_rdm_invalid():
     with pytest.raises(ValueError, match='mode must be one of'):
         RepresentationDisentanglementModule(mode='gate')

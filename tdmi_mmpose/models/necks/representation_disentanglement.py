@@ -12,6 +12,9 @@ the channels is the useful part and the second half the noisy part (the
 other half zeroed, so both keep C channels and every loss term keeps its
 shape).
 
+``mode='identity'`` is the "temporal-difference encoder alone" ablation:
+``M_u = M``, no parameter, no noisy part (``noisy_branch`` must be False).
+
 ``noisy_branch=False`` builds no noisy MLP and returns ``M_n = None``: for
 configs in which no loss uses M_n (no MI losses, or none of the terms with
 M_n), where an untrained MLP would make DDP fail on parameters without
@@ -32,7 +35,7 @@ from torch import Tensor
 
 __all__ = ['RepresentationDisentanglementModule']
 
-_MODES = ('attention', 'split')
+_MODES = ('attention', 'split', 'identity')
 
 
 @MODELS.register_module()
@@ -42,7 +45,8 @@ class RepresentationDisentanglementModule(BaseModule):
     Args:
         in_channels (int): C. Defaults to 48.
         hidden_channels (int): width of the MLPs. Defaults to 128.
-        mode (str): ``'attention'`` (default) or ``'split'``.
+        mode (str): ``'attention'`` (default), ``'split'`` or
+            ``'identity'``.
         noisy_branch (bool): compute M_n. Defaults to True.
         init_cfg (dict, optional): MMEngine's initialisation config.
             Defaults to ``dict(type='NormalConvInit', std=0.001)`` (convs
@@ -63,6 +67,10 @@ class RepresentationDisentanglementModule(BaseModule):
         if mode == 'split' and in_channels % 2:
             raise ValueError(f"mode='split' needs an even number of "
                              f'channels, got {in_channels}')
+        if mode == 'identity' and noisy_branch:
+            raise ValueError("mode='identity' has no noisy part: set "
+                             'noisy_branch=False (and no MI loss that reads '
+                             'M_n)')
         if in_channels < 1 or hidden_channels < 1:
             raise ValueError('in_channels and hidden_channels must be >= 1')
         self.in_channels = in_channels
@@ -72,7 +80,7 @@ class RepresentationDisentanglementModule(BaseModule):
             self.useful_mlp = self._mlp(in_channels, hidden_channels)
             if noisy_branch:
                 self.noisy_mlp = self._mlp(in_channels, hidden_channels)
-        else:
+        elif mode == 'split':
             half = torch.arange(in_channels) < in_channels // 2
             self.register_buffer('useful_mask', half.float(), persistent=False)
 
@@ -92,6 +100,8 @@ class RepresentationDisentanglementModule(BaseModule):
         if motion.dim() != 4 or motion.shape[1] != self.in_channels:
             raise ValueError(f'expected (B, {self.in_channels}, h, w) motion,'
                              f' got {tuple(motion.shape)}')
+        if self.mode == 'identity':
+            return motion, None
         if self.mode == 'split':
             w_u = self.useful_mask.view(1, -1, 1, 1)
             noisy = motion * (1 - w_u) if self.noisy_branch else None
