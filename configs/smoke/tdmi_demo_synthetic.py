@@ -72,10 +72,12 @@ val_pipeline = [
 train_dataloader = dict(batch_size=8, dataset=dict(pipeline=train_pipeline))
 val_dataloader = dict(batch_size=16, dataset=dict(pipeline=val_pipeline))
 test_dataloader = val_dataloader
-# the generator records degraded key frames: report them apart
+# the generator records degraded key frames and those where irrelevant
+# motion (a passer-by, a moving object) covers a person: report them apart
 val_evaluator = dict(
     frame_subsets=dict(
         blurred=dict(where=dict(degraded='blur')),
         occluded=dict(where=dict(degraded='occluder')),
-        clean=dict(where=dict(degraded=None))))
+        clean=dict(where=dict(degraded=None, nuisance=None)),
+        nuisance=dict(where=dict(nuisance=['passer_by', 'object']))))
 test_evaluator = val_evaluator

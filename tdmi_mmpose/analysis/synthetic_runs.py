@@ -7,7 +7,8 @@ import re
 from typing import Optional, Sequence, Union
 
 __all__ = [
-    'synthetic_config', 'evaluate_runner', 'with_ablation', 'resize_config'
+    'synthetic_config', 'evaluate_runner', 'with_ablation', 'resize_config',
+    'train_to_plateau', 'PLATEAU'
 ]
 
 _BASE = re.compile(r"^_base_\s*=\s*\[\s*'([^']*)'\s*\]", re.M)
@@ -169,6 +170,61 @@ def synthetic_config(config: str,
     cfg.train_cfg.val_interval = cfg.train_cfg.max_iters + 1
     cfg.train_cfg.val_begin = cfg.train_cfg.max_iters + 1
     cfg.default_hooks.checkpoint.pop('save_best', None)
+    return cfg
+
+
+# what "trained to a plateau" means in the synthetic studies: validate every
+# ``eval_every`` iterations; the learning rate drops x0.1 (once, down to a
+# tenth) after ``lr_patience`` + 1 validations in a row without a gain of
+# more than ``min_delta`` AP over the best so far, and training stops after
+# ``patience`` such validations in a row (or at ``max_iters``)
+PLATEAU = dict(
+    eval_every=250, max_iters=4000, min_delta=1.0, lr_patience=1, patience=4)
+
+
+def train_to_plateau(cfg, **plateau):
+    """Switch ``cfg`` (a ``synthetic_config``) to training until the
+    validation Total AP plateaus, in place: MMEngine's ``ReduceOnPlateauLR``
+    and ``EarlyStoppingHook`` on ``posetrack/Total AP``, validation and a
+    checkpoint every ``eval_every`` iterations; the settings not given are
+    ``PLATEAU``'s. Returns ``cfg``."""
+    unknown = set(plateau) - set(PLATEAU)
+    if unknown:
+        raise ValueError(f'unknown plateau settings {sorted(unknown)}; '
+                         f'expected some of {sorted(PLATEAU)}')
+    p = dict(PLATEAU, **plateau)
+    every = int(p['eval_every'])
+    if every < 1 or p['max_iters'] < every:
+        raise ValueError(f'need 1 <= eval_every <= max_iters, got {every} '
+                         f'and {p["max_iters"]}')
+    monitor = 'posetrack/Total AP'
+    lr = cfg.optim_wrapper.optimizer.lr
+    cfg.train_cfg.max_iters = int(p['max_iters'])
+    cfg.train_cfg.val_interval = every
+    cfg.train_cfg.val_begin = every
+    cfg.default_hooks.checkpoint.interval = every
+    # by_epoch: MMEngine steps a metric-driven scheduler after each
+    # validation, also in an iteration-based loop
+    cfg.param_scheduler = [
+        dict(
+            type='ReduceOnPlateauLR',
+            monitor=monitor,
+            rule='greater',
+            factor=0.1,
+            patience=p['lr_patience'],
+            threshold=p['min_delta'],
+            threshold_rule='abs',
+            min_value=0.1 * lr,
+            by_epoch=True)
+    ]
+    cfg.custom_hooks = list(cfg.get('custom_hooks', [])) + [
+        dict(
+            type='EarlyStoppingHook',
+            monitor=monitor,
+            rule='greater',
+            min_delta=p['min_delta'],
+            patience=p['patience'])
+    ]
     return cfg
 
 

@@ -6,11 +6,13 @@ from .check import check_posetrack_split
 from .hieve import (HIEVE_KEYPOINTS, HIEVE_METAINFO, HiEveDataset,
                     HiEveVideoDataset)
 from .posetrack_video_dataset import PoseTrackVideoDataset
-from .synthetic import generate_synthetic_posetrack
+from .synthetic import (NUISANCE, ensure_synthetic_set,
+                        generate_synthetic_posetrack)
 from .synthetic_hieve import generate_synthetic_hieve
 
 __all__ = [
     'PoseTrackVideoDataset', 'generate_synthetic_posetrack',
+    'ensure_synthetic_set', 'NUISANCE',
     'check_posetrack_split', 'HiEveVideoDataset', 'HiEveDataset',
     'HIEVE_KEYPOINTS', 'HIEVE_METAINFO', 'generate_synthetic_hieve'
 ]

@@ -41,8 +41,9 @@ then is exactly what these arguments always wrote) and switched on by:
   behind them); the detection file does not box them, so they act on the
   crops and the clips, not as unmatched detections.
 
-These draw from a random stream of their own, so the people, boxes and
-degradations are those of the set without them. A labelled frame in which a
+These draw from a random stream of their own: with objects and
+passers-by the annotated people, boxes, detections and degradations are
+those of the set without them; camera shake moves them with the frame. A labelled frame in which a
 moving object or a passer-by covers more than a tenth of an annotated
 person's box says so in its image entry: ``"nuisance"`` is
 ``"passer_by"`` (first) or ``"object"``; the field is absent when all three
@@ -58,7 +59,15 @@ import numpy as np
 
 from ..posetrack_format import PT18_KEYPOINTS, pt18_name_to_joint
 
-__all__ = ['generate_synthetic_posetrack', 'SKELETON']
+__all__ = [
+    'generate_synthetic_posetrack', 'ensure_synthetic_set', 'SKELETON',
+    'NUISANCE'
+]
+
+# the irrelevant motion of the demo's and the benchmark's sets
+NUISANCE = dict(background_objects=3, camera_shake=1.5, passers_by=1)
+# the generator's arguments, written with every set
+RECORD = 'generator.json'
 
 _IDX = {name: i for i, name in enumerate(PT18_KEYPOINTS)}
 # limbs drawn as lines, by PT18 keypoint names
@@ -317,12 +326,14 @@ def _prepare_root(root: str, overwrite: bool) -> None:
             f'{root} is not empty ({sorted(os.listdir(root))[:5]}): writing '
             f'the synthetic set there would overwrite files and mix videos; '
             f'choose an empty folder or pass overwrite=True (--overwrite), '
-            f'which first removes {list(_OUTPUTS)} there')
+            f'which first removes {list(_OUTPUTS) + [RECORD]} there')
     import shutil
     for name in _OUTPUTS:
         path = osp.join(root, name)
         if osp.isdir(path):
             shutil.rmtree(path)
+    if osp.isfile(osp.join(root, RECORD)):
+        os.remove(osp.join(root, RECORD))
 
 
 def generate_synthetic_posetrack(
@@ -359,6 +370,8 @@ def generate_synthetic_posetrack(
         dict: split -> the sequence names written.
     """
     splits = dict(train=6, val=3) if splits is None else splits
+    record = _record(splits, num_frames, image_size, people, degrade_prob,
+                     seed, background_objects, camera_shake, passers_by)
     _prepare_root(root, overwrite)
     if num_frames < 2 or min(image_size) < 32 or people[0] < 1 or \
             people[1] < people[0]:
@@ -533,7 +546,61 @@ def generate_synthetic_posetrack(
         _dump(
             osp.join(root, 'detections',
                      f'posetrack18_{split}_detections.json'), detections)
+    _dump(osp.join(root, RECORD), record)
     return written
+
+
+def _record(splits, num_frames, image_size, people, degrade_prob, seed,
+            background_objects, camera_shake, passers_by) -> dict:
+    """The arguments that make a set, as JSON values."""
+    return dict(
+        splits=dict(sorted(splits.items())),
+        num_frames=num_frames,
+        image_size=list(image_size),
+        people=list(people),
+        degrade_prob=degrade_prob,
+        seed=seed,
+        background_objects=background_objects,
+        camera_shake=camera_shake,
+        passers_by=passers_by)
+
+
+def ensure_synthetic_set(root: str, **kwargs) -> bool:
+    """Generate the set of ``kwargs`` (``generate_synthetic_posetrack``'s
+    arguments) under ``root`` unless it is there; returns True if it was
+    generated. A set made with other arguments (``<root>/generator.json``),
+    or a folder with files but no record, is refused: its figures would
+    not be those of the asked set."""
+    defaults = dict(
+        splits=dict(train=6, val=3),
+        num_frames=24,
+        image_size=(320, 240),
+        people=(2, 3),
+        degrade_prob=0.3,
+        seed=0,
+        background_objects=0,
+        camera_shake=0.0,
+        passers_by=0)
+    unknown = set(kwargs) - set(defaults)
+    if unknown:
+        raise TypeError(f'unknown generator arguments {sorted(unknown)}')
+    wanted = _record(**dict(defaults, **kwargs))
+    path = osp.join(root, RECORD)
+    if osp.isfile(path):
+        with open(path) as f:
+            found = json.load(f)
+        if found != wanted:
+            raise ValueError(
+                f'{path}: the set in {root} was generated with {found}, not '
+                f'the asked {wanted}; remove the folder or choose another')
+        return False
+    if osp.isdir(root) and os.listdir(root):
+        raise ValueError(
+            f'{root} holds files but no {RECORD}: it is not a set this '
+            f'generator made with known arguments; remove the folder or '
+            f'choose another')
+    generate_synthetic_posetrack(root, **kwargs)
+    return True
 
 
 def _dump(path: str, data) -> None:

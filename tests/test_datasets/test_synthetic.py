@@ -1,16 +1,21 @@
 # Copyright (c) The tdmi_mmpose Authors. All rights reserved.
 """The synthetic PoseTrack generator: deterministic, complete, the same
-ground truth in both formats, never overwriting."""
+ground truth in both formats, never overwriting; its irrelevant motion
+options leave the people as they were; the plain set is unchanged."""
 import hashlib
 import json
 import os
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 import tdmi_mmpose  # noqa: F401
 from tdmi_mmpose.datasets import generate_synthetic_posetrack
 from tdmi_mmpose.evaluation.functional import evaluate_posetrack_folders
+
+PLAIN_DIGEST = (
+    '9b77859c60c741024e792822bc93bb7d8477a41b5f4a50ef0b92626e9e481a60')
 
 
 def _digest(root: Path) -> str:
@@ -80,3 +85,111 @@ def test_synthetic_generator_does_not_overwrite(tmp_path):
         num_frames=4)
     # the previous set is gone, not mixed in
     assert len(list((root / 'images' / 'val').iterdir())) == 2
+
+
+def _ground_truth(root: Path) -> dict:
+    """Annotations and detections of a set, as loaded JSON."""
+    return {
+        str(p.relative_to(root)): json.loads(p.read_text())
+        for p in sorted(root.rglob('*.json'))
+        if p.parent.name in ('val', 'train', 'detections')
+        and 'annotations_pt17' not in str(p)
+    }
+
+
+NUISANCE_KW = dict(
+    splits=dict(train=1, val=2), num_frames=8, image_size=(160, 120))
+
+
+def test_irrelevant_motion_leaves_the_people_as_they_were(tmp_path):
+    """Background objects and passers-by draw from their own stream: the
+    annotated people, their boxes and the detections are the plain set's;
+    passers-by are neither annotated nor detected; frames where they or an
+    object cover a person say so; the frames themselves differ."""
+    plain, moving = tmp_path / 'plain', tmp_path / 'moving'
+    generate_synthetic_posetrack(str(plain), seed=3, **NUISANCE_KW)
+    generate_synthetic_posetrack(
+        str(moving),
+        seed=3,
+        background_objects=3,
+        passers_by=2,
+        **NUISANCE_KW)
+    a, b = _ground_truth(plain), _ground_truth(moving)
+    assert a.keys() == b.keys()
+    for name in a:
+        if name.startswith('detections'):
+            assert a[name] == b[name], name
+            continue
+        for im in b[name]['images']:
+            kind = im.pop('nuisance')
+            assert kind in (None, 'passer_by', 'object')
+            assert 'nuisance' not in next(
+                i for i in a[name]['images'] if i['id'] == im['id'])
+        assert a[name] == b[name], name
+    kinds = [
+        im['nuisance'] for im in json.loads(
+            (moving / 'annotations/posetrack18_val.json').read_text())
+        ['images']
+    ]
+    assert 'passer_by' in kinds and None in kinds
+    frame = 'images/val/200000_synth/000004.jpg'
+    assert (plain / frame).read_bytes() != (moving / frame).read_bytes()
+
+
+def test_camera_shake_moves_every_person_of_a_frame_alike(tmp_path):
+    plain, shaken = tmp_path / 'plain', tmp_path / 'shaken'
+    # one video: a person the shake moves out of the image draws no
+    # detection noise, so a later video's random draws may differ
+    kw = dict(NUISANCE_KW, splits=dict(val=1))
+    generate_synthetic_posetrack(str(plain), seed=3, **kw)
+    generate_synthetic_posetrack(str(shaken), seed=3, camera_shake=2.0, **kw)
+
+    def people(root):
+        data = json.loads(
+            (root / 'annotations/posetrack18_val.json').read_text())
+        return {(a['image_id'], a['track_id']): a for a in data['annotations']}
+
+    a, b = people(plain), people(shaken)
+    offsets = {}
+    for key in a.keys() & b.keys():
+        ka = np.array(a[key]['keypoints']).reshape(17, 3)
+        kb = np.array(b[key]['keypoints']).reshape(17, 3)
+        both = (ka[:, 2] > 0) & (kb[:, 2] > 0)
+        shift = kb[both, :2] - ka[both, :2]
+        # one whole-pixel shift per person, up to the annotation's rounding
+        assert np.abs(shift - shift[0]).max() < 0.02
+        offsets.setdefault(key[0], []).append(shift[0])
+    moved = [np.abs(s[0]).max() for s in offsets.values()]
+    assert max(moved) >= 1  # the camera shook
+    for shifts in offsets.values():  # every person of a frame alike
+        assert np.abs(np.array(shifts) - shifts[0]).max() < 0.02
+
+
+def test_plain_set_is_the_one_earlier_tables_were_measured_on(tmp_path):
+    """With the irrelevant motion off, the generator writes the ground truth
+    it always wrote (sha256 of the annotation and detection JSON of a
+    pinned set, taken from the generator before the options existed)."""
+    generate_synthetic_posetrack(str(tmp_path), seed=0, **NUISANCE_KW)
+    h = hashlib.sha256()
+    for name, data in _ground_truth(tmp_path).items():
+        h.update(name.encode())
+        h.update(json.dumps(data, sort_keys=True).encode())
+    assert h.hexdigest() == PLAIN_DIGEST
+
+
+def test_ensure_synthetic_set_generates_reuses_and_refuses(tmp_path):
+    from tdmi_mmpose.datasets import ensure_synthetic_set
+    root = tmp_path / 'set'
+    kw = dict(splits=dict(val=1), num_frames=4, passers_by=1)
+    assert ensure_synthetic_set(str(root), **kw) is True
+    record = json.loads((root / 'generator.json').read_text())
+    assert record['passers_by'] == 1 and record['splits'] == dict(val=1)
+    assert ensure_synthetic_set(str(root), **kw) is False
+    with pytest.raises(ValueError, match='generator.json.*passers_by'):
+        ensure_synthetic_set(str(root), splits=dict(val=1), num_frames=4)
+    (root / 'generator.json').unlink()
+    with pytest.raises(ValueError, match='holds files but no generator.json'):
+        ensure_synthetic_set(str(root), **kw)
+    with pytest.raises(ValueError, match='camera_shake'):
+        generate_synthetic_posetrack(
+            str(tmp_path / 'bad'), camera_shake=float('nan'))

@@ -243,10 +243,10 @@ def test_vit_blocks_at_stride_16_come_out_at_stride_4():
 @pytest.mark.parametrize(
     'recipe, stage1, projector, channels, trainable, adapters', [
         ('tdmi_resnet50_posetrack18.py', 'res50_posetrack18', True, 256,
-         57_521_681, 985_088),
+         57_587_601, 985_088),
         ('tdmi_cspnext_m_posetrack18.py', 'rtmpose-m_simcc-coco', False, 48,
-         2_920_753, 69_504),
-        ('tdmi_vitpose_b_posetrack18.py', 'ViTPose-base', False, 48, 2_999_089,
+         2_933_217, 69_504),
+        ('tdmi_vitpose_b_posetrack18.py', 'ViTPose-base', False, 48, 3_011_553,
          147_840),
     ])
 def test_recipe_parameters(recipe, stage1, projector, channels, trainable,

@@ -37,7 +37,10 @@ def test_speed_benchmark_prints_every_ratio(python, tmp_path):
     assert 'process peak RSS' in out
     for threads in ('1 thread', '2 threads'):  # each thread count timed
         assert re.search(
-            r'training step, TDMI \(frozen backbone, no MI: the recipe\) '
+            r"training step, TDMI \(the recipe: frozen backbone, authors' "
+            rf'MI\) \({threads}\) \| [\d.]+ \|', out), out[-2000:]
+        assert re.search(
+            r'training step, TDMI without MI losses '
             rf'\({threads}\) \| [\d.]+ \|', out), out[-2000:]
     # the resample mode passes each frame through the backbone once; the
     # window mode at least once, fewer than T times
@@ -60,19 +63,28 @@ def test_synthetic_benchmark_runs_resumes_and_reports(python, tmp_path):
         '--iters', '2', '--seeds', '0', '--data-root', data, '--work-dir', work
     ]
     out = run_cmd(cmd, cwd=tmp_path).stdout
-    results = sorted(work.glob('seed0/*/result.json'))
-    assert len(results) == 6, results  # stage 1 + five TDMI variants
-    tdmi = json.loads(
-        (work / 'seed0' / 'TDMI__lineage_MI' / 'result.json').read_text())
+    results = sorted(p.parent.name for p in work.glob('seed0/*/result.json'))
+    # stage 1 and the ladder's four TDMI rungs
+    assert results == [
+        'TDE_alone', 'TDMI__MI_x0_1', 'TDMI__no_MI_losses',
+        'TDMI__recipe__authors__MI', 'single_frame_HRNet__stage_1'
+    ], results
+    tdmi = json.loads((work / 'seed0' / 'TDMI__recipe__authors__MI' /
+                       'result.json').read_text())
     assert set(tdmi['losses']) >= {'loss_kpt', 'loss_mi_reg'}
     assert 'y_useful_heatmaps' in tdmi['diagnostics']['terms']
+    assert tdmi['threads'] == 1 and tdmi['iters'] == 2
     assert re.search(r'\| TDMI, no MI losses \| 1 \| 2 \|', out), out[-3000:]
-    # the diagnostics tool on one of those checkpoints
+    # each rung against the recipe, seed by seed
+    assert re.search(r"paired difference to TDMI \(recipe: authors' MI\)",
+                     out)
+    assert re.search(r'\| TDE alone \| 1 \| [+-][\d.]+ \|', out), out[-3000:]
+    # the diagnostics tool on the recipe's checkpoint
     diag = run_cmd([
         python, ROOT / 'tools' / 'analysis_tools' / 'analyze_mi_terms.py',
-        SMOKE / 'tdmi_demo_synthetic.py', work / 'seed0' / 'TDMI__lineage_MI' /
-        'iter_2.pth', '--ablation', ROOT / 'configs' / 'ablations' /
-        'with_authors_mi_losses.py', '--batches', '1', '--cfg-options',
+        SMOKE / 'tdmi_demo_synthetic.py',
+        work / 'seed0' / 'TDMI__recipe__authors__MI' / 'iter_2.pth',
+        '--batches', '1', '--cfg-options',
         f'train_dataloader.dataset.data_root={data}/'
     ],
                    cwd=tmp_path).stdout
@@ -90,6 +102,46 @@ def test_synthetic_benchmark_runs_resumes_and_reports(python, tmp_path):
     result = json.loads(
         (work / 'seed0' / 'TDMI__no_MI_losses' / 'result.json').read_text())
     assert result['resumed_from'] == 'iter_2.pth'
+    # the same seed at two threads, beside the one-thread results: the
+    # noise floor row names both
+    threads = run_cmd(cmd + ['--threads', '2', '--only', 'recipe'],
+                      cwd=tmp_path).stdout
+    assert sorted(p.parent.name
+                  for p in work.glob('threads2/seed0/*/result.json')) == [
+                      'TDMI__recipe__authors__MI', 'single_frame_HRNet__stage_1'
+                  ]
+    report = run_cmd(cmd + ['--report-only'], cwd=tmp_path).stdout
+    assert re.search(
+        r"\| TDMI \(recipe: authors' MI\) \| 1 \| n/a \| seed 0: "
+        r'[\d.]+ at 1 -> [\d.]+ at 2 threads \|', report), report[-3000:]
+    assert 'threads' in threads
+
+
+@pytest.mark.slow
+def test_synthetic_benchmark_trains_to_a_plateau(python, tmp_path):
+    """Without --iters every model validates every --eval-every iterations
+    (MMEngine's ReduceOnPlateauLR and EarlyStoppingHook watch Total AP) and
+    keeps its validation curve; stage 2 starts from stage 1's last
+    checkpoint."""
+    data = tmp_path / 'data'
+    generate_synthetic_posetrack(
+        str(data), splits=dict(train=1, val=1), num_frames=6, seed=0)
+    work = tmp_path / 'work'
+    out = run_cmd([
+        python, ROOT / 'tools' / 'analysis_tools' / 'benchmark_synthetic.py',
+        '--eval-every', '1', '--max-iters', '2', '--seeds', '0',
+        '--data-root', data, '--work-dir', work, '--only', 'no MI losses'
+    ],
+                  cwd=tmp_path).stdout
+    for run in ('single_frame_HRNet__stage_1', 'TDMI__no_MI_losses'):
+        result = json.loads(
+            (work / 'seed0' / run / 'result.json').read_text())
+        assert result['plateau'] is True
+        assert [p['iter'] for p in result['curve']] == [1, 2], result['curve']
+        assert all(p['all'] is not None and p['lr'] > 0
+                   for p in result['curve'])
+        assert result['checkpoint'].endswith('iter_2.pth')
+    assert 'validation curves' in out and 'to a plateau' in out
 
 
 def _one_iteration_study(python, tmp_path, *options) -> str:

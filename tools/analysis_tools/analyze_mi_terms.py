@@ -14,7 +14,7 @@ feature's scale. See ``tdmi_mmpose.analysis.mi_diagnostics``.
 
 ``--ablation FILE`` applies the delta of an ablation file to CONFIG first
 (``tdmi_mmpose.analysis.with_ablation``): e.g. a checkpoint of the demo's
-model trained with ``configs/ablations/with_authors_mi_losses.py``.
+model trained with ``configs/ablations/without_mi_losses.py``.
 """
 import argparse
 import sys

@@ -9,16 +9,16 @@ each as a ratio measured in this one process.
 
 Random weights and inputs of the configs' sizes (no data, no download): the
 timings do not depend on the values. The TDMI model is the main recipe
-(W48, T = 5, frozen backbone, keypoint loss alone). Prints, each the median
+(W48, T = 5, frozen backbone, the authors' MI terms; its projector is
+marked as loaded, which only a checkpoint does in real use). Prints, each
+the median
 of ``--steps`` timed steps after one warm-up:
 
 - a training step (forward, backward, AdamW update) of TDMI vs MMPose's
   single-frame HRNet at the same batch, at each ``--threads`` count (and
   the single-frame step with its backbone in the channels-last layout
-  that TDMI's frozen backbone uses, and TDMI's step with the authors' MI
-  terms, ``configs/ablations/with_authors_mi_losses.py``'s delta on
-  ``--tdmi-config``: its projector is marked as loaded, which only a
-  checkpoint does in real use),
+  that TDMI's frozen backbone uses, and TDMI's step without MI losses,
+  ``configs/ablations/without_mi_losses.py``'s delta on ``--tdmi-config``),
   and the process's peak memory (CUDA: ``max_memory_allocated``; CPU: peak
   resident set size after each);
 - the part of TDMI's step that is the frozen backbone's T passes per clip
@@ -54,8 +54,7 @@ from typing import Optional
 import torch
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
-AUTHORS_MI = osp.join(ROOT, 'configs', 'ablations',
-                      'with_authors_mi_losses.py')
+WITHOUT_MI = osp.join(ROOT, 'configs', 'ablations', 'without_mi_losses.py')
 
 
 def parse_args():
@@ -283,7 +282,7 @@ def _onnxruntime_seconds(model, cfg, clip, steps: int, device: str):
         return None
 
 
-def _training_rows(single, single_cfg, tdmi, tdmi_cfg, authors, batch, steps,
+def _training_rows(single, single_cfg, tdmi, tdmi_cfg, no_mi, batch, steps,
                    device):
     """The training-step rows, and the memory and kernel lines printed."""
     from tdmi_mmpose.models.utils.blocks import ModulatedDeformAlign
@@ -299,7 +298,8 @@ def _training_rows(single, single_cfg, tdmi, tdmi_cfg, authors, batch, steps,
         _train_step(tdmi, tdmi_cfg, batch, device), steps, device)
     mem_tdmi = _peak_memory_mib(device)
     rows.append(('training step, single-frame HRNet (MMPose)', t_single, 1.0))
-    rows.append(('training step, TDMI (frozen backbone, no MI: the recipe)',
+    rows.append(("training step, TDMI (the recipe: frozen backbone, "
+                 "authors' MI)",
                  t_tdmi, t_tdmi / t_single))
     clips = _inputs(tdmi, tdmi_cfg, batch, device)
     with torch.no_grad():
@@ -307,10 +307,10 @@ def _training_rows(single, single_cfg, tdmi, tdmi_cfg, authors, batch, steps,
                                    device)
     rows.append(('  of which the frozen backbone passes (T per clip)',
                  t_frozen, t_frozen / t_single))
-    t_mi = _median_seconds(
-        _train_step(authors, tdmi_cfg, batch, device), steps, device)
-    rows.append(("training step, TDMI with the authors' MI terms", t_mi,
-                 t_mi / t_single))
+    t_no_mi = _median_seconds(
+        _train_step(no_mi, tdmi_cfg, batch, device), steps, device)
+    rows.append(('training step, TDMI without MI losses', t_no_mi,
+                 t_no_mi / t_single))
     # the layout the TDMI recipe's backbone uses, given to the baseline too
     # (for a fair reading of the ratio; MMPose's configs do not set it)
     layout = single.backbone.conv1.weight.stride()
@@ -359,9 +359,9 @@ def main() -> None:
     device, steps, batch = args.device, args.steps, args.batch
     single, single_cfg = _build(args.single_config, device)
     tdmi, tdmi_cfg = _build(args.tdmi_config, device)
-    authors = None
+    no_mi = None
     if not args.inference_only:
-        authors, _ = _build(args.tdmi_config, device, ablation=AUTHORS_MI)
+        no_mi, _ = _build(args.tdmi_config, device, ablation=WITHOUT_MI)
     print(f'device {device}, {torch.get_num_threads()} CPU threads, batch '
           f'{batch}, T = {tdmi.num_frames}, median of {steps} steps')
 
@@ -374,7 +374,7 @@ def main() -> None:
             print(f'training rows at {threads} CPU thread(s)')
             rows += [(name + suffix, seconds, ratio)
                      for name, seconds, ratio in _training_rows(
-                         single, single_cfg, tdmi, tdmi_cfg, authors, batch,
+                         single, single_cfg, tdmi, tdmi_cfg, no_mi, batch,
                          steps, device)]
         torch.set_num_threads(current)
     single.eval()

@@ -1,60 +1,74 @@
 # Copyright (c) The tdmi_mmpose Authors. All rights reserved.
 """Evidence in the paper's two-stage protocol, over seeds and conditions.
 
-    python tools/analysis_tools/benchmark_synthetic.py [--iters 500] \
-        [--seeds 0 1 2] [--studies] [--work-dir work_dirs/benchmark] \
-        [--report-only]
+    python tools/analysis_tools/benchmark_synthetic.py [--seeds 0 1 2 3 4] \
+        [--set nuisance|plain] [--iters N] [--threads 1] [--studies] \
+        [--only NAME ...] [--work-dir DIR] [--report-only]
 
-On its own synthetic set (``data/synthetic_posetrack_benchmark``: the demo's
-6 training videos and 12 validation videos, generated if missing), for every
-seed:
+On its own synthetic set, generated if missing, for every seed:
 
 1. stage 1: the single-frame model (MMPose's TopdownPoseEstimator,
    ``configs/smoke/single_frame_demo_synthetic.py``);
 2. stage 2, each from that seed's stage-1 checkpoint (frozen backbone, MI
-   projector from its final layer), same budget: the demo's TDMI
-   (``configs/smoke/tdmi_demo_synthetic.py``, no MI losses, as the
-   recipes) and the same model with the delta of ablation files of
-   ``configs/ablations`` (the authors' MI terms,
-   ``with_authors_mi_losses.py``, run as "TDMI (lineage MI)"; CLUB for the
-   minimised terms; single-stage differences; key-frame appearance).
+   projector from its final layer): the paper's ablation ladder, each rung a
+   delta of the recipe (``configs/smoke/tdmi_demo_synthetic.py``, the W48
+   recipe's method at the demo's sizes) by ablation files of
+   ``configs/ablations``: the temporal-difference encoder alone
+   (``temporal_difference_only.py``), TDE + RDM + appearance without MI
+   (``without_mi_losses.py``), the recipe (the authors' nine MI terms) and
+   the recipe with every MI weight x0.1 (``mi_weights_x0_1.py``).
+
+Sets (``--set``): ``nuisance`` (default, ``data/synthetic_posetrack_nuisance``):
+12 training and 12 validation videos with the generator's irrelevant motion
+on (``NUISANCE``: moving background objects, camera shake, passers-by);
+``plain``: the set of the earlier studies (6 training, 12 validation
+videos, ``generate_synthetic_posetrack(root, splits=dict(train=6,
+val=12))``, ``data/synthetic_posetrack_benchmark``), results under
+``<work-dir>/plain``.
+
+Training: without ``--iters``, every model trains until its validation AP
+plateaus (``tdmi_mmpose.analysis.PLATEAU``: validation every 250 iterations;
+the learning rate x0.1 after two validations in a row without a gain of
+more than 1 AP over the best, stop after four, at most 4,000 iterations;
+MMEngine's ``ReduceOnPlateauLR`` and ``EarlyStoppingHook``) and keeps its
+validation curve; ``--iters N`` trains a fixed N iterations (x0.1 at 75 %).
+
+``--threads N`` runs torch with N threads (default 1), results under
+``<work-dir>/threads<N>`` unless 1: the same seed at another thread count
+measures how much the figures move with the arithmetic's order.
 
 ``--sizes NAME`` runs the same study with the sizes the MI terms depend on
-changed in both stages (``tdmi_mmpose.analysis.resize_config``): ``C48`` (C =
-48 in HRNet's high-resolution branch and every TDMI part), ``heatmap96x72``
-(96 x 72 heatmaps and features, 384 x 288 input), ``sigma3`` (target sigma
-3), or ``recipe`` (all three: the W48 recipe's C, heatmap size and sigma;
-T stays 3, since T does not enter the MI terms, which compare per-instance
-C x h x w maps); its results go under ``<work-dir>/<NAME>/``.
-
-``--backbone resnet18`` runs the study on another backbone in both stages
-(results under ``<work-dir>/backbone_resnet18/``): stage 1 is MMPose's
-SimpleBaseline (ResNet-18 and three 4x4 deconvolutions of 64 channels,
-MMPose's ``HeatmapHead``), stage 2 the same TDMI parts (C = 8) on its
-frozen ResNet-18 behind ``MultiLevelBackbone``'s adapters (four levels,
-strides 4-32). Its final layer is not loaded as the MI projector (C = 8 is
-not its input width), so only runs without the projector's terms make
-sense there (``--only "no MI losses"``).
+changed in both stages (``tdmi_mmpose.analysis.resize_config``): ``C48``,
+``heatmap96x72``, ``sigma3`` or ``recipe`` (all three: the W48 recipe's C,
+heatmap size and sigma; T stays 3); results under ``<work-dir>/<NAME>/``.
+``--backbone resnet18`` runs the study with MMPose's SimpleBaseline
+ResNet-18 as stage 1 and the TDMI parts (C = 8) on its frozen ResNet-18
+behind ``MultiLevelBackbone`` (results under ``<work-dir>/backbone_resnet18/``;
+its final layer is not the projector, so only runs without the terms into
+Y make sense there: ``--only "no MI losses"``).
 
 ``--only NAME ...`` restricts stage 2 to the runs whose name contains one of
 the strings. ``--studies`` adds, for the first seed only, the runs that ask
-why the MI terms behave as they do: every MI weight x0.1, the lineage terms
-without the two that act on the heatmaps, without the reg group, each group
-alone, the MI terms switched on after 100 iterations (``MIWarmupHook``; a
-fifth of the default 500), the VSD + CLUB estimators, the two architecture
-ablations with the authors' MI terms, TDMI with and without MI at three
-times the budget, and the support-crop jitter.
+why the MI terms behave as they do (each group alone, no heatmap terms,
+the MI terms switched on after a warm-up, VSD + CLUB, CLUB, the frozen
+BatchNorm in eval mode, single-stage differences, key-frame appearance,
+support-crop jitter, shifted crops, a bfloat16 backbone).
 
-Each run checkpoints every 100 iterations and resumes from its latest
-checkpoint when restarted (its ``train_seconds`` then covers the last
-process only, and ``resumed_from`` says where it started). Each run writes
-``<work-dir>/seed<k>/<run>/result.json`` (metrics on all,
-blurred, occluded and clean key frames, per-joint AP, wall time, the loss
-curve, and the MI-term diagnostics of ``tdmi_mmpose.analysis.mi_diagnostics``);
-runs whose file exists are not repeated, so seeds can run as separate
-processes (``--seeds 1``) and ``--report-only`` prints the tables of
-whatever is there: mean +- sample std over seeds of Total AP per subset,
-per-joint AP (mean over seeds), the loss curves and the diagnostics.
+Each run checkpoints at every validation (or every 100 iterations) and
+resumes from its latest checkpoint when restarted (its ``train_seconds``
+then covers the last process only, ``resumed_from`` says where it started,
+and a plateau run's patience count starts again). Each run writes
+``<work-dir>/seed<k>/<run>/result.json`` (metrics on all, blurred, occluded,
+clean and nuisance-motion key frames, per-joint AP, the validation curve,
+wall time, threads, the loss curve, and the MI-term diagnostics of
+``tdmi_mmpose.analysis.mi_diagnostics``); runs whose file exists are not
+repeated, so seeds can run as separate processes (``--seeds 1``), and
+``--report-only`` prints the tables of whatever is there: mean +- sample
+std over seeds per subset, each rung's paired difference to the recipe with
+its 95 % t interval over the seeds, the noise floor (seed spread, the
+thread-count difference where ``threads<N>`` results exist, and the seeds a
+paired comparison needs to detect 2 AP), per-joint AP, the loss curves and
+the diagnostics.
 """
 import argparse
 import json
@@ -64,6 +78,8 @@ import time
 
 import numpy as np
 
+from tdmi_mmpose.datasets.synthetic import NUISANCE
+
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 SMOKE = osp.join(ROOT, 'configs', 'smoke')
 ABLATIONS = osp.join(ROOT, 'configs', 'ablations')
@@ -71,53 +87,56 @@ STAGE1 = osp.join(SMOKE, 'single_frame_demo_synthetic.py')
 STAGE2 = osp.join(SMOKE, 'tdmi_demo_synthetic.py')
 
 # name -> (ablation file(s) of configs/ablations applied in turn, or None;
-# cfg overrides, iteration factor)
+# cfg overrides, iteration factor of a fixed schedule)
 SINGLE = 'single-frame HRNet (stage 1)'
-AUTHORS_MI = 'with_authors_mi_losses.py'
+RECIPE = "TDMI (recipe: authors' MI)"
+NO_MI = 'without_mi_losses.py'
+# the paper's ablation ladder, each rung a delta of the recipe
 RUNS = {
-    'TDMI (lineage MI)': (AUTHORS_MI, {}, 1),
-    'TDMI, no MI losses': (None, {}, 1),
-    'TDMI, CLUB for minimised terms': ('club_estimator.py', {}, 1),
-    'TDMI, single-stage differences': ('single_stage_differences.py', {}, 1),
-    'TDMI, key-frame appearance': ('keyframe_appearance.py', {}, 1),
+    'TDE alone': ('temporal_difference_only.py', {}, 1),
+    'TDMI, no MI losses': (NO_MI, {}, 1),
+    RECIPE: (None, {}, 1),
+    'TDMI, MI x0.1': ('mi_weights_x0_1.py', {}, 1),
 }
 STUDIES = {
-    'TDMI, MI weights x0.1': (AUTHORS_MI, {
-        'model.head.mi_loss.group_weights':
-        dict(motion=0.1, modal=0.1, reg=0.1)
-    }, 1),
-    'TDMI, no heatmap terms': (AUTHORS_MI, {
+    'TDMI, no heatmap terms': (None, {
         'model.head.mi_loss.term_weights':
         dict(y_useful_heatmaps=0., y_appearance_heatmaps=0.)
     }, 1),
     'TDMI, no reg group': ('without_mi_reg.py', {}, 1),
     'TDMI, VSD + CLUB estimators': ('vsd_club_estimators.py', {}, 1),
-    'TDMI, MI after warm-up': (AUTHORS_MI, {
+    'TDMI, CLUB for minimised terms': ('club_estimator.py', {}, 1),
+    'TDMI, MI after warm-up': (None, {
         'custom_hooks': [dict(type='MIWarmupHook', start_iter=100)]
     }, 1),
-    'TDMI, motion group only': (AUTHORS_MI, {
+    'TDMI, motion group only': (None, {
         'model.head.mi_loss.group_weights':
         dict(modal=0., reg=0.)
     }, 1),
-    'TDMI, modal group only': (AUTHORS_MI, {
+    'TDMI, modal group only': (None, {
         'model.head.mi_loss.group_weights':
         dict(motion=0., reg=0.)
     }, 1),
-    'TDMI, reg group only': (AUTHORS_MI, {
+    'TDMI, reg group only': (None, {
         'model.head.mi_loss.group_weights':
         dict(motion=0., modal=0.)
     }, 1),
-    'TDMI (lineage MI), single-stage differences':
-    ((AUTHORS_MI, 'single_stage_differences.py'), {}, 1),
-    'TDMI (lineage MI), key-frame appearance':
-    ((AUTHORS_MI, 'keyframe_appearance.py'), {}, 1),
-    'TDMI (lineage MI), 3x budget': (AUTHORS_MI, {}, 3),
-    'TDMI, no MI losses, 3x budget': (None, {}, 3),
+    'TDMI, frozen BatchNorm in eval mode': ('frozen_bn_eval.py', {}, 1),
+    'TDMI, single-stage differences': ('single_stage_differences.py', {}, 1),
+    'TDMI, key-frame appearance': ('keyframe_appearance.py', {}, 1),
     'TDMI, no MI losses, support-crop jitter':
-    ('support_crop_jitter.py', {}, 1),
+    ((NO_MI, 'support_crop_jitter.py'), {}, 1),
     'TDMI, no MI losses, shifted crops (window mode)':
-    ('window_mode_training.py', {}, 1),
-    'TDMI, no MI losses, bfloat16 backbone': ('bf16_backbone.py', {}, 1),
+    ((NO_MI, 'window_mode_training.py'), {}, 1),
+    'TDMI, no MI losses, bfloat16 backbone':
+    ((NO_MI, 'bf16_backbone.py'), {}, 1),
+}
+# the benchmark sets: generator arguments and default folder
+SETS = {
+    'nuisance': (dict(splits=dict(train=12, val=12), **NUISANCE),
+                 'synthetic_posetrack_nuisance'),
+    'plain': (dict(splits=dict(train=6, val=12)),
+              'synthetic_posetrack_benchmark'),
 }
 # the sizes of the MI terms (C, heatmap (w, h), sigma); 'demo' = as built
 SIZES = {
@@ -148,15 +167,48 @@ BACKBONES = {
 }
 CHECKPOINT_INTERVAL = 100
 SUBSETS = (('all', ''), ('blurred', 'blurred/'), ('occluded', 'occluded/'),
-           ('clean', 'clean/'))
+           ('clean', 'clean/'), ('nuisance', 'nuisance/'))
+# two-sided 97.5 % quantiles of Student's t, by degrees of freedom
+T975 = {1: 12.706, 2: 4.303, 3: 3.182, 4: 2.776, 5: 2.571, 6: 2.447,
+        7: 2.365, 8: 2.306, 9: 2.262, 10: 2.228}
 LOSSES = ('loss_kpt', 'loss_mi_motion', 'loss_mi_modal', 'loss_mi_reg',
           'heatmap_peak', 'heatmap_entropy')
 
 
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
-    parser.add_argument('--iters', type=int, default=500)
-    parser.add_argument('--seeds', type=int, nargs='+', default=[0, 1, 2])
+    parser.add_argument(
+        '--iters',
+        type=int,
+        default=None,
+        help='a fixed schedule of this many iterations per model (x0.1 at '
+        '75 %%); default: train each model to a validation plateau')
+    parser.add_argument(
+        '--eval-every',
+        type=int,
+        default=None,
+        help='plateau training: validate every N iterations (default: '
+        'PLATEAU\'s 250)')
+    parser.add_argument(
+        '--max-iters',
+        type=int,
+        default=None,
+        help='plateau training: at most N iterations (default: PLATEAU\'s '
+        '4000)')
+    parser.add_argument(
+        '--seeds', type=int, nargs='+', default=[0, 1, 2, 3, 4])
+    parser.add_argument(
+        '--set',
+        choices=sorted(SETS),
+        default='nuisance',
+        help='the synthetic set (default: nuisance; plain is the set of the '
+        'earlier studies, results under WORK_DIR/plain)')
+    parser.add_argument(
+        '--threads',
+        type=int,
+        default=1,
+        help='torch threads (default: 1); results under WORK_DIR/threadsN '
+        'unless 1')
     parser.add_argument('--studies', action='store_true')
     parser.add_argument(
         '--only',
@@ -182,8 +234,17 @@ def parse_args():
         '--work-dir', default=osp.join(ROOT, 'work_dirs', 'benchmark'))
     parser.add_argument(
         '--data-root',
-        default=osp.join(ROOT, 'data', 'synthetic_posetrack_benchmark'))
-    return parser.parse_args()
+        help='the set\'s folder (default: data/<the set\'s folder name>)')
+    args = parser.parse_args()
+    if args.iters is not None and (args.eval_every or args.max_iters):
+        parser.error('--eval-every and --max-iters belong to plateau '
+                     'training; --iters gives a fixed schedule')
+    if args.threads < 1:
+        parser.error(f'--threads must be >= 1, got {args.threads}')
+    args.own_data_root = args.data_root is not None
+    if args.data_root is None:
+        args.data_root = osp.join(ROOT, 'data', SETS[args.set][1])
+    return args
 
 
 def _slug(name: str) -> str:
@@ -202,25 +263,64 @@ def _loss_curve(runner, points: int = 10) -> dict:
     return curve
 
 
+class _Curve:
+    """Keeps (iteration, Total AP per subset, learning rate) after every
+    validation of a plateau run."""
+
+    def __new__(cls):
+        from mmengine.hooks import Hook
+
+        class Curve(Hook):
+            priority = 'LOWEST'
+
+            def __init__(self):
+                self.points = []
+
+            def after_val_epoch(self, runner, metrics=None):
+                if metrics:
+                    self.points.append(
+                        dict(
+                            iter=runner.iter,
+                            lr=runner.optim_wrapper.get_lr()['lr'][0],
+                            **{
+                                label: metrics.get(f'posetrack/{key}Total AP')
+                                for label, key in SUBSETS
+                            }))
+
+        return Curve()
+
+
 def _run(name, cfg, out_file, diagnose: bool) -> dict:
+    import torch
     from mmengine.runner import Runner, find_latest_checkpoint
 
     from tdmi_mmpose.analysis import evaluate_runner, mi_term_diagnostics
+    plateau = cfg.train_cfg.val_interval <= cfg.train_cfg.max_iters
     print(
-        f'== {name}: {cfg.train_cfg.max_iters} iterations -> '
-        f'{osp.dirname(out_file)}',
+        f'== {name}: ' +
+        (f'to a plateau (at most {cfg.train_cfg.max_iters} iterations, '
+         f'validation every {cfg.train_cfg.val_interval})'
+         if plateau else f'{cfg.train_cfg.max_iters} iterations') +
+        f' -> {osp.dirname(out_file)}',
         flush=True)
     latest = find_latest_checkpoint(cfg.work_dir) if osp.isdir(
         cfg.work_dir) else None
     cfg.resume = latest is not None
     start = time.time()
     runner = Runner.from_cfg(cfg)
+    curve = _Curve()
+    runner.register_hook(curve)
     runner.train()
     seconds = time.time() - start
     metrics = evaluate_runner(runner)
     result = dict(
         name=name,
-        iters=cfg.train_cfg.max_iters,
+        iters=runner.iter,
+        max_iters=cfg.train_cfg.max_iters,
+        plateau=plateau,
+        curve=curve.points,
+        checkpoint=osp.join(cfg.work_dir, f'iter_{runner.iter}.pth'),
+        threads=torch.get_num_threads(),
         train_seconds=seconds,
         resumed_from=latest and osp.basename(latest),
         metrics=metrics,
@@ -232,8 +332,8 @@ def _run(name, cfg, out_file, diagnose: bool) -> dict:
     with open(out_file, 'w') as f:
         json.dump(result, f, indent=1)
     print(
-        f'   Total AP {metrics["posetrack/Total AP"]:.1f}, trained in '
-        f'{seconds / 60:.1f} min' +
+        f'   Total AP {metrics["posetrack/Total AP"]:.1f} after '
+        f'{runner.iter} iterations, trained in {seconds / 60:.1f} min' +
         (f' (resumed from {latest})' if latest else ''),
         flush=True)
     return result
@@ -257,12 +357,20 @@ def _use_backbone(cfg, name: str) -> None:
 def _prepare(cfg, args, seed: int):
     """The seed, the backbone, the sizes of ``--sizes`` and resumable
     checkpoints."""
-    from tdmi_mmpose.analysis import resize_config
+    from tdmi_mmpose.analysis import resize_config, train_to_plateau
     _use_backbone(cfg, args.backbone)
     resize_config(cfg, **SIZES[args.sizes])
     cfg.randomness = dict(seed=seed)
     hook = cfg.default_hooks.checkpoint
-    hook.interval = min(CHECKPOINT_INTERVAL, cfg.train_cfg.max_iters)
+    if args.iters is None:
+        plateau = {
+            k: v
+            for k, v in (('eval_every', args.eval_every),
+                         ('max_iters', args.max_iters)) if v
+        }
+        train_to_plateau(cfg, **plateau)
+    else:
+        hook.interval = min(CHECKPOINT_INTERVAL, cfg.train_cfg.max_iters)
     hook.max_keep_ckpts = 2
     return cfg
 
@@ -276,7 +384,10 @@ def run_seed(args, seed: int, studies: bool) -> None:
     out = osp.join(work, 'result.json')
     if not osp.isfile(out):
         _run(SINGLE, cfg, out, diagnose=False)
-    checkpoint = osp.join(work, f'iter_{args.iters}.pth')
+    with open(out) as f:
+        stage1 = json.load(f)
+    checkpoint = stage1.get('checkpoint') or osp.join(
+        work, f'iter_{stage1["iters"]}.pth')
     runs = dict(RUNS, **(STUDIES if studies else {}))
     if args.only:
         runs = {
@@ -294,7 +405,7 @@ def run_seed(args, seed: int, studies: bool) -> None:
             STAGE2,
             args.data_root,
             work,
-            args.iters * factor,
+            args.iters and args.iters * factor,
             ablation=[
                 osp.join(ABLATIONS, a) for a in
                 ([ablation] if isinstance(ablation, str) else ablation or [])
@@ -314,8 +425,94 @@ def _load(args) -> dict:
             path = osp.join(args.work_dir, seed, _slug(name), 'result.json')
             if osp.isfile(path):
                 with open(path) as f:
-                    found.setdefault(name, []).append(json.load(f))
+                    result = json.load(f)
+                result['seed'] = int(seed[len('seed'):])
+                found.setdefault(name, []).append(result)
     return found
+
+
+def _ap(result: dict, key: str) -> float:
+    return result['metrics'].get(f'posetrack/{key}Total AP', float('nan'))
+
+
+def _interval(values) -> str:
+    """mean [95 % t interval] of paired differences over seeds."""
+    values = np.asarray(values, float)
+    if len(values) < 2:
+        return f'{values.mean():+.1f}' if len(values) else 'n/a'
+    half = T975.get(len(values) - 1, 1.96) * values.std(ddof=1) / np.sqrt(
+        len(values))
+    return (f'{values.mean():+.1f} [{values.mean() - half:+.1f}, '
+            f'{values.mean() + half:+.1f}]')
+
+
+def paired_report(found: dict) -> None:
+    """Each run minus the recipe, seed by seed, with 95 % t intervals."""
+    recipe = {r['seed']: r for r in found.get(RECIPE, [])}
+    if not recipe:
+        return
+    print(f'\npaired difference to {RECIPE} (same seed, same stage 1), '
+          'mean [95 % t interval] over the seeds both ran')
+    print('| run | seeds | ' + ' | '.join(label for label, _ in SUBSETS) +
+          ' |')
+    print('|---|---|' + '---|' * len(SUBSETS))
+    for name, results in found.items():
+        if name == RECIPE:
+            continue
+        pairs = [(r, recipe[r['seed']]) for r in results
+                 if r['seed'] in recipe]
+        if not pairs:
+            continue
+        cells = [
+            _interval([_ap(r, key) - _ap(q, key) for r, q in pairs])
+            for _, key in SUBSETS
+        ]
+        print(f'| {name} | {len(pairs)} | ' + ' | '.join(cells) + ' |')
+
+
+def noise_floor(args, found: dict) -> None:
+    """How much Total AP moves with the seed and with the thread count,
+    and the seeds a paired comparison needs to see 2 AP."""
+    print('\nnoise floor (all key frames)')
+    print('| run | seeds | sd over seeds | same seed, other threads |')
+    print('|---|---|---|---|')
+    for name in (SINGLE, RECIPE, 'TDMI, no MI losses'):
+        results = found.get(name, [])
+        if not results:
+            continue
+        values = np.array([_ap(r, '') for r in results])
+        sd = f'{values.std(ddof=1):.1f}' if len(values) > 1 else 'n/a'
+        other = []
+        if osp.isdir(args.work_dir):
+            for folder in sorted(os.listdir(args.work_dir)):
+                if not folder.startswith('threads'):
+                    continue
+                for r in results:
+                    path = osp.join(args.work_dir, folder, f'seed{r["seed"]}',
+                                    _slug(name), 'result.json')
+                    if osp.isfile(path):
+                        with open(path) as f:
+                            t = json.load(f)
+                        other.append(
+                            f'seed {r["seed"]}: {_ap(r, ""):.1f} at '
+                            f'{r.get("threads", 1)} -> {_ap(t, ""):.1f} at '
+                            f'{t.get("threads")} threads')
+        print(f'| {name} | {len(values)} | {sd} | '
+              f'{"; ".join(other) or "n/a"} |')
+    recipe = {r['seed']: r for r in found.get(RECIPE, [])}
+    for name, results in found.items():
+        diffs = [
+            _ap(r, '') - _ap(recipe[r['seed']], '') for r in results
+            if r['seed'] in recipe and name != RECIPE
+        ]
+        if len(diffs) > 1:
+            sd = float(np.std(diffs, ddof=1))
+            # paired two-sided test at 5 %, power 80 %: n = ((1.96 + 0.84)
+            # sd / delta)^2
+            need = int(np.ceil(((1.96 + 0.84) * sd / 2.0)**2))
+            print(f'{name} - recipe: sd of the paired difference {sd:.1f} '
+                  f'AP over {len(diffs)} seeds: detecting 2 AP at 5 % with '
+                  f'80 % power needs about {need} seeds')
 
 
 def report(args) -> None:
@@ -325,6 +522,11 @@ def report(args) -> None:
         print(f'no results under {args.work_dir}')
         return
     n_frames = next(iter(found.values()))[0]['metrics']
+    n_frames = {
+        f'posetrack/{key}num_frames':
+        n_frames.get(f'posetrack/{key}num_frames', 0)
+        for _, key in SUBSETS
+    }
     if args.backbone != 'hrnet':
         print(f'\nbackbone of both stages: {args.backbone} (the run names '
               'keep the HRNet study\'s)')
@@ -338,16 +540,32 @@ def report(args) -> None:
     for name, results in found.items():
         cells = []
         for _, key in SUBSETS:
-            values = np.array(
-                [r['metrics'][f'posetrack/{key}Total AP'] for r in results])
+            values = np.array([_ap(r, key) for r in results])
             # sample standard deviation; one seed has none
             spread = f' +- {values.std(ddof=1):.1f}' if len(values) > 1 else ''
             cells.append(f'{values.mean():.1f}{spread}')
         minutes = np.mean([r['train_seconds'] for r in results]) / 60
         if any(r.get('resumed_from') for r in results):
             minutes = float('nan')  # resumed: one process's time only
-        print(f'| {name} | {len(results)} | {results[0]["iters"]} | ' +
-              ' | '.join(cells) + f' | {minutes:.1f} |')
+        iters = sorted({r['iters'] for r in results})
+        iters = str(iters[0]) if len(iters) == 1 else \
+            f'{iters[0]}-{iters[-1]}'
+        print(f'| {name} | {len(results)} | {iters} | ' + ' | '.join(cells) +
+              f' | {minutes:.1f} |')
+    paired_report(found)
+    noise_floor(args, found)
+    if any(r.get('curve') for results in found.values() for r in results):
+        print('\nvalidation curves (first seed: iteration Total AP, the '
+              'learning rate where it dropped)')
+        for name, results in found.items():
+            points = results[0].get('curve') or []
+            cells = []
+            for i, p in enumerate(points):
+                drop = i and p['lr'] < points[i - 1]['lr']
+                cells.append(f'{p["iter"]}:{p["all"]:.1f}' +
+                             (f' (lr {p["lr"]:.0e})' if drop else ''))
+            if cells:
+                print(f'{name:34s} ' + ' '.join(cells))
 
     print('\nper-joint AP, mean over seeds (all key frames)')
     print('| run | ' + ' | '.join(POSEVAL_JOINTS) + ' |')
@@ -380,13 +598,21 @@ def main() -> None:
         args.work_dir = osp.join(args.work_dir, f'backbone_{args.backbone}')
     if args.sizes != 'demo':
         args.work_dir = osp.join(args.work_dir, args.sizes)
+    if args.set != 'nuisance':
+        args.work_dir = osp.join(args.work_dir, args.set)
+    if args.threads != 1:
+        args.work_dir = osp.join(args.work_dir, f'threads{args.threads}')
     if not args.report_only:
-        if not osp.isfile(
+        import torch
+
+        from tdmi_mmpose.datasets import ensure_synthetic_set
+        torch.set_num_threads(args.threads)
+        if args.own_data_root and osp.isfile(
                 osp.join(args.data_root, 'annotations',
                          'posetrack18_val.json')):
-            from tdmi_mmpose.datasets import generate_synthetic_posetrack
-            generate_synthetic_posetrack(
-                args.data_root, splits=dict(train=6, val=12))
+            print(f'the set in {args.data_root} as it is', flush=True)
+        elif ensure_synthetic_set(args.data_root, **SETS[args.set][0]):
+            print(f'generated the {args.set} set in {args.data_root}')
         start = time.time()
         for i, seed in enumerate(args.seeds):
             run_seed(args, seed, args.studies and i == 0)

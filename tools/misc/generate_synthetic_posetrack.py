@@ -3,16 +3,22 @@
 
     python tools/misc/generate_synthetic_posetrack.py OUT_DIR \
         [--train 6] [--val 3] [--frames 24] [--width 320] [--height 240] \
-        [--seed 0] [--overwrite]
+        [--seed 0] [--nuisance] [--background-objects N] \
+        [--camera-shake PX] [--passers-by N] [--overwrite]
 
-A folder that is not empty is refused unless ``--overwrite`` (which first
+Irrelevant motion is off by default; ``--nuisance`` switches on the demo's
+and the benchmark's (``tdmi_mmpose.datasets.NUISANCE``: 3 moving background
+objects, camera shake of 1.5 px, 1 passer-by per video), and each option
+sets one amount. The arguments are written to ``OUT_DIR/generator.json``. A
+folder that is not empty is refused unless ``--overwrite`` (which first
 removes the folders the generator writes there).
 """
 import argparse
 import sys
 import time
 
-from tdmi_mmpose.datasets.synthetic import generate_synthetic_posetrack
+from tdmi_mmpose.datasets.synthetic import (NUISANCE,
+                                            generate_synthetic_posetrack)
 
 
 def main() -> None:
@@ -35,11 +41,37 @@ def main() -> None:
     parser.add_argument(
         '--seed', type=int, default=0, help='random seed (default: 0)')
     parser.add_argument(
+        '--nuisance',
+        action='store_true',
+        help=f'irrelevant motion as in the demo\'s set ({NUISANCE})')
+    parser.add_argument(
+        '--background-objects',
+        type=int,
+        default=None,
+        help='moving background objects per video (default: 0, or 3 with '
+        '--nuisance)')
+    parser.add_argument(
+        '--camera-shake',
+        type=float,
+        default=None,
+        help='standard deviation of the whole frame\'s jitter in pixels '
+        '(default: 0, or 1.5 with --nuisance)')
+    parser.add_argument(
+        '--passers-by',
+        type=int,
+        default=None,
+        help='unannotated figures crossing each video (default: 0, or 1 '
+        'with --nuisance)')
+    parser.add_argument(
         '--overwrite',
         action='store_true',
         help='write into a folder that is not empty (removes the previous '
         'set there first)')
     args = parser.parse_args()
+    motion = dict(NUISANCE) if args.nuisance else {}
+    for key in NUISANCE:
+        if getattr(args, key) is not None:
+            motion[key] = getattr(args, key)
     start = time.perf_counter()
     try:
         written = generate_synthetic_posetrack(
@@ -48,7 +80,8 @@ def main() -> None:
             num_frames=args.frames,
             image_size=(args.width, args.height),
             seed=args.seed,
-            overwrite=args.overwrite)
+            overwrite=args.overwrite,
+            **motion)
     except (FileExistsError, ValueError) as e:
         print(f'error: {e}', file=sys.stderr)
         sys.exit(1)
