@@ -5,11 +5,12 @@ synthetic runs (demo and benchmarks) and the fast mode's feature error."""
 from .feature_reuse import support_feature_error
 from .mi_diagnostics import (format_diagnostics, mi_term_diagnostics,
                              softmax_entropy)
-from .synthetic_runs import (evaluate_runner, resize_config, synthetic_config,
-                             with_ablation)
+from .synthetic_runs import (PLATEAU, evaluate_runner, resize_config,
+                             synthetic_config, train_to_plateau, with_ablation)
 
 __all__ = [
     'evaluate_runner', 'synthetic_config', 'with_ablation', 'resize_config',
+    'train_to_plateau', 'PLATEAU',
     'mi_term_diagnostics', 'softmax_entropy', 'format_diagnostics',
     'support_feature_error'
 ]

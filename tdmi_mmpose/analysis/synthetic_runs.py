@@ -134,6 +134,23 @@ def resize_config(cfg,
     return cfg
 
 
+# the key frames where a passer-by or a moving object covers a person
+NUISANCE_SUBSET = 'nuisance'
+
+
+def _irrelevant_motion(root: str) -> bool:
+    """Whether the set under ``root`` was generated with moving objects or
+    passers-by (its ``generator.json``), so that its image entries carry the
+    ``nuisance`` field a frame subset can select on."""
+    import json
+    path = osp.join(root, 'generator.json')
+    if not osp.isfile(path):
+        return False
+    with open(path) as f:
+        record = json.load(f)
+    return bool(record.get('background_objects') or record.get('passers_by'))
+
+
 def synthetic_config(config: str,
                      data_root: str,
                      work_dir: str,
@@ -142,9 +159,12 @@ def synthetic_config(config: str,
     """Load ``config`` with the delta of ``ablation`` (one file, several in
     turn, or None: see ``with_ablation``) and point it at the synthetic set
     under ``data_root`` (its detections for testing, its per-sequence
-    ground truth for the metric). ``iters`` replaces the schedule (x0.1 at
-    75 %). The caller evaluates before and after training itself: no
-    validation inside the training loop, no best-checkpoint tracking."""
+    ground truth for the metric; on a set with moving objects or
+    passers-by, a frame subset ``nuisance`` of the key frames where they
+    cover a person, next to the config's subsets). ``iters`` replaces the
+    schedule (x0.1 at 75 %). The caller evaluates before and after training
+    itself: no validation inside the training loop, no best-checkpoint
+    tracking (``train_to_plateau`` switches validation on)."""
     cfg = with_ablation(config, ablation)
     root = data_root.rstrip('/') + '/'
     cfg.work_dir = work_dir
@@ -153,8 +173,12 @@ def synthetic_config(config: str,
     for split in ('val_dataloader', 'test_dataloader'):
         cfg[split].dataset.bbox_file = (
             root + 'detections/posetrack18_val_detections.json')
+    motion = _irrelevant_motion(root)
     for name in ('val_evaluator', 'test_evaluator'):
         cfg[name].gt_dir = root + 'annotations/val'
+        if motion and cfg[name].get('frame_subsets'):
+            cfg[name].frame_subsets[NUISANCE_SUBSET] = dict(
+                where=dict(nuisance=['passer_by', 'object']))
     if iters:
         cfg.train_cfg.max_iters = iters
         cfg.default_hooks.checkpoint.interval = iters
@@ -179,7 +203,7 @@ def synthetic_config(config: str,
 # more than ``min_delta`` AP over the best so far, and training stops after
 # ``patience`` such validations in a row (or at ``max_iters``)
 PLATEAU = dict(
-    eval_every=250, max_iters=4000, min_delta=1.0, lr_patience=1, patience=4)
+    eval_every=250, max_iters=3000, min_delta=1.0, lr_patience=1, patience=3)
 
 
 def train_to_plateau(cfg, **plateau):

@@ -3,6 +3,7 @@
 small config states them, in both stages. with_ablation / synthetic_config:
 an ablation's delta (and the deltas it builds on) lands on the small
 model."""
+import pytest
 import torch
 from conftest import ROOT
 from mmengine.config import Config
@@ -113,3 +114,46 @@ def test_ablation_on_another_ablation_gets_both_deltas(tmp_path):
     init_default_scope('mmpose')
     model = MODELS.build(cfg.model)
     assert model.head.mi_loss is not None
+
+
+def test_train_to_plateau_uses_mmengines_plateau_parts():
+    from tdmi_mmpose.analysis import PLATEAU, train_to_plateau
+    cfg = train_to_plateau(
+        synthetic_config(DEMO, '/data', '/work'), eval_every=100)
+    assert cfg.train_cfg.val_interval == cfg.train_cfg.val_begin == 100
+    assert cfg.train_cfg.max_iters == PLATEAU['max_iters']
+    assert cfg.default_hooks.checkpoint.interval == 100
+    (scheduler, ) = cfg.param_scheduler
+    assert scheduler.type == 'ReduceOnPlateauLR'
+    assert scheduler.monitor == 'posetrack/Total AP'
+    assert scheduler.rule == 'greater' and scheduler.threshold_rule == 'abs'
+    assert scheduler.min_value == pytest.approx(
+        0.1 * cfg.optim_wrapper.optimizer.lr)
+    stop = [h for h in cfg.custom_hooks if h.type == 'EarlyStoppingHook']
+    assert stop and stop[0].patience == PLATEAU['patience']
+    with pytest.raises(ValueError, match='unknown plateau settings'):
+        train_to_plateau(synthetic_config(DEMO, '/data', '/work'), every=1)
+    with pytest.raises(ValueError, match='eval_every <= max_iters'):
+        train_to_plateau(
+            synthetic_config(DEMO, '/data', '/work'),
+            eval_every=10,
+            max_iters=5)
+
+
+def test_nuisance_subset_only_on_a_set_with_irrelevant_motion(tmp_path):
+    import json
+    plain, moving = tmp_path / 'plain', tmp_path / 'moving'
+    for root, record in ((plain, dict(background_objects=0, passers_by=0)),
+                         (moving, dict(background_objects=0, passers_by=1))):
+        root.mkdir()
+        (root / 'generator.json').write_text(json.dumps(record))
+    cfg = synthetic_config(DEMO, str(plain), '/work')
+    assert set(cfg.val_evaluator.frame_subsets) == {
+        'blurred', 'occluded', 'clean'
+    }
+    cfg = synthetic_config(DEMO, str(moving), '/work')
+    assert cfg.test_evaluator.frame_subsets.nuisance == dict(
+        where=dict(nuisance=['passer_by', 'object']))
+    # the clean key frames have neither a degradation nor irrelevant motion
+    assert cfg.val_evaluator.frame_subsets.clean == dict(
+        where=dict(degraded=None, nuisance=None))

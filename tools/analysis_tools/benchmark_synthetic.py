@@ -24,12 +24,15 @@ on (``NUISANCE``: moving background objects, camera shake, passers-by);
 ``plain``: the set of the earlier studies (6 training, 12 validation
 videos, ``generate_synthetic_posetrack(root, splits=dict(train=6,
 val=12))``, ``data/synthetic_posetrack_benchmark``), results under
-``<work-dir>/plain``.
+``<work-dir>/plain``; ``demo``: the demo's set (``data/synthetic_posetrack``,
+6 training and 3 validation videos with the irrelevant motion on), results
+under ``<work-dir>/demo``: ``--set demo --iters 500`` is the demo's
+protocol over seeds.
 
 Training: without ``--iters``, every model trains until its validation AP
 plateaus (``tdmi_mmpose.analysis.PLATEAU``: validation every 250 iterations;
 the learning rate x0.1 after two validations in a row without a gain of
-more than 1 AP over the best, stop after four, at most 4,000 iterations;
+more than 1 AP over the best, stop after three, at most 3,000 iterations;
 MMEngine's ``ReduceOnPlateauLR`` and ``EarlyStoppingHook``) and keeps its
 validation curve; ``--iters N`` trains a fixed N iterations (x0.1 at 75 %).
 
@@ -137,6 +140,9 @@ SETS = {
                  'synthetic_posetrack_nuisance'),
     'plain': (dict(splits=dict(train=6, val=12)),
               'synthetic_posetrack_benchmark'),
+    # the demo's own set (python3 run.py demo): its protocol over seeds is
+    # --set demo --iters 500
+    'demo': (dict(NUISANCE), 'synthetic_posetrack'),
 }
 # the sizes of the MI terms (C, heatmap (w, h), sigma); 'demo' = as built
 SIZES = {
@@ -194,7 +200,7 @@ def parse_args():
         type=int,
         default=None,
         help='plateau training: at most N iterations (default: PLATEAU\'s '
-        '4000)')
+        '3000)')
     parser.add_argument(
         '--seeds', type=int, nargs='+', default=[0, 1, 2, 3, 4])
     parser.add_argument(
