@@ -105,8 +105,7 @@ def test_recipes_train_the_authors_method(name):
     else:
         assert terms is None
     assert model.disentangler.noisy_branch is True
-    assert model.disentangler.mode == 'attention' or 'mode' not in \
-        model.disentangler
+    assert model.disentangler.get('mode', 'attention') == 'attention'
     assert model.backbone.norm_eval is False
 
 

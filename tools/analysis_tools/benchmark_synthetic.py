@@ -281,9 +281,11 @@ class _Curve:
 
             def __init__(self):
                 self.points = []
+                self.last = (None, None)  # (iteration, metrics)
 
             def after_val_epoch(self, runner, metrics=None):
                 if metrics:
+                    self.last = (runner.iter, dict(metrics))
                     self.points.append(
                         dict(
                             iter=runner.iter,
@@ -318,7 +320,11 @@ def _run(name, cfg, out_file, diagnose: bool) -> dict:
     runner.register_hook(curve)
     runner.train()
     seconds = time.time() - start
-    metrics = evaluate_runner(runner)
+    # training ends with a validation of the final model (the plateau
+    # rule's, or the loop's at max_iters): its metrics are the result
+    at, metrics = curve.last
+    if at != runner.iter:
+        metrics = evaluate_runner(runner)
     result = dict(
         name=name,
         iters=runner.iter,
