@@ -117,8 +117,8 @@ def test_without_mi_losses_is_the_keypoint_loss_alone():
     eval_bn = Config.fromfile(
         str(ROOT / 'configs/ablations/frozen_bn_eval.py')).model
     assert eval_bn.backbone.norm_eval is True
-    weak = Config.fromfile(
-        str(ROOT / 'configs/ablations/mi_weights_x0_1.py')).model
+    weak = Config.fromfile(str(ROOT /
+                               'configs/ablations/mi_weights_x0_1.py')).model
     assert weak.head.mi_loss.group_weights == dict(
         motion=0.1, modal=0.1, reg=0.1)
 

@@ -4,6 +4,4 @@
 # trainable parameters at W48 instead of the recipe's 2,863,713).
 _base_ = ['../tdmi_hrnet_w48_posetrack17.py']
 
-model = dict(
-    disentangler=dict(noisy_branch=False),
-    head=dict(mi_loss=None))
+model = dict(disentangler=dict(noisy_branch=False), head=dict(mi_loss=None))

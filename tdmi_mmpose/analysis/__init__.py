@@ -10,7 +10,6 @@ from .synthetic_runs import (PLATEAU, evaluate_runner, resize_config,
 
 __all__ = [
     'evaluate_runner', 'synthetic_config', 'with_ablation', 'resize_config',
-    'train_to_plateau', 'PLATEAU',
-    'mi_term_diagnostics', 'softmax_entropy', 'format_diagnostics',
-    'support_feature_error'
+    'train_to_plateau', 'PLATEAU', 'mi_term_diagnostics', 'softmax_entropy',
+    'format_diagnostics', 'support_feature_error'
 ]

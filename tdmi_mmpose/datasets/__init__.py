@@ -12,7 +12,7 @@ from .synthetic_hieve import generate_synthetic_hieve
 
 __all__ = [
     'PoseTrackVideoDataset', 'generate_synthetic_posetrack',
-    'ensure_synthetic_set', 'NUISANCE',
-    'check_posetrack_split', 'HiEveVideoDataset', 'HiEveDataset',
-    'HIEVE_KEYPOINTS', 'HIEVE_METAINFO', 'generate_synthetic_hieve'
+    'ensure_synthetic_set', 'NUISANCE', 'check_posetrack_split',
+    'HiEveVideoDataset', 'HiEveDataset', 'HIEVE_KEYPOINTS', 'HIEVE_METAINFO',
+    'generate_synthetic_hieve'
 ]

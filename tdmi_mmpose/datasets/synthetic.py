@@ -43,11 +43,11 @@ then is exactly what these arguments always wrote) and switched on by:
 
 These draw from a random stream of their own: with objects and
 passers-by the annotated people, boxes, detections and degradations are
-those of the set without them; camera shake moves them with the frame. A labelled frame in which a
-moving object or a passer-by covers more than a tenth of an annotated
-person's box says so in its image entry: ``"nuisance"`` is
-``"passer_by"`` (first) or ``"object"``; the field is absent when all three
-options are off.
+those of the set without them; camera shake moves them with the frame. A
+labelled frame in which a moving object or a passer-by covers more than a
+tenth of an annotated person's box says so in its image entry:
+``"nuisance"`` is ``"passer_by"`` (first) or ``"object"``; the field is
+absent when all three options are off.
 """
 import json
 import os
@@ -172,8 +172,9 @@ class _PasserBy(_Walker):
     def __init__(self, rng, width, height, track_id):
         super().__init__(rng, width, height, track_id)
         self.scale *= rng.uniform(0.8, 1.1)
-        self.vel = np.array([rng.choice([-1, 1]) * rng.uniform(4, 7),
-                             rng.uniform(-0.5, 0.5)])
+        self.vel = np.array(
+            [rng.choice([-1, 1]) * rng.uniform(4, 7),
+             rng.uniform(-0.5, 0.5)])
         self.pos[0] = rng.uniform(0, width)
 
     def step(self) -> None:
@@ -336,18 +337,17 @@ def _prepare_root(root: str, overwrite: bool) -> None:
         os.remove(osp.join(root, RECORD))
 
 
-def generate_synthetic_posetrack(
-        root: str,
-        splits: Dict[str, int] = None,
-        num_frames: int = 24,
-        image_size: Tuple[int, int] = (320, 240),
-        people: Tuple[int, int] = (2, 3),
-        degrade_prob: float = 0.3,
-        seed: int = 0,
-        overwrite: bool = False,
-        background_objects: int = 0,
-        camera_shake: float = 0.0,
-        passers_by: int = 0) -> Dict[str, List[str]]:
+def generate_synthetic_posetrack(root: str,
+                                 splits: Dict[str, int] = None,
+                                 num_frames: int = 24,
+                                 image_size: Tuple[int, int] = (320, 240),
+                                 people: Tuple[int, int] = (2, 3),
+                                 degrade_prob: float = 0.3,
+                                 seed: int = 0,
+                                 overwrite: bool = False,
+                                 background_objects: int = 0,
+                                 camera_shake: float = 0.0,
+                                 passers_by: int = 0) -> Dict[str, List[str]]:
     """Write the synthetic set under ``root``.
 
     Args:
@@ -477,8 +477,7 @@ def generate_synthetic_posetrack(
                     boxes.append(box)
                     if labeled and nuisance:
                         image['nuisance'] = _nuisance_kind(
-                            image['nuisance'], box, passer_boxes,
-                            object_boxes)
+                            image['nuisance'], box, passer_boxes, object_boxes)
                     kpts = np.concatenate([k, np.ones((17, 1))], 1)
                     kpts[~inside] = 0
                     head = k[_IDX['head_top']]

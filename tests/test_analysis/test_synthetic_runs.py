@@ -127,8 +127,8 @@ def test_train_to_plateau_uses_mmengines_plateau_parts():
     assert scheduler.type == 'ReduceOnPlateauLR'
     assert scheduler.monitor == 'posetrack/Total AP'
     assert scheduler.rule == 'greater' and scheduler.threshold_rule == 'abs'
-    assert scheduler.min_value == pytest.approx(
-        0.1 * cfg.optim_wrapper.optimizer.lr)
+    assert scheduler.min_value == pytest.approx(0.1 *
+                                                cfg.optim_wrapper.optimizer.lr)
     stop = [h for h in cfg.custom_hooks if h.type == 'EarlyStoppingHook']
     assert stop and stop[0].patience == PLATEAU['patience']
     with pytest.raises(ValueError, match='unknown plateau settings'):
@@ -148,9 +148,8 @@ def test_nuisance_subset_only_on_a_set_with_irrelevant_motion(tmp_path):
         root.mkdir()
         (root / 'generator.json').write_text(json.dumps(record))
     cfg = synthetic_config(DEMO, str(plain), '/work')
-    assert set(cfg.val_evaluator.frame_subsets) == {
-        'blurred', 'occluded', 'clean'
-    }
+    assert set(
+        cfg.val_evaluator.frame_subsets) == {'blurred', 'occluded', 'clean'}
     cfg = synthetic_config(DEMO, str(moving), '/work')
     assert cfg.test_evaluator.frame_subsets.nuisance == dict(
         where=dict(nuisance=['passer_by', 'object']))

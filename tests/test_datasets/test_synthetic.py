@@ -92,8 +92,8 @@ def _ground_truth(root: Path) -> dict:
     return {
         str(p.relative_to(root)): json.loads(p.read_text())
         for p in sorted(root.rglob('*.json'))
-        if p.parent.name in ('val', 'train', 'detections')
-        and 'annotations_pt17' not in str(p)
+        if p.parent.name in ('val', 'train',
+                             'detections') and 'annotations_pt17' not in str(p)
     }
 
 
@@ -109,11 +109,7 @@ def test_irrelevant_motion_leaves_the_people_as_they_were(tmp_path):
     plain, moving = tmp_path / 'plain', tmp_path / 'moving'
     generate_synthetic_posetrack(str(plain), seed=3, **NUISANCE_KW)
     generate_synthetic_posetrack(
-        str(moving),
-        seed=3,
-        background_objects=3,
-        passers_by=2,
-        **NUISANCE_KW)
+        str(moving), seed=3, background_objects=3, passers_by=2, **NUISANCE_KW)
     a, b = _ground_truth(plain), _ground_truth(moving)
     assert a.keys() == b.keys()
     for name in a:
@@ -123,13 +119,12 @@ def test_irrelevant_motion_leaves_the_people_as_they_were(tmp_path):
         for im in b[name]['images']:
             kind = im.pop('nuisance')
             assert kind in (None, 'passer_by', 'object')
-            assert 'nuisance' not in next(
-                i for i in a[name]['images'] if i['id'] == im['id'])
+            assert 'nuisance' not in next(i for i in a[name]['images']
+                                          if i['id'] == im['id'])
         assert a[name] == b[name], name
     kinds = [
-        im['nuisance'] for im in json.loads(
-            (moving / 'annotations/posetrack18_val.json').read_text())
-        ['images']
+        im['nuisance'] for im in json.loads((
+            moving / 'annotations/posetrack18_val.json').read_text())['images']
     ]
     assert 'passer_by' in kinds and None in kinds
     frame = 'images/val/200000_synth/000004.jpg'

@@ -76,16 +76,14 @@ def test_synthetic_benchmark_runs_resumes_and_reports(python, tmp_path):
     assert tdmi['threads'] == 1 and tdmi['iters'] == 2
     assert re.search(r'\| TDMI, no MI losses \| 1 \| 2 \|', out), out[-3000:]
     # each rung against the recipe, seed by seed
-    assert re.search(r"paired difference to TDMI \(recipe: authors' MI\)",
-                     out)
+    assert re.search(r"paired difference to TDMI \(recipe: authors' MI\)", out)
     assert re.search(r'\| TDE alone \| 1 \| [+-][\d.]+ \|', out), out[-3000:]
     # the diagnostics tool on the recipe's checkpoint
     diag = run_cmd([
         python, ROOT / 'tools' / 'analysis_tools' / 'analyze_mi_terms.py',
-        SMOKE / 'tdmi_demo_synthetic.py',
-        work / 'seed0' / 'TDMI__recipe__authors__MI' / 'iter_2.pth',
-        '--batches', '1', '--cfg-options',
-        f'train_dataloader.dataset.data_root={data}/'
+        SMOKE / 'tdmi_demo_synthetic.py', work / 'seed0' /
+        'TDMI__recipe__authors__MI' / 'iter_2.pth', '--batches', '1',
+        '--cfg-options', f'train_dataloader.dataset.data_root={data}/'
     ],
                    cwd=tmp_path).stdout
     assert re.search(r'\| y_useful_heatmaps \| 1 \| .* \| [+-][\d.]+ \|',
@@ -104,12 +102,12 @@ def test_synthetic_benchmark_runs_resumes_and_reports(python, tmp_path):
     assert result['resumed_from'] == 'iter_2.pth'
     # the same seed at two threads, beside the one-thread results: the
     # noise floor row names both
-    threads = run_cmd(cmd + ['--threads', '2', '--only', 'recipe'],
-                      cwd=tmp_path).stdout
-    assert sorted(p.parent.name
-                  for p in work.glob('threads2/seed0/*/result.json')) == [
-                      'TDMI__recipe__authors__MI', 'single_frame_HRNet__stage_1'
-                  ]
+    threads = run_cmd(
+        cmd + ['--threads', '2', '--only', 'recipe'], cwd=tmp_path).stdout
+    assert sorted(
+        p.parent.name for p in work.glob('threads2/seed0/*/result.json')) == [
+            'TDMI__recipe__authors__MI', 'single_frame_HRNet__stage_1'
+        ]
     report = run_cmd(cmd + ['--report-only'], cwd=tmp_path).stdout
     assert re.search(
         r"\| TDMI \(recipe: authors' MI\) \| 1 \| n/a \| seed 0: "
@@ -129,13 +127,12 @@ def test_synthetic_benchmark_trains_to_a_plateau(python, tmp_path):
     work = tmp_path / 'work'
     out = run_cmd([
         python, ROOT / 'tools' / 'analysis_tools' / 'benchmark_synthetic.py',
-        '--eval-every', '1', '--max-iters', '2', '--seeds', '0',
-        '--data-root', data, '--work-dir', work, '--only', 'no MI losses'
+        '--eval-every', '1', '--max-iters', '2', '--seeds', '0', '--data-root',
+        data, '--work-dir', work, '--only', 'no MI losses'
     ],
                   cwd=tmp_path).stdout
     for run in ('single_frame_HRNet__stage_1', 'TDMI__no_MI_losses'):
-        result = json.loads(
-            (work / 'seed0' / run / 'result.json').read_text())
+        result = json.loads((work / 'seed0' / run / 'result.json').read_text())
         assert result['plateau'] is True
         assert [p['iter'] for p in result['curve']] == [1, 2], result['curve']
         assert all(p['all'] is not None and p['lr'] > 0

@@ -299,8 +299,7 @@ def _training_rows(single, single_cfg, tdmi, tdmi_cfg, no_mi, batch, steps,
     mem_tdmi = _peak_memory_mib(device)
     rows.append(('training step, single-frame HRNet (MMPose)', t_single, 1.0))
     rows.append(("training step, TDMI (the recipe: frozen backbone, "
-                 "authors' MI)",
-                 t_tdmi, t_tdmi / t_single))
+                 "authors' MI)", t_tdmi, t_tdmi / t_single))
     clips = _inputs(tdmi, tdmi_cfg, batch, device)
     with torch.no_grad():
         t_frozen = _median_seconds(lambda: tdmi.clip_stages(clips), steps,
@@ -309,8 +308,8 @@ def _training_rows(single, single_cfg, tdmi, tdmi_cfg, no_mi, batch, steps,
                  t_frozen, t_frozen / t_single))
     t_no_mi = _median_seconds(
         _train_step(no_mi, tdmi_cfg, batch, device), steps, device)
-    rows.append(('training step, TDMI without MI losses', t_no_mi,
-                 t_no_mi / t_single))
+    rows.append(
+        ('training step, TDMI without MI losses', t_no_mi, t_no_mi / t_single))
     # the layout the TDMI recipe's backbone uses, given to the baseline too
     # (for a fair reading of the ratio; MMPose's configs do not set it)
     layout = single.backbone.conv1.weight.stride()

@@ -18,9 +18,10 @@ On its own synthetic set, generated if missing, for every seed:
    (``without_mi_losses.py``), the recipe (the authors' nine MI terms) and
    the recipe with every MI weight x0.1 (``mi_weights_x0_1.py``).
 
-Sets (``--set``): ``nuisance`` (default, ``data/synthetic_posetrack_nuisance``):
-12 training and 12 validation videos with the generator's irrelevant motion
-on (``NUISANCE``: moving background objects, camera shake, passers-by);
+Sets (``--set``): ``nuisance`` (default,
+``data/synthetic_posetrack_nuisance``): 12 training and 12 validation videos
+with the generator's irrelevant motion on (``NUISANCE``: moving background
+objects, camera shake, passers-by);
 ``plain``: the set of the earlier studies (6 training, 12 validation
 videos, ``generate_synthetic_posetrack(root, splits=dict(train=6,
 val=12))``, ``data/synthetic_posetrack_benchmark``), results under
@@ -35,6 +36,11 @@ the learning rate x0.1 after two validations in a row without a gain of
 more than 1 AP over the best, stop after three, at most 3,000 iterations;
 MMEngine's ``ReduceOnPlateauLR`` and ``EarlyStoppingHook``) and keeps its
 validation curve; ``--iters N`` trains a fixed N iterations (x0.1 at 75 %).
+
+``--ablation FILE ...`` applies ablation files of ``configs/ablations`` to
+every TDMI run after the run's own (results under ``<work-dir>/with_<names>``):
+the earlier studies ran with the frozen BatchNorm in eval mode, ``--set plain
+--iters 500 --ablation frozen_bn_eval.py`` runs their protocol.
 
 ``--threads N`` runs torch with N threads (default 1), results under
 ``<work-dir>/threads<N>`` unless 1: the same seed at another thread count
@@ -136,10 +142,10 @@ STUDIES = {
 }
 # the benchmark sets: generator arguments and default folder
 SETS = {
-    'nuisance': (dict(splits=dict(train=12, val=12), **NUISANCE),
-                 'synthetic_posetrack_nuisance'),
-    'plain': (dict(splits=dict(train=6, val=12)),
-              'synthetic_posetrack_benchmark'),
+    'nuisance': (dict(splits=dict(train=12, val=12),
+                      **NUISANCE), 'synthetic_posetrack_nuisance'),
+    'plain':
+    (dict(splits=dict(train=6, val=12)), 'synthetic_posetrack_benchmark'),
     # the demo's own set (python3 run.py demo): its protocol over seeds is
     # --set demo --iters 500
     'demo': (dict(NUISANCE), 'synthetic_posetrack'),
@@ -175,8 +181,18 @@ CHECKPOINT_INTERVAL = 100
 SUBSETS = (('all', ''), ('blurred', 'blurred/'), ('occluded', 'occluded/'),
            ('clean', 'clean/'), ('nuisance', 'nuisance/'))
 # two-sided 97.5 % quantiles of Student's t, by degrees of freedom
-T975 = {1: 12.706, 2: 4.303, 3: 3.182, 4: 2.776, 5: 2.571, 6: 2.447,
-        7: 2.365, 8: 2.306, 9: 2.262, 10: 2.228}
+T975 = {
+    1: 12.706,
+    2: 4.303,
+    3: 3.182,
+    4: 2.776,
+    5: 2.571,
+    6: 2.447,
+    7: 2.365,
+    8: 2.306,
+    9: 2.262,
+    10: 2.228
+}
 LOSSES = ('loss_kpt', 'loss_mi_motion', 'loss_mi_modal', 'loss_mi_reg',
           'heatmap_peak', 'heatmap_entropy')
 
@@ -209,6 +225,14 @@ def parse_args():
         default='nuisance',
         help='the synthetic set (default: nuisance; plain is the set of the '
         'earlier studies, results under WORK_DIR/plain)')
+    parser.add_argument(
+        '--ablation',
+        nargs='+',
+        default=[],
+        metavar='FILE',
+        help='ablation files of configs/ablations applied to every TDMI run '
+        'after its own (e.g. frozen_bn_eval.py); results under '
+        'WORK_DIR/with_<names>')
     parser.add_argument(
         '--threads',
         type=int,
@@ -419,8 +443,8 @@ def run_seed(args, seed: int, studies: bool) -> None:
             work,
             args.iters and args.iters * factor,
             ablation=[
-                osp.join(ABLATIONS, a) for a in
-                ([ablation] if isinstance(ablation, str) else ablation or [])
+                osp.join(ABLATIONS, a) for a in ([ablation] if isinstance(
+                    ablation, str) else list(ablation or [])) + args.ablation
             ])
         cfg.merge_from_dict(changes)
         cfg.model.single_frame_checkpoint = checkpoint
@@ -465,8 +489,8 @@ def paired_report(found: dict) -> None:
         return
     print(f'\npaired difference to {RECIPE} (same seed, same stage 1), '
           'mean [95 % t interval] over the seeds both ran')
-    print('| run | seeds | ' + ' | '.join(label for label, _ in SUBSETS) +
-          ' |')
+    print('| run | seeds | ' + ' | '.join(label
+                                          for label, _ in SUBSETS) + ' |')
     print('|---|---|' + '---|' * len(SUBSETS))
     for name, results in found.items():
         if name == RECIPE:
@@ -612,6 +636,13 @@ def main() -> None:
         args.work_dir = osp.join(args.work_dir, args.sizes)
     if args.set != 'nuisance':
         args.work_dir = osp.join(args.work_dir, args.set)
+    for name in args.ablation:
+        if not osp.isfile(osp.join(ABLATIONS, name)):
+            raise SystemExit(f'--ablation {name}: no such file in {ABLATIONS}')
+    if args.ablation:
+        args.work_dir = osp.join(
+            args.work_dir, 'with_' +
+            '_'.join(osp.splitext(osp.basename(a))[0] for a in args.ablation))
     if args.threads != 1:
         args.work_dir = osp.join(args.work_dir, f'threads{args.threads}')
     if not args.report_only:

@@ -306,8 +306,10 @@ def main() -> int:
         trained[key] = evaluate_runner(runners[key])
     names = {'single-frame': single, **trained}
 
-    print('== 7/8 rendering single-frame and the recipe\'s TDMI on the same '
-          'key frames', flush=True)
+    print(
+        '== 7/8 rendering single-frame and the recipe\'s TDMI on the same '
+        'key frames',
+        flush=True)
     strip = osp.join(args.work_dir, 'predictions.png')
     frames = pick_key_frames(args.data_root)
     rows = []
@@ -322,8 +324,10 @@ def main() -> int:
         rows.append(labelled(render(runner.model, frames), label))
     cv2.imwrite(strip, np.concatenate(rows, axis=0))
 
-    print('== 8/8 the video tool on one validation video with the recipe\'s '
-          'TDMI', flush=True)
+    print(
+        '== 8/8 the video tool on one validation video with the recipe\'s '
+        'TDMI',
+        flush=True)
     video = track_one_video(runners[RECIPE].model, args.data_root,
                             osp.join(args.work_dir, 'video'))
     print('\n== summary')
@@ -331,8 +335,9 @@ def main() -> int:
           'detected boxes:')
     print(side_by_side(names))
     ap = {key: result['posetrack/Total AP'] for key, result in trained.items()}
-    print('TDMI untrained -> trained: ' + ', '.join(
-        f'{key} {before[key]:.1f} -> {ap[key]:.1f}' for key in trained))
+    print('TDMI untrained -> trained: ' +
+          ', '.join(f'{key} {before[key]:.1f} -> {ap[key]:.1f}'
+                    for key in trained))
     for key in trained:
         if ap[key] < single['posetrack/Total AP']:
             print(f'{key} is below the single-frame model here; '
@@ -346,16 +351,14 @@ def main() -> int:
     print(f'video tool, {RECIPE}, on {video["name"]}: '
           f'{video["fps"]:.1f} frames/s, mAP {video["ap"]:.1f}, MOTA '
           f'{video["mota"]:.1f}' +
-          ('' if video['hota'] is None else
-           f', HOTA {video["hota"]:.1f} (PoseTrack21\'s kit)') +
+          ('' if video['hota'] is
+           None else f', HOTA {video["hota"]:.1f} (PoseTrack21\'s kit)') +
           f'; {video["video"]}, {video["json"]}')
     print(f'time: {(time.time() - start) / 60:.1f} min with {threads} '
           f'torch thread(s)')
     # the gate: each TDMI model learned (whatever it does against the
     # others is reported, not gated)
-    failed = [
-        key for key in trained if ap[key] - before[key] < args.min_gain
-    ]
+    failed = [key for key in trained if ap[key] - before[key] < args.min_gain]
     for key in failed:
         print(f'the model did not learn enough: {key} gained '
               f'{ap[key] - before[key]:+.1f} mAP, expected at least '
