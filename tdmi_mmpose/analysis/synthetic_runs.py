@@ -23,8 +23,8 @@ def with_ablation(config: str, ablation: Ablations):
     loaded by MMEngine (so ``_delete_`` and everything else in the delta
     work as in the file). The same ablation files then run on the W48
     recipes and on the small demo model. An ablation whose base is another
-    ablation of its folder (the MI ablations start from
-    ``with_authors_mi_losses.py``) gets that one's delta first."""
+    ablation of its folder (a user's ablation of an ablation; the project's
+    own are all deltas of the main recipe) gets that one's delta first."""
     import tempfile
 
     from mmengine.config import Config

@@ -86,6 +86,7 @@ import os.path as osp
 import time
 
 import numpy as np
+from mmengine.hooks import Hook
 
 from tdmi_mmpose.datasets.synthetic import NUISANCE
 
@@ -293,33 +294,27 @@ def _loss_curve(runner, points: int = 10) -> dict:
     return curve
 
 
-class _Curve:
+class _Curve(Hook):
     """Keeps (iteration, Total AP per subset, learning rate) after every
-    validation of a plateau run."""
+    validation of a plateau run, and the last validation's metrics."""
+    priority = 'LOWEST'
 
-    def __new__(cls):
-        from mmengine.hooks import Hook
+    def __init__(self):
+        self.points = []
+        self.last = (None, None)  # (iteration, metrics)
 
-        class Curve(Hook):
-            priority = 'LOWEST'
-
-            def __init__(self):
-                self.points = []
-                self.last = (None, None)  # (iteration, metrics)
-
-            def after_val_epoch(self, runner, metrics=None):
-                if metrics:
-                    self.last = (runner.iter, dict(metrics))
-                    self.points.append(
-                        dict(
-                            iter=runner.iter,
-                            lr=runner.optim_wrapper.get_lr()['lr'][0],
-                            **{
-                                label: metrics.get(f'posetrack/{key}Total AP')
-                                for label, key in SUBSETS
-                            }))
-
-        return Curve()
+    def after_val_epoch(self, runner, metrics=None):
+        if not metrics:
+            return
+        self.last = (runner.iter, dict(metrics))
+        self.points.append(
+            dict(
+                iter=runner.iter,
+                lr=runner.optim_wrapper.get_lr()['lr'][0],
+                **{
+                    label: metrics.get(f'posetrack/{key}Total AP')
+                    for label, key in SUBSETS
+                }))
 
 
 def _run(name, cfg, out_file, diagnose: bool) -> dict:
