@@ -22,7 +22,7 @@ def test_speed_benchmark_prints_every_ratio(python, tmp_path):
     ],
                   cwd=tmp_path).stdout
     for row in ('training step, single-frame HRNet', 'training step, TDMI',
-                "training step, TDMI with the authors' MI terms",
+                'training step, TDMI without MI losses',
                 "torchvision's deformable conv", 'bfloat16 autocast',
                 'of which the frozen backbone passes',
                 'frozen backbone under bfloat16 autocast',
