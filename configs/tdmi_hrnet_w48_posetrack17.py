@@ -4,8 +4,8 @@
 # two-stage protocol: the HRNet-W48 of a single-frame PoseTrack model
 # (stage 1) is frozen (its BatchNorm in training mode, batch statistics, as
 # the authors' code runs it) and its final 1x1 layer is the MI projector;
-# T = 5 frames at offsets -2..2 (the lineage's edge frames), 384x288 input,
-# the lineage's clipped-normal box augmentation, the keypoint MSE plus the
+# T = 5 frames at offsets -2..2 (the authors' edge frames), 384x288 input,
+# the authors' clipped-normal box augmentation, the keypoint MSE plus the
 # authors' nine mutual-information terms (weights 1), AdamW lr 1e-3 x0.1 at
 # epochs 6, 12, 18 of 20, test with the PoseWarper/DCPose precomputed boxes
 # (score >= 0.2), flip test, DARK decoding, and the metric in the TDMI
@@ -21,6 +21,10 @@
 # stage-1 checkpoint (MMPose 1.x or 0.x key names both load):
 #   --cfg-options model.single_frame_checkpoint=work_dirs/stage1/best.pth
 
+# MMPose's runtime (hooks, environment, visualiser, logging)
+_base_ = ['mmpose::_base_/default_runtime.py']
+custom_imports = dict(imports=['tdmi_mmpose'], allow_failed_imports=False)
+
 # ----------------------------------------------------------------- knobs
 # T and the clip's offsets: model.num_frames and the datasets' frame_offsets
 # (SampleClipFrames reads them from the dataset); a T ablation overrides
@@ -33,7 +37,7 @@ channels = 48  # HRNet-W48 high-resolution width
 deform_groups = 12
 base_lr = 1e-3
 max_epochs = 20
-# clips per GPU; the lineage trains 30 clips per step on one GPU: keep
+# clips per GPU; the authors' code trains 30 clips per step on one GPU: keep
 # batch_size x GPUs = 30 (e.g. 2 GPUs x 15: --cfg-options
 # train_dataloader.batch_size=15), or add --auto-scale-lr to scale the lr
 batch_size = 30
@@ -44,39 +48,16 @@ single_frame_checkpoint = (
     'https://download.openmmlab.com/mmpose/top_down/hrnet/'
     'hrnet_w48_posetrack18_384x288-5fd6d3ff_20211130.pth')
 
-default_scope = 'mmpose'
-custom_imports = dict(imports=['tdmi_mmpose'], allow_failed_imports=False)
-
-# --------------------------------------------------------------- runtime
+# a checkpoint every epoch, the best by Total AP and the last three kept
 default_hooks = dict(
-    timer=dict(type='IterTimerHook'),
-    logger=dict(type='LoggerHook', interval=50),
-    param_scheduler=dict(type='ParamSchedulerHook'),
     checkpoint=dict(
-        type='CheckpointHook',
         interval=1,
         save_best='posetrack/Total AP',
         rule='greater',
-        max_keep_ckpts=3),
-    sampler_seed=dict(type='DistSamplerSeedHook'),
-    visualization=dict(type='PoseVisualizationHook', enable=False))
-env_cfg = dict(
-    cudnn_benchmark=False,
-    mp_cfg=dict(mp_start_method='fork', opencv_num_threads=0),
-    dist_cfg=dict(backend='nccl'))
-vis_backends = [dict(type='LocalVisBackend')]
-visualizer = dict(
-    type='PoseLocalVisualizer', vis_backends=vis_backends, name='visualizer')
-log_processor = dict(
-    type='LogProcessor', window_size=50, by_epoch=True, num_digits=6)
-log_level = 'INFO'
-load_from = None
-resume = False
+        max_keep_ckpts=3))
 
 # ------------------------------------------------------ optimizer, schedule
 train_cfg = dict(by_epoch=True, max_epochs=max_epochs, val_interval=1)
-val_cfg = dict()
-test_cfg = dict()
 optim_wrapper = dict(optimizer=dict(type='AdamW', lr=base_lr))
 param_scheduler = [
     dict(
@@ -90,7 +71,7 @@ param_scheduler = [
 auto_scale_lr = dict(base_batch_size=30)
 
 # ----------------------------------------------------------------- codec
-# the lineage's target (a Gaussian around the rounded keypoint, cut at 3
+# the authors' target (a Gaussian around the rounded keypoint, cut at 3
 # sigma) with DARK at decoding only; MMPose's MSRAHeatmap(unbiased=True)
 # would also train on DARK's unbiased target
 # (configs/ablations/unbiased_target.py)
@@ -138,19 +119,20 @@ model = dict(
                 num_branches=2,
                 block='BASIC',
                 num_blocks=(4, 4),
-                num_channels=(48, 96)),
+                num_channels=(channels, channels * 2)),
             stage3=dict(
                 num_modules=4,
                 num_branches=3,
                 block='BASIC',
                 num_blocks=(4, 4, 4),
-                num_channels=(48, 96, 192)),
+                num_channels=(channels, channels * 2, channels * 4)),
             stage4=dict(
                 num_modules=3,
                 num_branches=4,
                 block='BASIC',
                 num_blocks=(4, 4, 4, 4),
-                num_channels=(48, 96, 192, 384)))),
+                num_channels=(channels, channels * 2, channels * 4,
+                              channels * 8)))),
     temporal_encoder=dict(
         type='TemporalDifferenceEncoder',
         in_channels=channels,
@@ -209,7 +191,7 @@ train_pipeline = [
     dict(type='DeferredRandomFlip', direction='horizontal', prob=0.5),
     dict(type='RandomHalfBody', prob=0.3),
     # scale x clip(N(0,1)*0.35+1, 0.65, 1.35); rotation clip(N(0,1)*45,
-    # -90, 90) with p 0.6 (the lineage's; not MMPose's truncated normal)
+    # -90, 90) with p 0.6 (the authors'; not MMPose's truncated normal)
     dict(type='ClippedNormalBBoxTransform'),
     dict(type='FlipFoldingTopdownAffine', input_size=input_size),
     dict(type='GenerateTarget', encoder=codec),

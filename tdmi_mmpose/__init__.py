@@ -13,60 +13,11 @@ it: ``mmpose.models`` -> ``heads/hybrid_heads/rtmo_head.py`` does ``from
 mmdet.utils import ...`` unconditionally, so MMPose cannot be imported
 without a working mmdet (and mmdet 3.3.0 asserts mmcv < 2.2.0).
 """
-from importlib import metadata
-
-from mmengine.utils import digit_version
-
+from .supported import (SUPPORTED_VERSIONS, check_installed_versions,
+                        check_version, require_mmdet)
 from .version import __version__, version_info
 
-# Supported ranges, [minimum, maximum). mmdet 3.3.0 asserts mmcv < 2.2.0.
-SUPPORTED_VERSIONS = {
-    'mmcv': ('2.0.0', '2.2.0'),
-    'mmengine': ('0.10.0', '1.0.0'),
-    'mmpose': ('1.3.0', '1.4.0'),
-    'mmdet': ('3.3.0', '3.4.0'),  # imported by mmpose.models, see above
-}
-
-
-def check_version(package: str, installed: str, minimum: str,
-                  maximum: str) -> None:
-    """Raise ImportError unless ``minimum <= installed < maximum``."""
-    if not (digit_version(minimum) <= digit_version(installed) <
-            digit_version(maximum)):
-        raise ImportError(
-            f'tdmi_mmpose {__version__} needs {package}>={minimum},'
-            f'<{maximum}, but {package}=={installed} is installed. Install a '
-            f'supported version (python3 run.py setup does).')
-
-
-def _check_installed(package: str, minimum: str, maximum: str) -> None:
-    try:
-        installed = metadata.version(package)
-    except metadata.PackageNotFoundError:
-        raise ImportError(
-            f'tdmi_mmpose {__version__} needs {package}>={minimum},'
-            f'<{maximum}, which is not installed') from None
-    check_version(package, installed, minimum, maximum)
-
-
-def _check_installed_versions() -> None:
-    for package, (minimum, maximum) in SUPPORTED_VERSIONS.items():
-        _check_installed(package, minimum, maximum)
-
-
-def require_mmdet():
-    """Check mmdet's version and import it (for person detection).
-
-    Raises:
-        ImportError: naming the supported range if mmdet is missing or of
-            another version.
-    """
-    _check_installed('mmdet', *SUPPORTED_VERSIONS['mmdet'])
-    import mmdet
-    return mmdet
-
-
-_check_installed_versions()
+check_installed_versions()
 
 from .utils import list_registered  # noqa: E402
 from .utils import register_checked_local_loader  # noqa: E402

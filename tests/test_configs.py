@@ -4,6 +4,7 @@ without downloading weights), and every ablation differs from the main
 recipe only where its own file says."""
 import ast
 import copy
+import re
 from pathlib import Path
 
 import pytest
@@ -261,9 +262,10 @@ def _renamed(name):
 
 
 def _posetrack17_layout(synthetic, root):
-    """The synthetic set in the PoseTrack17 recipe's layout (README, Data
-    preparation): renamed frames, merged COCO-style files, annolist ground
-    truth with the renamed names, val_boxes.json in the PoseWarper form."""
+    """The synthetic set in the PoseTrack17 recipe's layout (docs/data.md,
+    "Where the files go"): renamed frames, merged COCO-style files, annolist
+    ground truth with the renamed names, val_boxes.json in the PoseWarper
+    form."""
     import json
     import shutil
     for split in ('train', 'val'):
@@ -383,3 +385,27 @@ def test_posetrack21_recipe_evaluates_with_the_posetrack21_kit(
     results = evaluator.evaluate(len(samples))
     assert results['posetrack/Total AP'] == pytest.approx(100)
     assert results['posetrack/HOTA'] == pytest.approx(100)
+
+
+def test_zoo_table_and_metafile_list_every_recipe():
+    """configs/README.md's table and configs/metafile.yml (MMPose's
+    model-index layout) name each recipe of configs/ once, and only
+    recipes that exist."""
+    import yaml
+    recipes = sorted(p.name for p in (ROOT / 'configs').glob('tdmi_*.py'))
+    table = (ROOT / 'configs' / 'README.md').read_text()
+    assert sorted(set(re.findall(r'\[(tdmi_\w+\.py)\]', table))) == recipes
+    meta = yaml.safe_load((ROOT / 'configs' / 'metafile.yml').read_text())
+    listed = [Path(m['Config']).name for m in meta['Models']]
+    assert sorted(listed) == recipes
+    assert all(m['In Collection'] == 'TDMI' for m in meta['Models'])
+
+
+def test_hieve_recipe_trainable_parameters():
+    """The count configs/README.md gives: the W48 recipe with K = 14."""
+    init_default_scope('mmpose')
+    cfg = Config.fromfile(str(ROOT / 'configs' / 'tdmi_hrnet_w48_hieve.py'))
+    cfg.model.single_frame_checkpoint = None
+    model = MODELS.build(cfg.model)
+    assert sum(p.numel() for p in model.parameters()
+               if p.requires_grad) == 2_862_414

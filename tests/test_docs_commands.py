@@ -15,8 +15,8 @@ continuations joined, comments dropped, shlex quoting). For every command:
 - any ``configs/...`` or ``requirements/...`` path exists.
 
 Then (``slow``) the commands that need no GPU, download or PoseTrack data
-once the placeholders are replaced run for real, by this mapping (README,
-"Testing" documents it):
+once the placeholders are replaced run for real, by this mapping
+(docs/development.md, "Tests" documents it):
 
     CONFIG, the config of TDMI_CHECKPOINT -> configs/smoke/tdmi_hrnet_tiny.py
     CHECKPOINT, TDMI_CHECKPOINT -> that model's random weights, saved
@@ -37,7 +37,8 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, write_clip_boxes
 
-DOCS = [ROOT / 'README.md'] + sorted((ROOT / 'docs').glob('*.md'))
+DOCS = [ROOT / 'README.md', ROOT / 'configs' / 'README.md'] + sorted(
+    (ROOT / 'docs').glob('*.md'))
 TINY = ROOT / 'configs' / 'smoke' / 'tdmi_hrnet_tiny.py'
 CLIP = ROOT / 'tests' / 'data' / 'posetrack18_clip'
 VECTORS = ROOT / 'tests' / 'data' / 'poseval_vectors' / '06_synth_basic'
@@ -277,3 +278,54 @@ def test_named_tests_exist(doc):
         if name and not re.search(pattern, found[0].read_text()):
             missing.append(f'{path}::{name}')
     assert missing == []
+
+
+# a section named in the code or the docs: README / docs/x.md / x.md, then
+# "the section's heading" (quoted; a line break and comment marks between)
+SECTION_REF = re.compile(
+    r'(README(?:\.md)?|(?:docs/)?[a-z_]+\.md)[,:]?\s*\(?\s*(?:section\s+)?'
+    r'"([^"]{3,100})"')
+REF_SOURCES = sorted(
+    p for folder in ('tdmi_mmpose', 'tools', 'tests', 'configs', 'docs')
+    for p in (ROOT / folder).rglob('*')
+    if p.suffix in ('.py', '.md')) + [ROOT / 'README.md']
+
+
+def _section_refs(text: str):
+    text = re.sub(r'\n\s*#*\s*', ' ', text)
+    for name, section in SECTION_REF.findall(text):
+        if name.startswith('README'):
+            target = ROOT / 'README.md'
+        elif name.startswith('docs/'):
+            target = ROOT / name
+        else:
+            target = ROOT / 'docs' / name
+        yield name, target, ' '.join(section.split())
+
+
+def test_named_sections_exist():
+    """``README, "X"``, ``docs/y.md ("X")``: a page of that name has a
+    heading starting with X, so a moved section breaks no reference in the
+    code, the tests or the docs."""
+    missing = []
+    for source in REF_SOURCES:
+        if source.name == 'test_docs_commands.py':
+            continue
+        for name, target, section in _section_refs(source.read_text()):
+            headings = [
+                ' '.join(h.split())
+                for h in re.findall(r'^#+\s+(.+)$', target.read_text(), re.M)
+            ] if target.is_file() else []
+            if not any(h.startswith(section) for h in headings):
+                missing.append(f'{source.relative_to(ROOT)}: {name}, '
+                               f'"{section}"')
+    assert missing == []
+
+
+def test_section_reference_check_finds_a_moved_section():
+    """The check itself: a reference to a heading README does not have is
+    found, across a comment's line break."""
+    text = '# see README, "Two\n# commands" and docs/evidence.md, "No such"'
+    refs = list(_section_refs(text))
+    assert [(n, s) for n, _, s in refs] == [('README', 'Two commands'),
+                                            ('docs/evidence.md', 'No such')]

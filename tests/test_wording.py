@@ -3,7 +3,7 @@
 
 - No identifier (module, class, function, argument, keyword, attribute,
   variable) and no option value (a string in a config, a default value of
-  a function argument) names "the lineage": options are named after what
+  a function argument) names "the authors' code": options are named after what
   they do; the docs say where each default comes from.
 - No comment, docstring or page narrates history ("first version",
   "this version", "corrected in review", ...) or carries a date stamp.

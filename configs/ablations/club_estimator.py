@@ -1,5 +1,5 @@
 # Does a proper variational upper bound (vCLUB) for the minimised MI terms
-# change the result of the lineage's softmax-KL surrogate? (our addition)
+# change the result of the authors' softmax-KL surrogate? (our addition)
 _base_ = ['../tdmi_hrnet_w48_posetrack17.py']
 
 model = dict(

@@ -1,5 +1,5 @@
 # Every MI term off for the first 2,000 iterations, then on (not in
-# the lineage, which applies them from the first step): does a start from
+# the authors' code, which applies them from the first step): does a start from
 # near-zero heatmaps trap the MI-trained model at a low heatmap peak?
 _base_ = ['../tdmi_hrnet_w48_posetrack17.py']
 

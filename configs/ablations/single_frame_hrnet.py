@@ -1,7 +1,7 @@
 # What does temporal context add over the single-frame HRNet-W48 top-down
 # model trained the same way on the same key frames? (paper baseline)
 # Initialised from COCO as MMPose's stage-1 recipe is, so it is the stage-1
-# model trained on PoseTrack17 key frames with the lineage's augmentation.
+# model trained on PoseTrack17 key frames with the authors' augmentation.
 _base_ = ['../tdmi_hrnet_w48_posetrack17.py']
 
 hrnet_w48_coco = ('https://download.openmmlab.com/mmpose/top_down/hrnet/'

@@ -1,5 +1,5 @@
 # MMPose's DARK codec in both directions: DARK's unbiased training target
-# (sub-pixel Gaussian centre) instead of the lineage's Gaussian around the
+# (sub-pixel Gaussian centre) instead of the authors' Gaussian around the
 # rounded keypoint; decoding is DARK's either way. The codec is read by the
 # head (decoding) and by GenerateTarget (encoding): both are restated.
 _base_ = ['../tdmi_hrnet_w48_posetrack17.py']

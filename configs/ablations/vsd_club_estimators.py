@@ -1,7 +1,7 @@
 # Estimators that are what the paper says they are: the maximised terms as
 # variational self-distillation (a true KL between the two spatial softmax
 # distributions, minimised to raise the mutual information; SpatialKLMI) and
-# the minimised terms as the vCLUB upper bound (CLUBMI). The lineage's
+# the minimised terms as the vCLUB upper bound (CLUBMI). The authors'
 # surrogate is neither (docs/method.md, section 2).
 _base_ = ['../tdmi_hrnet_w48_posetrack17.py']
 

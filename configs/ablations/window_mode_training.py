@@ -4,7 +4,7 @@
 # person sits off-centre in the key crop by up to the window's margin.
 # Every training clip's crop is moved (MMPose's shift: a truncated normal
 # within +-shift_factor of the crop size, per axis), where the recipe's
-# ClippedNormalBBoxTransform moves none (the lineage's augmentation) and
+# ClippedNormalBBoxTransform moves none (the authors' augmentation) and
 # MMPose's RandomBBoxTransform 30 %; the rest of the pipeline is the base's.
 _base_ = ['../tdmi_hrnet_w48_posetrack17.py']
 

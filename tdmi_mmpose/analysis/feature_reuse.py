@@ -8,12 +8,12 @@ import numpy as np
 import torch
 from mmengine.registry import init_default_scope
 
-from ..apis.streaming import FeatureReuseEstimator
+from ..apis.video.resample_mode import ResampleModeEstimator
 
 __all__ = ['support_feature_error']
 
 
-def support_feature_error(estimator: FeatureReuseEstimator,
+def support_feature_error(estimator: ResampleModeEstimator,
                           key_image: np.ndarray, key_boxes: np.ndarray,
                           support_image: np.ndarray,
                           support_boxes: np.ndarray) -> np.ndarray:

@@ -6,13 +6,13 @@ active MI term: its weighted value next to the keypoint loss; the gradient
 it sends into the feature it trains (its second argument: ``heatmaps``,
 ``fused``, ``useful`` ...) and the cosine between that gradient and the
 keypoint loss's gradient on the same feature (negative: the term pulls
-against the keypoint target); and what the lineage surrogate actually looks
+against the keypoint target); and what the authors' surrogate actually looks
 at: the spatial entropy of ``softmax(x / temperature)`` of the trained
 feature, normalised by ``log(h * w)`` (1 = flat, 0 = one position), and
 the feature's scale.
 
 Why the entropy: for ``p = softmax(a / t)``, ``q = softmax(b / t)`` the
-lineage value is ``mean(q * (log q - p)) = (-H(q) - <q, p>) / (h w)``; with
+authors' value is ``mean(q * (log q - p)) = (-H(q) - <q, p>) / (h w)``; with
 ``p`` bounded by 1 the entropy ``H(q)`` (up to ``log(h w)``) dominates.
 A minimised term (positive weight) therefore rewards a flat ``softmax(b /
 t)`` (lower, wider heatmap peaks), a maximised term (negative weight) a

@@ -252,14 +252,15 @@ def train_to_plateau(cfg, **plateau):
     return cfg
 
 
-def evaluate_runner(runner) -> dict:
-    """PoseTrack metrics of ``runner.model`` with the validation loop's
-    dataloader and evaluator, without the loop's hooks (the checkpoint hook
-    is only set up once training starts)."""
+def evaluate_runner(runner, model=None) -> dict:
+    """PoseTrack metrics of ``model`` (default: ``runner.model``) with the
+    runner's validation dataloader and evaluator, without the loop's hooks
+    (the checkpoint hook is only set up once training starts)."""
     import torch
     loop = runner.val_loop
-    runner.model.eval()
+    model = runner.model if model is None else model
+    model.eval()
     with torch.no_grad():
         for batch in loop.dataloader:
-            loop.evaluator.process(runner.model.val_step(batch), batch)
+            loop.evaluator.process(model.val_step(batch), batch)
     return loop.evaluator.evaluate(len(loop.dataloader.dataset))

@@ -20,12 +20,13 @@ onnx, onnxscript and onnxruntime are optional (``pip install
 
 Shape legend: B clips, T frames, K keypoints, h x w heatmap size.
 """
-import contextlib
 from typing import Optional, Union
 
 import numpy as np
 import torch
 import torch.nn as nn
+
+from ..models.utils import deform_impl
 
 __all__ = ['export_onnx', 'OnnxRuntimeVideoEstimator', 'require_onnx']
 
@@ -52,17 +53,6 @@ class _TensorMode(nn.Module):
 
     def forward(self, clips: torch.Tensor) -> torch.Tensor:
         return self.model(clips, None, mode='tensor')
-
-
-@contextlib.contextmanager
-def _deform_impl(impl: str):
-    from ..models.utils.blocks import ModulatedDeformAlign
-    old = ModulatedDeformAlign.impl
-    ModulatedDeformAlign.impl = impl
-    try:
-        yield
-    finally:
-        ModulatedDeformAlign.impl = old
 
 
 def _input_size(model) -> tuple:
@@ -109,7 +99,7 @@ def export_onnx(model: nn.Module,
     if batch == 'dynamic':
         dynamic = {'clips': {0: torch.export.Dim('batch', min=1, max=1024)}}
     module = _TensorMode(model.cpu().eval()).eval()
-    with _deform_impl('torchvision'), torch.no_grad():
+    with deform_impl(model, 'torchvision'), torch.no_grad():
         torch.onnx.export(
             module, (example, ),
             out_file,

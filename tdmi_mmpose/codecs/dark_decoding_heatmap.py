@@ -1,10 +1,10 @@
 # Copyright (c) The tdmi_mmpose Authors. All rights reserved.
-"""DarkDecodingHeatmap: the training target of the TDMI lineage with DARK
+"""DarkDecodingHeatmap: the training target of the authors' code with DARK
 decoding (method notes, section 3).
 
 MMPose's ``MSRAHeatmap(unbiased=True)`` switches two things together: the
 training target becomes DARK's unbiased Gaussian (centred on the sub-pixel
-keypoint) and decoding becomes DARK's refinement. The lineage code trains on
+keypoint) and decoding becomes DARK's refinement. The authors' code trains on
 the plain target (a Gaussian around the rounded keypoint, cut at 3 sigma:
 ``MSRAHeatmap(unbiased=False)``'s target) and uses DARK only when decoding.
 This codec is exactly that pair; ``unbiased_encoding=True`` gives back
@@ -33,7 +33,7 @@ class DarkDecodingHeatmap(MSRAHeatmap):
         sigma (float): the target Gaussian's sigma, in heatmap pixels.
         unbiased_encoding (bool): train on DARK's unbiased target instead of
             the Gaussian around the rounded keypoint. Defaults to False (the
-            lineage).
+            the authors').
         blur_kernel_size (int): DARK's Gaussian blur before the Taylor step
             (MMPose's and DARK's reference default 11). Defaults to 11.
     """

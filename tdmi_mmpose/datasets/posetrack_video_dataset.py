@@ -38,7 +38,6 @@ In training only labelled frames are key frames, and only people with at
 least one keypoint and a box.
 """
 import glob
-import json
 import logging
 import os.path as osp
 import re
@@ -51,7 +50,8 @@ from mmpose.datasets.datasets.base import BaseCocoStyleDataset
 from mmpose.registry import DATASETS
 
 from ..posetrack_format import (PT18_KEYPOINTS, frame_key, is_number,
-                                parse_annolist_points, pt18_name_to_joint)
+                                load_json, parse_annolist_points,
+                                pt18_name_to_joint)
 from .transforms.clip_transforms import check_offsets
 from .transforms.flip_transforms import check_flip_folding
 
@@ -112,16 +112,6 @@ def _gt_box(box, where: str):
         raise ValueError(f'{where}: "bbox" must be four finite numbers '
                          f'[x, y, w, h], got {box!r}')
     return list(box)
-
-
-def _load_json(path: str):
-    try:
-        with open(path) as f:
-            return json.load(f)
-    except FileNotFoundError:
-        raise FileNotFoundError(f'annotation file {path} does not exist')
-    except json.JSONDecodeError as e:
-        raise ValueError(f'{path}: not valid JSON ({e})') from None
 
 
 def _frame_number(name: str, path: str) -> tuple:
@@ -229,7 +219,7 @@ class PoseTrackVideoDataset(BaseCocoStyleDataset):
 
     def read_annotation_file(self, path: str) -> List[dict]:
         """The frames of one annotation file (errors name the file)."""
-        data = _load_json(path)
+        data = load_json(path)
         if isinstance(data, dict) and 'annolist' in data:
             frames = self._read_annolist(data['annolist'], path)
         elif isinstance(data, dict) and 'images' in data:
@@ -429,7 +419,7 @@ class PoseTrackVideoDataset(BaseCocoStyleDataset):
         return samples
 
     def _detection_samples(self, frames: List[dict]) -> List[dict]:
-        dets = _load_json(self.bbox_file)
+        dets = load_json(self.bbox_file)
         if not isinstance(dets, list):
             raise ValueError(f'{self.bbox_file}: expected a list of '
                              'detections')

@@ -18,8 +18,7 @@ from typing import Dict
 import cv2
 import numpy as np
 
-from ..posetrack_format import PT18_KEYPOINTS
-from .hieve import HIEVE_KEYPOINTS
+from ..posetrack_format import HIEVE_KEYPOINTS, PT18_KEYPOINTS
 from .synthetic import generate_synthetic_posetrack
 
 __all__ = ['generate_synthetic_hieve']

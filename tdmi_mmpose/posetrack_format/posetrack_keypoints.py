@@ -12,9 +12,14 @@ neither).
 """
 
 __all__ = [
-    'PT18_KEYPOINTS', 'POSEVAL_JOINTS', 'NUM_JOINTS', 'pt18_name_to_joint',
-    'frame_key'
+    'PT18_KEYPOINTS', 'POSEVAL_JOINTS', 'NUM_JOINTS', 'MAX_TRACK_ID',
+    'pt18_name_to_joint', 'frame_key'
 ]
+
+# The official tool asserts track ids below this (it offsets each
+# sequence's ids by index * MAX_TRACK_ID): the metric checks it, the video
+# tool's tracker numbers people below it.
+MAX_TRACK_ID = 10000
 
 # poseval's joint names, in poseval id order.
 POSEVAL_JOINTS = ('right_ankle', 'right_knee', 'right_hip', 'left_hip',

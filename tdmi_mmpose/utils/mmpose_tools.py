@@ -1,14 +1,15 @@
 # Copyright (c) The tdmi_mmpose Authors. All rights reserved.
 """Run MMPose's own ``tools/train.py`` / ``tools/test.py`` with this package
 registered, so that their arguments and behaviour are exactly MMPose's."""
+import contextlib
 import os.path as osp
 import runpy
 
 from mmengine.utils import get_installed_path
 
 __all__ = [
-    'allow_cpu_distributed', 'cpu_amp_argv', 'check_work_dir',
-    'find_mmpose_tool', 'launcher_of', 'option_of', 'run_mmpose_tool'
+    'cpu_distributed', 'cpu_amp_argv', 'check_work_dir', 'find_mmpose_tool',
+    'launcher_of', 'option_of', 'run_mmpose_tool'
 ]
 
 
@@ -28,22 +29,29 @@ def find_mmpose_tool(name: str) -> str:
         f'{", ".join(candidates)}); reinstall mmpose from its wheel')
 
 
-def allow_cpu_distributed() -> bool:
-    """Let MMEngine's ``pytorch`` launcher start on a machine without GPUs.
+@contextlib.contextmanager
+def cpu_distributed():
+    """Let MMEngine's ``pytorch`` launcher start on a machine without GPUs,
+    inside the ``with`` block.
 
     MMEngine 0.10.7's ``_init_dist_pytorch`` calls
     ``torch.cuda.set_device(local_rank)`` whatever the backend, which fails
-    where CUDA is unusable. Where no GPU is visible, that call is made a
-    no-op for this process, so a ``gloo`` run (``--cfg-options
-    env_cfg.dist_cfg.backend=gloo model_wrapper_cfg.device_ids=None``)
-    goes through MMEngine's own launcher and DDP wrapper. Returns whether
-    the call was made a no-op.
+    where CUDA is unusable. Where no GPU is visible, that call is a no-op
+    inside the block (``torch.cuda.set_device`` is restored after it), so a
+    ``gloo`` run (``--cfg-options env_cfg.dist_cfg.backend=gloo
+    model_wrapper_cfg.device_ids=None``) goes through MMEngine's own
+    launcher and DDP wrapper. Yields whether the call was made a no-op.
     """
     import torch
     if torch.cuda.is_available():
-        return False
+        yield False
+        return
+    real = torch.cuda.set_device
     torch.cuda.set_device = lambda device: None
-    return True
+    try:
+        yield True
+    finally:
+        torch.cuda.set_device = real
 
 
 def cpu_amp_argv(argv):
@@ -100,22 +108,25 @@ def launcher_of(argv) -> str:
 def run_mmpose_tool(name: str) -> None:
     """Execute MMPose's tool as ``__main__`` with the current ``sys.argv``.
 
-    The one place where ``allow_cpu_distributed`` is applied: only for the
-    ``pytorch`` launcher (the path of MMEngine's ``_init_dist_pytorch``)
-    and only where no GPU is visible.
+    The one place where ``cpu_distributed`` is applied, around the tool's
+    run: only for the ``pytorch`` launcher (the path of MMEngine's
+    ``_init_dist_pytorch``) and only where no GPU is visible.
     """
     import sys
 
-    import tdmi_mmpose  # noqa: F401  (registers modules, checkpoint loading)
+    # importing this module imported the package, which registered its
+    # modules and the checkpoint loader
     work_dir = option_of(sys.argv[1:], '--work-dir')
     if work_dir:
         check_work_dir(work_dir)
-    if launcher_of(sys.argv[1:]) == 'pytorch':
-        allow_cpu_distributed()
     if name == 'train':
         argv = cpu_amp_argv(sys.argv[1:])
         if argv != sys.argv[1:]:
             print('--amp without a GPU: bfloat16 autocast on CPU '
                   '(CPUAmpOptimWrapper)')
             sys.argv[1:] = argv
-    runpy.run_path(find_mmpose_tool(name), run_name='__main__')
+    scope = (
+        cpu_distributed() if launcher_of(sys.argv[1:]) == 'pytorch' else
+        contextlib.nullcontext())
+    with scope:
+        runpy.run_path(find_mmpose_tool(name), run_name='__main__')

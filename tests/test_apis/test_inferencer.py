@@ -73,6 +73,25 @@ def test_frame_folder_with_a_box_file(tmp_path):
     assert summary['video'] is None  # no vis_out_dir: nothing rendered
 
 
+def test_vis_and_pred_out_dirs_apart_as_mmpose_calls_them(tmp_path):
+    """MMPose's call shape: the drawn video in ``vis_out_dir``, the
+    predictions in ``pred_out_dir``, each only there."""
+    boxes = write_clip_boxes(tmp_path / 'boxes.json')
+    inferencer = VideoPoseInferencer(TINY, device='cpu')
+    vis, pred = tmp_path / 'out' / 'vis', tmp_path / 'out' / 'pred'
+    results = list(
+        inferencer(
+            str(CLIP),
+            bboxes=str(boxes),
+            vis_out_dir=str(vis),
+            pred_out_dir=str(pred)))
+    _check(results, 5)
+    assert sorted(p.name for p in vis.iterdir()) == ['posetrack18_clip.mp4']
+    assert sorted(p.name for p in pred.iterdir()) == ['posetrack18_clip.json']
+    written = json.loads((pred / 'posetrack18_clip.json').read_text())
+    assert len(written['images']) == 5
+
+
 def test_a_list_of_frames_and_boxes_as_a_dict():
     frames = [cv2.imread(str(p)) for p in sorted(CLIP.glob('*.jpg'))]
     boxes = {

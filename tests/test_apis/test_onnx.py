@@ -23,7 +23,7 @@ TINY = ROOT / 'configs' / 'smoke' / 'tdmi_hrnet_tiny.py'
 @pytest.fixture(scope='module')
 def exported(tmp_path_factory):
     """The tiny model with every trainable conv re-drawn at a useful scale
-    (the lineage init's N(0, 0.001) makes heatmaps of ~1e-6, where any
+    (the authors' init's N(0, 0.001) makes heatmaps of ~1e-6, where any
     comparison passes), saved, and exported with a dynamic batch."""
     torch.manual_seed(0)
     model = init_model(str(TINY), None, device='cpu')

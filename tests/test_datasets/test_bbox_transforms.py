@@ -16,7 +16,7 @@ def test_box_augmentation_draws_the_clipped_normal_distribution():
     n = 40000
     transform = ClippedNormalBBoxTransform()  # held: mmcv keeps a weakref
     offset, scale, rotate = transform._get_transform_params(n)
-    assert not offset.any()  # the lineage does not shift
+    assert not offset.any()  # the authors' code does not shift
     assert scale.min() == np.float32(0.65) and scale.max() == np.float32(1.35)
     assert abs(
         np.mean((scale == np.float32(0.65)) | (scale == np.float32(1.35))) -

@@ -26,7 +26,7 @@ def _key(number, nframes=10, first=0):
         nframes=nframes)
 
 
-# The lineage's clips at a video's edges (method notes sec. 1.6), as tables
+# The authors' clips at a video's edges (method notes sec. 1.6), as tables
 # by key position r in a video of N = 10 frames; every other position is
 # the plain window r + offsets.
 N = 10

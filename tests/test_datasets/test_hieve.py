@@ -18,7 +18,7 @@ from mmpose.registry import DATASETS
 import tdmi_mmpose  # noqa: F401
 from tdmi_mmpose.datasets import (HIEVE_KEYPOINTS, HIEVE_METAINFO,
                                   generate_synthetic_hieve)
-from tdmi_mmpose.datasets.hieve import read_hieve_annolist
+from tdmi_mmpose.posetrack_format import read_hieve_annolist
 
 TOOL = ROOT / 'tools' / 'dataset_converters' / 'hieve_to_posetrack.py'
 

@@ -9,7 +9,8 @@ import torch
 from torchvision.ops import deform_conv2d
 
 from tdmi_mmpose.models.utils.blocks import (ModulatedDeformAlign,
-                                             deform_conv2d_sampled)
+                                             deform_conv2d_sampled,
+                                             deform_impl)
 
 
 def _inputs(n, c, o, h, w, groups, scale, dtype, seed=0):
@@ -73,13 +74,34 @@ def test_align_module_same_with_either_implementation():
     x, guide = torch.randn(2, 8, 10, 7), torch.randn(2, 8, 10, 7)
     outs = {}
     for impl in ('torchvision', 'sampled', 'auto'):
-        align.impl = impl
-        outs[impl] = align(x, guide)
+        with deform_impl(align, impl):
+            assert align.impl == impl
+            outs[impl] = align(x, guide)
+        assert align.impl == 'auto'  # the module's own choice, restored
     torch.testing.assert_close(outs['sampled'], outs['torchvision'])
     assert torch.equal(outs['auto'], outs['sampled'])  # on CPU
-    align.impl = 'cuda-only'
+    built = ModulatedDeformAlign(8, deform_groups=2, impl='torchvision')
+    assert built.impl == 'torchvision'
     with pytest.raises(ValueError, match='impl must be one of'):
-        align(x, guide)
+        ModulatedDeformAlign(8, deform_groups=2, impl='cuda-only')
+    with pytest.raises(ValueError, match='impl must be one of'):
+        with deform_impl(align, 'cuda-only'):
+            pass
+
+
+def test_deform_impl_restores_each_module_after_an_error():
+    """The scoped switch touches only the given model's modules and
+    restores each one's own choice even when the block raises."""
+    a = ModulatedDeformAlign(8, deform_groups=2, impl='sampled')
+    b = ModulatedDeformAlign(8, deform_groups=2)
+    other = ModulatedDeformAlign(8, deform_groups=2)
+    both = torch.nn.ModuleList([a, b])
+    with pytest.raises(RuntimeError, match='inside'):
+        with deform_impl(both, 'torchvision'):
+            assert a.impl == b.impl == 'torchvision'
+            assert other.impl == 'auto'
+            raise RuntimeError('inside')
+    assert (a.impl, b.impl, other.impl) == ('sampled', 'auto', 'auto')
 
 
 def test_refuses_offsets_that_do_not_fit():

@@ -49,7 +49,7 @@ def test_kl_softmax_gradient_finite_where_softmax_underflows():
     assert (q == 0).any()
     KLSoftmaxMI()(a, b).backward()
     assert torch.isfinite(b.grad).all() and b.grad.abs().sum() > 0
-    # torch's kl_div, as the lineage code calls it, is NaN here
+    # torch's kl_div, as the authors' code calls it, is NaN here
     b2 = b.detach().requires_grad_()
     p = F.softmax(a.flatten(2) / 0.05, dim=-1)
     with warnings.catch_warnings():
@@ -188,7 +188,7 @@ def test_spatial_kl_is_a_true_kl_between_spatial_distributions():
     assert float(estimator(a, a)) == pytest.approx(0, abs=1e-6)
     # summed over positions, not averaged: each position split into 2 x 2
     # equal ones (nearest upsampling) leaves the KL unchanged, while the
-    # lineage surrogate, a mean over h*w, shrinks
+    # authors' surrogate, a mean over h*w, shrinks
     up = dict(scale_factor=2, mode='nearest')
     a4, b4 = F.interpolate(a, **up), F.interpolate(b, **up)
     assert torch.allclose(estimator(a4, b4), estimator(a, b), rtol=1e-4)

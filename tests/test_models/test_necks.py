@@ -8,6 +8,7 @@ import tdmi_mmpose  # noqa: F401
 from tdmi_mmpose.models.necks import (AppearanceEncoder,
                                       RepresentationDisentanglementModule,
                                       TemporalDifferenceEncoder)
+from tdmi_mmpose.models.utils import TDMI_INIT_CFG
 
 C, G = 8, 2
 
@@ -229,12 +230,13 @@ def _conv_std(module) -> float:
         in_channels=C, num_frames=3, deform_groups=G, **kw),
 ])
 def test_init_cfg_default_and_none(build):
-    """The default init_cfg is NormalConvInit (convs N(0, 0.001)); None
-    means what it means in MMEngine: PyTorch's own initialisation."""
+    """The default init_cfg is TDMI_INIT_CFG (MMEngine's Normal on the
+    convs, N(0, 0.001), Constant on BatchNorm); None means what it means in
+    MMEngine: PyTorch's own initialisation."""
     torch.manual_seed(0)
     default = build()
     default.init_weights()
-    assert default.init_cfg == dict(type='NormalConvInit', std=0.001)
+    assert default.init_cfg == TDMI_INIT_CFG
     assert abs(_conv_std(default) - 1e-3) < 2e-4
     plain = build(init_cfg=None)
     plain.init_weights()
@@ -253,7 +255,7 @@ def test_head_init_cfg_none_is_its_default():
             mi_loss=dict(
                 type='TDMIMutualInformationLoss',
                 min_estimator=dict(type='CLUBMI', hidden_channels=4))))
-    assert head.init_cfg == dict(type='NormalConvInit', std=0.001)
+    assert head.init_cfg == TDMI_INIT_CFG
     club = [
         m for m in head.mi_loss.modules() if isinstance(m, torch.nn.Linear)
     ]

@@ -37,7 +37,7 @@ def build(num_frames=3, **changes):
 
 
 def with_useful_scale(model):
-    """The lineage init's N(0, 0.001) convs give heatmaps of ~1e-6, where
+    """The authors' init's N(0, 0.001) convs give heatmaps of ~1e-6, where
     any absolute tolerance passes: re-draw every conv outside the backbone
     at N(0, 0.1) so that outputs are O(0.1-1)."""
     torch.manual_seed(1)
@@ -235,7 +235,7 @@ def test_state_dict_keys_are_pinned():
             'head.fusion.0.downsample.0.weight',
             'head.final_layer.weight',
             'head.y_projector.weight',
-            # the lineage's accumulator shortcut (1x1 conv + BN)
+            # the authors' accumulator shortcut (1x1 conv + BN)
             'temporal_encoder.accumulators.0.0.downsample.0.weight',
             'temporal_encoder.accumulators.2.0.downsample.1.running_var',
             # whether the projector came from a checkpoint

@@ -34,7 +34,7 @@ def test_demo_runs_every_step_and_gates_on_the_gain(python, tmp_path):
                             text=True,
                             timeout=900)
     out = result.stdout
-    for step in ('1/8 self-check', 'torch threads: ',
+    for step in ('1/8 self-check', 'torch threads per model: ',
                  '2/8 synthetic PoseTrack set with irrelevant motion',
                  '3/8 stage 1: training the single-frame model for 2 '
                  'iterations', '4/8 stage 2: TDMI on the frozen',
@@ -70,7 +70,11 @@ def test_demo_runs_every_step_and_gates_on_the_gain(python, tmp_path):
     assert picture is not None and picture.shape[0] > 2 * 120
     assert re.search(r'the same key frames: (blur|occluder|passer_by|object)',
                      out)
-    assert re.search(r'time: [\d.]+ min with \d+ torch thread', out)
+    assert re.search(r'time: [\d.]+ min, \d+ torch thread\(s\) per model', out)
+    # both TDMI models trained in their own processes, each writing its
+    # console output to its work folder
+    assert (work / 'console.log').is_file()
+    assert (work / 'without_mi' / 'console.log').is_file()
     assert result.returncode == 1
     # stage 2 trained only the TDMI parts: its backbone's weights and MI
     # projector are stage 1's, bit for bit; the frozen BatchNorm normalised

@@ -60,7 +60,7 @@ def _train(cfg, resume=False):
 
 def test_resume_is_exact_and_survives_an_interrupted_save(tmp_path):
     """4 iterations in one go equal 2 + resume + 2 (weights and logged
-    losses), on the tiny TDMI with the lineage's random augmentation. The
+    losses), on the tiny TDMI with the authors' random augmentation. The
     second run is resumed after a save of iteration 4 was cut off:
     MMEngine writes ``last_checkpoint`` only after a checkpoint is
     complete, so the automatic resume takes iteration 2, not the broken

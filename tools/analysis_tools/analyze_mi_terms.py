@@ -9,7 +9,7 @@ value and its size relative to the keypoint loss, the norm of the gradient
 it sends into the feature it trains and the cosine of that gradient with
 the keypoint loss's gradient on the same feature (negative: it pulls
 against the keypoint target); then, per feature, the normalised spatial
-entropy of softmax(x / 0.05) that the lineage surrogate scores, and the
+entropy of softmax(x / 0.05) that the authors' surrogate scores, and the
 feature's scale. See ``tdmi_mmpose.analysis.mi_diagnostics``.
 
 ``--ablation FILE`` applies the delta of an ablation file to CONFIG first

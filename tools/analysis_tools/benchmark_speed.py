@@ -37,9 +37,9 @@ of ``--steps`` timed steps after one warm-up:
   with its config's preprocessing and flip test: MMPose's
   ``inference_topdown`` with the single-frame model, this package's
   ``inference_clip`` (the exact mode: every key frame crops its T frames
-  with its own box), ``FeatureReuseEstimator`` (the video tool's
+  with its own box), ``ResampleModeEstimator`` (the video tool's
   ``--fast resample``: each frame through the backbone once, support
-  features resampled) and ``CropWindowEstimator`` (``--fast window``: crop
+  features resampled) and ``WindowModeEstimator`` (``--fast window``: crop
   windows that stay put, default margin), with the backbone crops each
   runs per person-frame.
 """
@@ -285,7 +285,7 @@ def _onnxruntime_seconds(model, cfg, clip, steps: int, device: str):
 def _training_rows(single, single_cfg, tdmi, tdmi_cfg, no_mi, batch, steps,
                    device):
     """The training-step rows, and the memory and kernel lines printed."""
-    from tdmi_mmpose.models.utils.blocks import ModulatedDeformAlign
+    from tdmi_mmpose.models.utils import deform_impl
     rows = []
     if device == 'cuda':
         torch.cuda.reset_peak_memory_stats()
@@ -322,12 +322,9 @@ def _training_rows(single, single_cfg, tdmi, tdmi_cfg, no_mi, batch, steps,
     rows.append(('training step, single-frame HRNet in channels-last layout',
                  t_single_cl, t_single_cl / t_single))
 
-    ModulatedDeformAlign.impl = 'torchvision'
-    try:
+    with deform_impl(tdmi, 'torchvision'):
         t_tv = _median_seconds(
             _train_step(tdmi, tdmi_cfg, batch, device), steps, device)
-    finally:
-        ModulatedDeformAlign.impl = 'auto'
     rows.append(("training step, TDMI with torchvision's deformable conv",
                  t_tv, t_tv / t_single))
     t_amp = _median_seconds(
@@ -401,9 +398,9 @@ def main() -> None:
     rows.append(('inference per person-frame, TDMI exact mode '
                  '(inference_clip)', t_exact, t_exact / t_single))
     rows.append(('inference per person-frame, TDMI fast mode, resample '
-                 '(FeatureReuseEstimator)', t_fast, t_fast / t_single))
+                 '(ResampleModeEstimator)', t_fast, t_fast / t_single))
     rows.append(('inference per person-frame, TDMI fast mode, window '
-                 '(CropWindowEstimator)', t_window, t_window / t_single))
+                 '(WindowModeEstimator)', t_window, t_window / t_single))
 
     print('\n| what | seconds | ratio to single-frame |')
     print('|---|---|---|')

@@ -6,7 +6,7 @@ alone and with one busy core beside them.
 
 The models and batches are the demo's (``configs/smoke/``, its synthetic set
 ``data/synthetic_posetrack``, generated if missing): MMPose's single-frame
-model (stage 1) and the small TDMI with the lineage MI terms (stage 2, its
+model (stage 1) and the small TDMI with the authors' MI terms (stage 2, its
 projector terms off: no stage-1 checkpoint is needed for timing). The busy
 core is a second Python process spinning. Prints seconds per step (median
 of ``--steps`` after two warm-up steps) and each setting's ratio to one
@@ -24,7 +24,7 @@ ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 SMOKE = osp.join(ROOT, 'configs', 'smoke')
 MODELS = {
     'single-frame (stage 1)': 'single_frame_demo_synthetic.py',
-    'TDMI, lineage MI (stage 2)': 'tdmi_demo_synthetic.py',
+    "TDMI, authors' MI (stage 2)": 'tdmi_demo_synthetic.py',
 }
 SPIN = 'while True:\n    pass\n'
 

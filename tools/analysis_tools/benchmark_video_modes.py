@@ -1,7 +1,7 @@
 # Copyright (c) The tdmi_mmpose Authors. All rights reserved.
 """The video tool's fast modes (``--fast window``: crop windows that stay
-put, ``tdmi_mmpose/apis/crop_windows.py``; ``--fast resample``: support
-features resampled between crops, ``tdmi_mmpose/apis/streaming.py``)
+put, ``tdmi_mmpose/apis/video/window_mode.py``; ``--fast resample``: support
+features resampled between crops, ``tdmi_mmpose/apis/video/resample_mode.py``)
 against its exact mode: speed and PoseTrack AP, with the same model and the
 same boxes, in one process.
 
@@ -68,12 +68,12 @@ def parse_args(argv=None):
         '--margin',
         type=float,
         default=0.03,
-        help='window mode: CropWindowEstimator margin')
+        help='window mode: WindowModeEstimator margin')
     parser.add_argument(
         '--scale-tol',
         type=float,
         default=0.1,
-        help='window mode: CropWindowEstimator scale_tol')
+        help='window mode: WindowModeEstimator scale_tol')
     parser.add_argument(
         '--min-iou', type=float, default=0.5, help='resample mode')
     parser.add_argument(
@@ -121,10 +121,10 @@ def _print_feature_errors(model, files, detections, thr, args) -> None:
     """Relative error of the resampled support features against the exact
     mode's (``tdmi_mmpose.analysis.support_feature_error``), per stage."""
     from tdmi_mmpose.analysis import support_feature_error
-    from tdmi_mmpose.apis.streaming import FeatureReuseEstimator
     from tdmi_mmpose.apis.video import (VideoPoseTracker, ground_truth_boxes,
                                         open_frames)
-    est = FeatureReuseEstimator(
+    from tdmi_mmpose.apis.video.resample_mode import ResampleModeEstimator
+    est = ResampleModeEstimator(
         model,
         min_iou=args.min_iou,
         interpolation=args.interpolation,
@@ -169,8 +169,8 @@ def _print_feature_errors(model, files, detections, thr, args) -> None:
 
 
 def _counters(estimator, into: dict) -> None:
-    """Add a fast mode's counters (``CropWindowEstimator`` /
-    ``FeatureReuseEstimator``) to ``into``."""
+    """Add a fast mode's counters (``WindowModeEstimator`` /
+    ``ResampleModeEstimator``) to ``into``."""
     for name in ('backbone_crops', 'backbone_calls', 'windows', 'keys',
                  'reused', 'fallbacks'):
         into[name] = into.get(name, 0) + getattr(estimator, name, 0)
@@ -251,7 +251,7 @@ def main(argv=None) -> int:
             with open(osp.join(out_root, mode, osp.basename(path)), 'w') as f:
                 json.dump(posetrack_file(images, anns, names), f)
             if mode != 'exact':
-                _counters(tracker.streaming, counters[mode])
+                _counters(tracker.fast_estimator, counters[mode])
                 distances[mode] += [
                     np.linalg.norm(a - b, axis=-1)
                     for a, b in zip(keypoints['exact'], keypoints[mode])

@@ -6,7 +6,7 @@
 
 Builds the default model (HRNet-W48 backbone, 384x288 input, T frames, every
 module at its default: aligned appearance, 4 stages, MI loss with the
-lineage estimator) and MMPose's single-frame HRNet-W48 top-down model
+authors' estimator) and MMPose's single-frame HRNet-W48 top-down model
 (``TopdownPoseEstimator`` + ``HeatmapHead``, as in MMPose's
 td-hm_hrnet-w48 COCO config), without pretrained weights. Prints trainable
 and total parameters, then the forward time of one clip (batch 1, eval,

@@ -5,9 +5,9 @@
 
 One (instance, keypoint) row: the predicted heatmap is ``a * g``, where g is
 the training target (a Gaussian of peak 1 around the keypoint, cut at 3
-sigma, as MMPose's plain MSRA target and the lineage encode it). Per row,
+sigma, as MMPose's plain MSRA target and the authors' code encode it). Per row,
 the heatmap MSE is ``(a - 1)^2 sum(g^2) / hw`` and each of the two minimised
-lineage terms ``mi_y(., H)`` is ``(-H(q) - <q, p>) / hw`` with
+authors' terms ``mi_y(., H)`` is ``(-H(q) - <q, p>) / hw`` with
 ``q = softmax(a g / 0.05)``; the model keeps the entropy part (the term the
 measured diagnostics show dominating) and drops ``<q, p>``:
 

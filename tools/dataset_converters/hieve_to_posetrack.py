@@ -84,7 +84,7 @@ def _frame_numbers(frames, base: int, num_frames: int, path: str):
 
 
 def convert(root: str, out: str, val_videos: int = 3, frame_base: int = 0):
-    from tdmi_mmpose.datasets.hieve import hieve_to_coco, load_hieve_file
+    from tdmi_mmpose.posetrack_format import hieve_to_coco, load_hieve_file
     ann_dir = osp.join(root, 'annotations', 'train')
     if not osp.isdir(ann_dir):
         raise ValueError(f'{ann_dir}: no such folder (HiEve\'s training '

@@ -23,10 +23,10 @@ preprocessing, flip test, decoding and tracking stay the same.
 
 ``--fast`` (``--fast resample``) passes each frame through the backbone once
 per person and resamples its features into the key crops of the frames it
-supports (``tdmi_mmpose.apis.streaming``); ``--fast window`` crops each
-person's clips with a window that stays put while the person stays inside
-it, each (frame, window) crop through the backbone once
-(``tdmi_mmpose.apis.crop_windows``). The default exact mode (T backbone
+supports (``tdmi_mmpose.apis.video.resample_mode``); ``--fast window``
+crops each person's clips with a window that stays put while the person
+stays inside it, each (frame, window) crop through the backbone once
+(``tdmi_mmpose.apis.video.window_mode``). The default exact mode (T backbone
 passes per person and key frame) is what ``tools/test.py`` evaluates. Speed
 and accuracy against it: ``tools/analysis_tools/benchmark_video_modes.py``
 and docs/video.md.

@@ -10,15 +10,21 @@ from typing import Dict, List, Optional
 import numpy as np
 
 from ...posetrack_format import frame_key
+from ...supported import require_mmdet
 
 __all__ = [
     'load_box_file', 'ground_truth_boxes', 'resolve_config_path', 'MMDetBoxes'
 ]
 
 
-def _xywh_to_xyxy(box) -> List[float]:
-    x, y, w, h = box
-    return [x, y, x + w, y + h]
+def _xyxy_by_key(rows: Dict[object, list]) -> Dict[object, np.ndarray]:
+    """Rows of [x, y, w, h, score] per key -> (N, 5) x1, y1, x2, y2, score
+    (MMPose's ``bbox_xywh2xyxy``)."""
+    from mmpose.structures.bbox import bbox_xywh2xyxy
+    return {
+        k: bbox_xywh2xyxy(np.asarray(v, dtype=np.float32))
+        for k, v in rows.items()
+    }
 
 
 def load_box_file(path: str) -> Dict[object, np.ndarray]:
@@ -46,9 +52,8 @@ def load_box_file(path: str) -> Dict[object, np.ndarray]:
         else:
             raise ValueError(f'{path}: detection {i} has neither "image_id" '
                              f'nor "image_name"')
-        boxes.setdefault(
-            key, []).append(_xywh_to_xyxy(det['bbox']) + [det['score']])
-    return {k: np.asarray(v, dtype=np.float32) for k, v in boxes.items()}
+        boxes.setdefault(key, []).append(list(det['bbox']) + [det['score']])
+    return _xyxy_by_key(boxes)
 
 
 def ground_truth_boxes(sequence_file: str) -> Dict[object, np.ndarray]:
@@ -64,9 +69,8 @@ def ground_truth_boxes(sequence_file: str) -> Dict[object, np.ndarray]:
         if len(box) != 4:
             raise ValueError(f'{sequence_file}: annotations[{i}]: "bbox" '
                              f'must be [x, y, w, h], got {box!r}')
-        boxes.setdefault(ann['image_id'],
-                         []).append(_xywh_to_xyxy(box) + [1.0])
-    return {k: np.asarray(v, dtype=np.float32) for k, v in boxes.items()}
+        boxes.setdefault(ann['image_id'], []).append(list(box) + [1.0])
+    return _xyxy_by_key(boxes)
 
 
 def resolve_config_path(config: str) -> str:
@@ -103,8 +107,7 @@ class MMDetBoxes:
                  det_cat_id: int = 0,
                  bbox_thr: float = 0.3,
                  nms_thr: float = 0.3):
-        import tdmi_mmpose
-        tdmi_mmpose.require_mmdet()
+        require_mmdet()
         from mmdet.apis import init_detector
         from mmengine.registry import DefaultScope
         from mmpose.utils import adapt_mmdet_pipeline

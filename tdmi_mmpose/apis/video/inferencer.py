@@ -14,7 +14,6 @@ image at a time, while a key frame here needs its neighbours (the stream is
 ``pose2d`` names) reads MMPose's own metafiles, which a plugin cannot
 extend without patching MMPose.
 """
-import os.path as osp
 from typing import Dict, Iterator, Optional, Sequence, Union
 
 import numpy as np
@@ -61,8 +60,8 @@ class VideoPoseInferencer:
             ``'resample'`` (or True) or ``'window'``; False (default): the
             exact mode (see ``VideoPoseTracker``).
         fast_options (dict, optional): that mode's options
-            (``CropWindowEstimator``'s ``margin``, ``scale_tol``;
-            ``FeatureReuseEstimator``'s ``min_iou``, ...).
+            (``WindowModeEstimator``'s ``margin``, ``scale_tol``;
+            ``ResampleModeEstimator``'s ``min_iou``, ...).
         backend (str): ``'torch'`` or ``'onnxruntime'`` (with ``onnx``, a
             file of ``tools/deployment/export_onnx.py``).
         onnx (str, optional): the exported model for ``'onnxruntime'``.
@@ -82,7 +81,8 @@ class VideoPoseInferencer:
         import torch
         from mmpose.apis import init_model
 
-        import tdmi_mmpose  # noqa: F401  (registers the model)
+        # the model, its data transforms and codecs are registered: this
+        # module is part of the package, whose import registers them all
         if device is None:
             device = 'cuda:0' if torch.cuda.is_available() else 'cpu'
         self.device = device
@@ -198,16 +198,12 @@ class VideoPoseInferencer:
         else:
             thr = 0.0 if bbox_thr is None else bbox_thr
             source = bboxes
-        if vis_out_dir and pred_out_dir and osp.abspath(
-                vis_out_dir) != osp.abspath(pred_out_dir):
-            raise ValueError('vis_out_dir and pred_out_dir: one folder for '
-                             'both outputs (the video tool writes both to '
-                             'its output root)')
         stream = iter_video(
             self.model,
             inputs,
             source,
-            vis_out_dir or pred_out_dir or None,
+            vis_out_dir or None,
+            pred_root=pred_out_dir or None,
             bbox_thr=thr,
             save_predictions=bool(pred_out_dir),
             render=bool(vis_out_dir),

@@ -72,13 +72,16 @@ def iter_video(model,
                inputs: Tuple[str, ...] = (),
                draw: bool = False,
                summary: Optional[dict] = None,
+               pred_root: Optional[str] = None,
                **tracker_args) -> Iterator[Tuple[Frame, List, object]]:
     """Estimate and track the people of ``source`` (a video file, a frame
     folder, a PoseTrack sequence file, or a list of images or image paths)
     frame by frame, yielding ``(frame, people, drawn)`` (``drawn``: the
     frame with its people, where ``render`` or ``draw``, else None), and
     write ``<output_root>/<name>.mp4`` (``render``) and ``<name>.json``
-    (``save_predictions``, PoseTrack18 with track ids). Nothing is written
+    (``save_predictions``, PoseTrack18 with track ids; in ``pred_root``
+    when given, as MMPose's inferencer keeps ``vis_out_dir`` and
+    ``pred_out_dir`` apart). Nothing is written
     over ``source`` or the other files or folders named in ``inputs`` (a
     box file), nor inside an input folder (``check_outputs``).
 
@@ -96,22 +99,26 @@ def iter_video(model,
     tracker = VideoPoseTracker(
         model, box_source, bbox_thr=bbox_thr, **tracker_args)
     stem = output_stem(name)
-    if output_root is None and (render or save_predictions):
+    pred_root = pred_root or output_root
+    if (render and output_root is None) or (save_predictions
+                                            and pred_root is None):
         raise ValueError('render and save_predictions need an output root')
-    if output_root is not None:
-        written = [
-            osp.join(output_root, f'{stem}.{ext}')
-            for ext, on in (('mp4', render), ('json', save_predictions)) if on
-        ]
-        check_outputs(written + [osp.join(output_root, '')],
+    folders = {}  # folder -> the files written there
+    if render:
+        folders.setdefault(output_root, []).append(f'{stem}.mp4')
+    if save_predictions:
+        folders.setdefault(pred_root, []).append(f'{stem}.json')
+    for folder, files in folders.items():
+        check_outputs([osp.join(folder, f)
+                       for f in files] + [osp.join(folder, '')],
                       sources + list(inputs))
         try:
-            os.makedirs(output_root, exist_ok=True)
+            os.makedirs(folder, exist_ok=True)
         except OSError as e:
-            raise ValueError(f'output root {output_root} cannot be created '
+            raise ValueError(f'output folder {folder} cannot be created '
                              f'({e.strerror})') from None
-        if not os.access(output_root, os.W_OK):
-            raise ValueError(f'output root {output_root} cannot be written')
+        if not os.access(folder, os.W_OK):
+            raise ValueError(f'output folder {folder} cannot be written')
     visualizer = writer = None
     if render or draw:
         # in mmpose's scope whatever another library (a detector) set
@@ -151,7 +158,7 @@ def iter_video(model,
         print()
     json_path = None
     if save_predictions:
-        json_path = osp.join(output_root, f'{stem}.json')
+        json_path = osp.join(pred_root, f'{stem}.json')
         with open(json_path, 'w') as f:
             json.dump(posetrack_file(images, annotations, names), f)
     if summary is not None:

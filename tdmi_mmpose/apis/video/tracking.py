@@ -13,12 +13,11 @@ import numpy as np
 from mmpose.apis import _track_by_iou, _track_by_oks
 
 from ...datasets.transforms.clip_transforms import edge_frame_numbers
-from ...evaluation.functional.posetrack_io import MAX_TRACK_ID
-from ...posetrack_format import frame_key
-from ..crop_windows import CropWindowEstimator
+from ...posetrack_format import MAX_TRACK_ID, frame_key
 from ..inference import inference_clip
-from ..streaming import FeatureReuseEstimator
 from .frames import Frame
+from .resample_mode import ResampleModeEstimator
+from .window_mode import WindowModeEstimator
 
 __all__ = [
     'VideoPoseTracker', 'clip_offsets_of', 'clip_edge_of', 'FAST_MODES',
@@ -26,7 +25,7 @@ __all__ = [
 ]
 
 # the fast modes: name -> the estimator that runs it
-FAST_MODES = {'window': CropWindowEstimator, 'resample': FeatureReuseEstimator}
+FAST_MODES = {'window': WindowModeEstimator, 'resample': ResampleModeEstimator}
 
 
 def fast_mode_of(fast: Union[bool, str]) -> Optional[str]:
@@ -92,12 +91,12 @@ class VideoPoseTracker:
         fast (bool | str): False (default): the exact mode, the one
             ``tools/test.py`` evaluates; ``'resample'`` (or True): each
             frame's crop through the backbone once per person, resampled
-            into the key crops it supports (``apis/streaming.py``);
+            into the key crops it supports (``apis/video/resample_mode.py``);
             ``'window'``: crop windows that stay put, each (frame, window)
-            crop through the backbone once (``apis/crop_windows.py``).
+            crop through the backbone once (``apis/video/window_mode.py``).
         fast_options (dict, optional): the fast mode's options
-            (``CropWindowEstimator``'s ``margin``, ``scale_tol``;
-            ``FeatureReuseEstimator``'s ``min_iou``, ``interpolation``,
+            (``WindowModeEstimator``'s ``margin``, ``scale_tol``;
+            ``ResampleModeEstimator``'s ``min_iou``, ``interpolation``,
             ``padding``).
     """
 
@@ -125,9 +124,11 @@ class VideoPoseTracker:
         self.max_buffered = self.frames_with_boxes = self.skipped_empty = 0
         self.fast = fast_mode_of(fast)
         self.fast_options = dict(fast_options or {})
-        self.streaming = None
+        self.fast_estimator = None
         if self.fast:  # fails early on a model or option it cannot run
-            self.streaming = FAST_MODES[self.fast](model, **self.fast_options)
+            self.fast_estimator = FAST_MODES[self.fast](model,
+                                                        **self.fast_options)
+        self._streams = 0  # streams run so far
 
     # the frames' boxes -------------------------------------------------
     def _source_boxes(self, frames: List[Frame]) -> List[np.ndarray]:
@@ -172,9 +173,10 @@ class VideoPoseTracker:
         window: 'deque[Tuple[Frame, np.ndarray]]' = deque()
         pending: List[Frame] = []
         self._last, self._next_id = [], 0
-        if self.fast:  # a fresh cache per stream
-            self.streaming = FAST_MODES[self.fast](self.model,
-                                                   **self.fast_options)
+        if self.fast and self._streams:  # a fresh cache per stream
+            self.fast_estimator = FAST_MODES[self.fast](self.model,
+                                                        **self.fast_options)
+        self._streams += 1
         # what the stream held at most (the memory bound) and how many
         # frames a box file named (0: the file is for another video)
         self.max_buffered = self.frames_with_boxes = self.skipped_empty = 0
@@ -204,8 +206,8 @@ class VideoPoseTracker:
                 # drop frames no later key can use
                 while window and window[0][0].index < next_key - before:
                     window.popleft()
-                if self.streaming is not None:
-                    self.streaming.forget(next_key - before)
+                if self.fast_estimator is not None:
+                    self.fast_estimator.forget(next_key - before)
             if ended and not pending and next_key > newest:
                 return
 
@@ -217,8 +219,8 @@ class VideoPoseTracker:
         if not len(boxes):
             self._last = []
             return frame, []
-        if self.streaming is not None:
-            people = self.streaming.estimate(key, numbers, {
+        if self.fast_estimator is not None:
+            people = self.fast_estimator.estimate(key, numbers, {
                 n: (by_index[n][0].image, by_index[n][1])
                 for n in set(numbers)
             })

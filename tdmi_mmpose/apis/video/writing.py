@@ -9,6 +9,8 @@ from typing import List, Tuple
 import cv2
 import numpy as np
 
+from ...posetrack_format import (box_weighted_scores, posetrack18_annotation,
+                                 posetrack18_file)
 from .frames import Frame
 
 __all__ = [
@@ -24,31 +26,23 @@ def posetrack_annotations(frame: Frame, people: list) -> List[dict]:
     out = []
     for person in people:
         inst = person.pred_instances
-        kpts = np.asarray(inst.keypoints)[0]
-        box_score = float(np.asarray(inst.bbox_scores).reshape(-1)[0])
-        scores = np.asarray(inst.keypoint_scores)[0] * box_score
+        box_score = np.asarray(inst.bbox_scores).reshape(-1)[:1]
         out.append(
-            dict(
-                image_id=frame.image_id,
-                keypoints=np.concatenate([kpts, scores[:, None]],
-                                         axis=1).ravel().tolist(),
-                scores=scores.tolist(),
-                score=box_score,
-                track_id=int(person.track_id),
-                bbox=[float(v) for v in np.asarray(inst.bboxes)[0]]))
+            posetrack18_annotation(
+                frame.image_id,
+                np.asarray(inst.keypoints)[0],
+                box_weighted_scores(
+                    np.asarray(inst.keypoint_scores)[:1], box_score)[0],
+                score=box_score[0],
+                track_id=person.track_id,
+                bbox=np.asarray(inst.bboxes)[0]))
     return out
 
 
 def posetrack_file(images: List[dict], annotations: List[dict],
                    keypoint_names: List[str]) -> dict:
-    categories = [
-        dict(
-            id=1,
-            name='person',
-            supercategory='person',
-            keypoints=list(keypoint_names))
-    ]
-    return dict(images=images, annotations=annotations, categories=categories)
+    """A sequence's prediction file (``posetrack18_file``)."""
+    return posetrack18_file(images, annotations, keypoint_names)
 
 
 def track_colour(track_id: int) -> Tuple[int, int, int]:

@@ -1,8 +1,8 @@
 # Copyright (c) The tdmi_mmpose Authors. All rights reserved.
-"""ClippedNormalBBoxTransform: the lineage's box augmentation (TDMI sec. 3 of
+"""ClippedNormalBBoxTransform: the authors' box augmentation (TDMI sec. 3 of
 the method notes).
 
-The authors' lineage (DCPose, FAMI-Pose) draws, per person instance::
+The authors' code (DCPose, FAMI-Pose) draws, per person instance::
 
     scale  x clip(N(0, 1) * 0.35 + 1, 0.65, 1.35)              always
     rotate   clip(N(0, 1) * 45, -90, 90) degrees               with p 0.6
@@ -45,7 +45,7 @@ class ClippedNormalBBoxTransform(RandomBBoxTransform):
         shift_factor (float): shift as MMPose's (truncated normal times the
             box size). Defaults to 0.16.
         shift_prob (float): probability of a shift. Defaults to 0 (the
-            lineage does not shift).
+            the authors' code does not shift).
         scale_sigma (float): std of the scale factor around 1.
             Defaults to 0.35.
         scale_range (tuple[float, float]): clip of the scale factor.

@@ -1,11 +1,12 @@
 # Copyright (c) The tdmi_mmpose Authors. All rights reserved.
 """MIWarmupHook: the MI terms switched on after a number of iterations.
 
-Not in the lineage (which applies every MI term from the first iteration).
-A model that starts from near-zero heatmaps (the lineage initialisation of
+Not in the authors' code (which applies every MI term from the first
+iteration).
+A model that starts from near-zero heatmaps (the authors' initialisation of
 the head) can settle where the MI terms' entropy pull balances the heatmap
 loss at a low peak; letting the heatmap loss alone shape the heatmaps first
-tests that (README, "The MI terms at the recipe's sizes").
+tests that (docs/evidence.md, "The MI terms at the recipe's sizes").
 """
 from mmengine.hooks import Hook
 from mmengine.model import is_model_wrapper

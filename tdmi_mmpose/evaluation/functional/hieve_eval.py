@@ -16,7 +16,7 @@ from typing import Dict, List, Sequence
 
 import numpy as np
 
-from ...datasets.hieve import HIEVE_KEYPOINTS
+from ...posetrack_format import HIEVE_KEYPOINTS
 from .posetrack21_eval import PoseFrame, pooled_ap
 
 __all__ = ['hieve_head_sizes', 'evaluate_hieve', 'HIEVE_GROUPS']

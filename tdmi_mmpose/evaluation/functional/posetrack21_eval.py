@@ -33,7 +33,7 @@ from typing import Dict, List, Optional, Sequence
 import numpy as np
 from scipy.optimize import linear_sum_assignment
 
-from ...posetrack_format import PT18_KEYPOINTS, is_number
+from ...posetrack_format import PT18_KEYPOINTS, is_number, points_in_regions
 from .posetrack_eval import voc_area
 
 __all__ = [
@@ -234,17 +234,6 @@ def _read_pair(gt_data: dict, pred_data: dict, gt_where: str, pred_where: str,
     return gt, pred
 
 
-def _inside(points: np.ndarray, regions: List[np.ndarray]) -> np.ndarray:
-    """(N, 2) -> (N, ) strictly inside any polygon (shapely's ``contains``,
-    what the kit calls)."""
-    import shapely
-    inside = np.zeros(len(points), dtype=bool)
-    for polygon in regions:
-        inside |= shapely.contains_xy(
-            shapely.Polygon(polygon), points[:, 0], points[:, 1])
-    return inside
-
-
 def _remove_ignored(poses: np.ndarray, regions: List[np.ndarray]):
     """Zero the joints inside ignore regions; drop people whose joints all
     lie inside, or who are left without a joint (x <= 0 and y <= 0). Only
@@ -253,8 +242,8 @@ def _remove_ignored(poses: np.ndarray, regions: List[np.ndarray]):
     keep = np.arange(len(poses))
     if not regions or not len(poses):
         return keep, poses
-    inside = _inside(poses[:, :, :2].reshape(-1, 2),
-                     regions).reshape(poses.shape[:2])
+    inside = points_in_regions(poses[:, :, :2].reshape(-1, 2),
+                               regions).reshape(poses.shape[:2])
     poses = poses.copy()
     poses[inside] = 0.0
     gone = inside.all(1) | ((poses[:, :, 0] <= 0) &

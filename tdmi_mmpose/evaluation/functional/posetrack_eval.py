@@ -45,7 +45,7 @@ import numpy as np
 from mmengine.logging import print_log
 from scipy.optimize import linear_sum_assignment
 
-from ...posetrack_format import frame_key
+from ...posetrack_format import frame_key, points_in_regions
 from .frame_subsets import FrameSubset
 from .posetrack_io import (MAX_TRACK_ID, NUM_JOINTS, POSEVAL_JOINTS, FrameData,
                            SequenceData, load_sequence, load_sequence_folder)
@@ -126,22 +126,12 @@ def _check_pair(gt: SequenceData,
             raise ValueError(f'{where}: NaN joint scores')
 
 
-def _inside_regions(xy: np.ndarray, regions: List[np.ndarray]) -> np.ndarray:
-    """(N, 2) points -> (N, ) bool, strictly inside any polygon."""
-    import shapely
-    inside = np.zeros(len(xy), dtype=bool)
-    for polygon in regions:
-        inside |= shapely.contains_xy(
-            shapely.Polygon(polygon), xy[:, 0], xy[:, 1])
-    return inside
-
-
 def _remove_ignored(frame: FrameData) -> FrameData:
     """Drop joints in ignore regions, then people left without joints."""
     if not frame.ignore_regions or frame.num_people == 0:
         return frame
-    inside = _inside_regions(frame.xy.reshape(-1, 2),
-                             frame.ignore_regions).reshape(frame.has.shape)
+    inside = points_in_regions(frame.xy.reshape(-1, 2),
+                               frame.ignore_regions).reshape(frame.has.shape)
     has = frame.has & ~inside
     keep = has.any(axis=1)
     return FrameData(frame.name, frame.num_rects, frame.xy[keep], has[keep],

@@ -33,8 +33,8 @@ from typing import Dict, List, Optional, Sequence
 import numpy as np
 from mmengine.logging import print_log
 
-from ...posetrack_format import (MISSING_SCORE, NUM_JOINTS, POSEVAL_JOINTS,
-                                 PT18_KEYPOINTS, is_number,
+from ...posetrack_format import (MAX_TRACK_ID, MISSING_SCORE, NUM_JOINTS,
+                                 POSEVAL_JOINTS, PT18_KEYPOINTS, is_number,
                                  parse_annolist_points, pt18_name_to_joint,
                                  unwrap)
 
@@ -43,10 +43,6 @@ __all__ = [
     'MAX_TRACK_ID', 'MISSING_SCORE', 'FrameData', 'SequenceData',
     'load_sequence', 'load_sequence_folder', 'parse_sequence', 'sequence_names'
 ]
-
-# The official tool asserts track ids below this (it offsets each
-# sequence's ids by index * MAX_TRACK_ID).
-MAX_TRACK_ID = 10000
 
 
 @dataclass

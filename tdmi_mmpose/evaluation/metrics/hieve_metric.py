@@ -4,7 +4,7 @@ and HiEve's submission files.
 
 Predictions are grouped by frame (``<video>/<frame file>``). With
 ``outfile_prefix`` every video's predictions are written in HiEve's layout
-(``datasets.hieve.hieve_submission``: one ``<video>.json`` per video, image
+(``posetrack_format.hieve_submission``: one ``<video>.json`` per video, image
 names as the frames' file names) and zipped into ``<outfile_prefix>.zip``,
 the form the challenge server takes. ``ann_dir`` (converted per-video files
 with annotations, e.g. the local validation split) is evaluated;
@@ -23,8 +23,7 @@ from mmengine.evaluator import BaseMetric
 from mmengine.logging import MMLogger
 from mmpose.registry import METRICS
 
-from ...datasets.hieve import HIEVE_KEYPOINTS, hieve_submission
-from ...posetrack_format import frame_key
+from ...posetrack_format import HIEVE_KEYPOINTS, frame_key, hieve_submission
 from ..functional.hieve_eval import evaluate_hieve
 
 __all__ = ['HiEveMetric']

@@ -16,7 +16,7 @@ the ground-truth files in ``gt_dir``.
 
 Two scoring protocols:
 
-- ``'tdmi'`` (TDMI / DCPose / PoseWarper lineage): every instance is kept
+- ``'tdmi'`` (TDMI, DCPose, PoseWarper): every instance is kept
   (no pose NMS); the joint score written and ranked is the keypoint score
   times the person box score.
 - ``'mmpose'`` (MMPose's PoseTrack18Metric): the instance score is the box
@@ -36,7 +36,8 @@ from mmengine.logging import MMLogger
 from mmpose.evaluation.functional import oks_nms
 from mmpose.registry import METRICS
 
-from ...posetrack_format import frame_key
+from ...posetrack_format import (box_weighted_scores, frame_key,
+                                 posetrack18_annotation, posetrack18_file)
 from ..functional import (PT18_KEYPOINTS, FrameSubset, SequenceData,
                           evaluate_posetrack, format_table,
                           load_sequence_folder, parse_sequence,
@@ -371,7 +372,7 @@ class PoseTrackMetric(BaseMetric):
             np.concatenate([e['track_ids'] for e in entries])
             if self.track else np.arange(len(kpts)))
         if self.protocol == 'tdmi':
-            return kpts, kpt_scores * box[:, None], box, tids
+            return kpts, box_weighted_scores(kpt_scores, box), box, tids
         valid = kpt_scores > self.keypoint_score_thr
         mean_valid = np.where(
             valid.any(1),
@@ -400,21 +401,8 @@ class PoseTrackMetric(BaseMetric):
             if not entries:
                 continue
             kpts, scores, person, tids = self._score_instances(entries)
-            for k, s, p, t in zip(kpts, scores, person, tids):
-                annotations.append(
-                    dict(
-                        image_id=image_id,
-                        keypoints=np.concatenate([k, s[:, None]],
-                                                 axis=1).ravel().tolist(),
-                        scores=s.tolist(),
-                        score=float(p),
-                        track_id=int(t)))
-        categories = [
-            dict(
-                id=1,
-                name='person',
-                supercategory='person',
-                keypoints=list(names))
-        ]
-        return dict(
-            images=images, annotations=annotations, categories=categories)
+            annotations += [
+                posetrack18_annotation(image_id, k, s, p, t)
+                for k, s, p, t in zip(kpts, scores, person, tids)
+            ]
+        return posetrack18_file(images, annotations, names)

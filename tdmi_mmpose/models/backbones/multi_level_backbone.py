@@ -24,7 +24,7 @@ checkpoint into it.
 Shape legend: N images (B*T frames), C_i level widths, C output width,
 h x w the finest level's size times ``scale_factor``.
 """
-from typing import Optional, Sequence, Tuple
+from typing import Optional, Sequence, Tuple, Union
 
 import torch
 import torch.nn as nn
@@ -33,6 +33,8 @@ from mmcv.cnn import ConvModule
 from mmengine.model import BaseModule
 from mmpose.registry import MODELS
 from torch import Tensor
+
+from ..utils import TDMI_INIT_CFG
 
 __all__ = ['MultiLevelBackbone']
 
@@ -55,8 +57,8 @@ class MultiLevelBackbone(BaseModule):
         scale_factor (float): the output size is the finest level's times
             this (bilinear). Defaults to 1.
         init_cfg (dict, optional): the adapters' initialisation. Defaults to
-            ``dict(type='NormalConvInit', std=0.001)`` on the adapters only
-            (the backbone keeps its own ``init_cfg`` or a checkpoint).
+            ``TDMI_INIT_CFG`` on the adapters only (the backbone keeps its
+            own ``init_cfg`` or a checkpoint).
     """
 
     def __init__(self,
@@ -67,8 +69,7 @@ class MultiLevelBackbone(BaseModule):
                  norm_eval: bool = True,
                  norm_cfg: dict = dict(type='BN'),
                  scale_factor: float = 1.0,
-                 init_cfg: Optional[dict] = dict(
-                     type='NormalConvInit', std=0.001)):
+                 init_cfg: Optional[Union[dict, list]] = TDMI_INIT_CFG):
         super().__init__(init_cfg=None)
         if not in_channels or out_channels < 1:
             raise ValueError(f'in_channels must name each level\'s width and '

@@ -5,8 +5,8 @@ TDMI losses (TDMI sec. 1.4 and 2 of the method notes).
 ``Ftilde = BasicBlocks(cat(M_u, F_a))`` (2C -> C, 3 blocks), ``H =
 conv3x3(Ftilde)`` (C -> K). ``init_cfg`` initialises the fusion and the
 final conv; as in MMPose's heads, None means the head's default,
-``NormalConvInit`` (sec. 1.4: convs N(0, 0.001), biases 0, BatchNorm
-weight 1 / bias 0).
+``TDMI_INIT_CFG`` (sec. 1.4: MMEngine's ``Normal`` on the convs,
+N(0, 0.001), bias 0; ``Constant`` on BatchNorm, weight 1 / bias 0).
 
 The class is MMPose's ``HeatmapHead`` with this fusion in front: codec,
 keypoint loss, decoding and the flip test (``predict`` flips, averages and
@@ -23,6 +23,7 @@ whether it was (a ``loaded`` buffer), and ``loss`` refuses to train an
 
 Shape legend: B instances, C channels, K keypoints, h x w heatmap size.
 """
+import copy
 import math
 from typing import Dict, Optional, Tuple
 
@@ -36,7 +37,8 @@ from mmpose.registry import MODELS
 from mmpose.utils.tensor_utils import to_numpy
 from torch import Tensor
 
-from ..utils import basic_blocks
+from ..losses import SOFTMAX_TEMPERATURE
+from ..utils import TDMI_INIT_CFG, basic_blocks
 
 __all__ = ['TDMIHead']
 
@@ -97,7 +99,7 @@ class TDMIHead(HeatmapHead):
         init_cfg (dict, optional): initialisation of the fusion and the
             final conv (the projector has ``projector_init_cfg``, the MI
             estimators their own). None (default) is ``default_init_cfg``,
-            ``dict(type='NormalConvInit', std=0.001)``.
+            ``TDMI_INIT_CFG``.
     """
 
     def __init__(
@@ -132,7 +134,7 @@ class TDMIHead(HeatmapHead):
     @property
     def default_init_cfg(self) -> dict:
         """What ``init_cfg=None`` means (HeatmapHead reads it)."""
-        return dict(type='NormalConvInit', std=0.001)
+        return copy.deepcopy(TDMI_INIT_CFG)
 
     def init_weights(self) -> None:
         """``init_cfg`` on the fusion and the final conv, then the
@@ -174,15 +176,15 @@ class TDMIHead(HeatmapHead):
     @torch.no_grad()
     def _heatmap_stats(heatmaps: Tensor, weights: Tensor) -> Dict[str, Tensor]:
         """Logged, not optimised: the mean peak of the predicted heatmaps and
-        the normalised entropy of softmax(heatmap / 0.05) (the MI surrogate's
-        temperature) over the joints with a target; the two numbers the
-        heatmap MI terms move (README, "The MI terms at the recipe's
-        sizes")."""
+        the normalised entropy of softmax(heatmap / SOFTMAX_TEMPERATURE)
+        (the MI surrogate's temperature) over the joints with a target; the
+        two numbers the heatmap MI terms move (docs/evidence.md, "The MI
+        terms at the recipe's sizes")."""
         rows = heatmaps.float().flatten(2)  # (B, K, h*w)
         valid = weights.flatten() > 0
         if not valid.any():
             return {}
-        log_q = F.log_softmax(rows / 0.05, dim=-1)
+        log_q = F.log_softmax(rows / SOFTMAX_TEMPERATURE, dim=-1)
         entropy = -(log_q.exp() * log_q).sum(-1) / math.log(rows.shape[-1])
         return dict(
             heatmap_peak=rows.amax(-1).flatten()[valid].mean(),

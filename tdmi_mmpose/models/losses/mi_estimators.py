@@ -7,7 +7,7 @@ loss adds with a sign; ``estimator.learning_loss(a, b)`` returns the loss
 that trains the estimator's own parameters (None for estimators without
 any). Both run in fp32 with autocast off, whatever the model's precision.
 
-- ``KLSoftmaxMI``: the surrogate of the authors' lineage code (FAMI-Pose,
+- ``KLSoftmaxMI``: the surrogate of the authors' code (FAMI-Pose,
   TDMI), reproduced exactly. **It is not a mutual-information bound.** Per
   (instance, channel) row, ``p = softmax_hw(a / 0.05)`` and
   ``q = softmax_hw(b / 0.05)``, and the value is
@@ -42,7 +42,10 @@ import torch.nn.functional as F
 from mmpose.registry import MODELS
 from torch import Tensor
 
-__all__ = ['KLSoftmaxMI', 'CLUBMI', 'SpatialKLMI']
+__all__ = ['KLSoftmaxMI', 'CLUBMI', 'SpatialKLMI', 'SOFTMAX_TEMPERATURE']
+
+# the softmax temperature of the authors' MI surrogate (KLSoftmaxMI)
+SOFTMAX_TEMPERATURE = 0.05
 
 
 def _spatial_logits(estimator: nn.Module, a: Tensor, b: Tensor,
@@ -74,13 +77,14 @@ class _SpatialSoftmaxMI(nn.Module):
 
 @MODELS.register_module()
 class KLSoftmaxMI(_SpatialSoftmaxMI):
-    """The lineage code's softmax-KL surrogate (not a proper MI bound).
+    """The authors' code's softmax-KL surrogate (not a proper MI bound).
 
     Args:
-        temperature (float): softmax temperature. Defaults to 0.05.
+        temperature (float): softmax temperature. Defaults to
+            ``SOFTMAX_TEMPERATURE`` (0.05, the authors').
     """
 
-    def __init__(self, temperature: float = 0.05):
+    def __init__(self, temperature: float = SOFTMAX_TEMPERATURE):
         super().__init__(temperature)
 
     def forward(self, a: Tensor, b: Tensor) -> Tensor:
@@ -89,7 +93,7 @@ class KLSoftmaxMI(_SpatialSoftmaxMI):
             x_a, x_b = _spatial_logits(self, a, b, self.temperature)
             p = F.softmax(x_a, dim=-1)
             log_q = F.log_softmax(x_b, dim=-1)
-            # The lineage value kl_div(p, q, reduction='mean') with p given
+            # The authors' value kl_div(p, q, reduction='mean') with p given
             # where kl_div expects log-probabilities: mean(q * (log q - p)),
             # 0 where q = 0. Written with log_softmax, because at a
             # temperature of 0.05 q underflows to exact zeros, where

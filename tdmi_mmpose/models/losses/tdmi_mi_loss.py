@@ -1,6 +1,6 @@
 # Copyright (c) The tdmi_mmpose Authors. All rights reserved.
 """TDMIMutualInformationLoss: the three groups of mutual-information terms
-(TDMI sec. 2 of the method notes), as the lineage code computes them.
+(TDMI sec. 2 of the method notes), as the authors' code computes them.
 
 Features: M (raw motion), M_u (useful), M_n (noisy), F_a (appearance),
 Ftilde (fused) and H (predicted heatmaps). ``mi`` is the configured
@@ -141,7 +141,7 @@ class TDMIMutualInformationLoss(nn.Module):
     @staticmethod
     def term_inputs(term: str, feats: Dict[str, Tensor],
                     projector: Callable[[Tensor], Tensor]) -> tuple:
-        """The two maps ``term`` compares, with the lineage's detach rules:
+        """The two maps ``term`` compares, with the authors' detach rules:
         the first is detached (except for ``useful_noisy``), and a ``'y:'``
         feature first goes through the frozen projector."""
         _, first, second, _ = MI_TERMS[term]

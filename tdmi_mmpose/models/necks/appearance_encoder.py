@@ -3,7 +3,7 @@
 (TDMI sec. 1.5 of the method notes; an [OPEN] point, both variants here).
 
 - ``mode='keyframe'`` (the paper's figure): ``F_a = F^4_key``.
-- ``mode='aligned'`` (the authors' lineage code, FAMI-Pose design, default):
+- ``mode='aligned'`` (the authors' code, FAMI-Pose design, default):
   the support frames' F^4 are concatenated and fused by 2 BasicBlocks into
   S; a guidance ``g = BasicBlock(cat(S, F^4_key))``; then four modulated
   deformable 3x3 convs, each with dilation 3 and padding 3 in the deformable
@@ -18,14 +18,14 @@
   ``deform_dilation=1`` and ``last_align_guide='guide'`` give the variant
   with DCN dilation 1 and DCN_4 steered by g.
 
-Initialisation: ``NormalConvInit`` (sec. 1.4).
+Initialisation: ``TDMI_INIT_CFG`` (sec. 1.4).
 
 Frame layout: (B, T, C, h, w), frames in temporal order, the key frame at
 ``key_frame_index``.
 
 Shape legend: B instances, T frames, C channels, h x w feature size.
 """
-from typing import Optional
+from typing import Optional, Union
 
 import torch
 import torch.nn as nn
@@ -33,7 +33,8 @@ from mmengine.model import BaseModule
 from mmpose.registry import MODELS
 from torch import Tensor
 
-from ..utils import ModulatedDeformAlign, basic_blocks, resolve_key_frame_index
+from ..utils import (TDMI_INIT_CFG, ModulatedDeformAlign, basic_blocks,
+                     resolve_key_frame_index)
 
 __all__ = ['AppearanceEncoder']
 
@@ -52,16 +53,17 @@ class AppearanceEncoder(BaseModule):
         mode (str): ``'aligned'`` (default) or ``'keyframe'``.
         deform_groups (int): G of the deformable convs. Defaults to 12.
         dilation (int): dilation of their offset / mask convs. Defaults to 3.
-        mask_activation (str): ``'none'`` (lineage) or ``'sigmoid'``.
+        mask_activation (str): ``'none'`` (the authors') or ``'sigmoid'``.
         deform_dilation (int): dilation (and padding) of the deformable
-            convs themselves. Defaults to 3 (lineage).
+            convs themselves. Defaults to 3 (the authors').
         last_align_guide (str): what DCN_4 predicts its offsets and mask
-            from: ``'aligned'`` (the aligned feature itself, lineage,
+            from: ``'aligned'`` (the aligned feature itself, the authors',
             default) or ``'guide'`` (the refined guidance).
         init_cfg (dict, optional): MMEngine's initialisation config.
-            Defaults to ``dict(type='NormalConvInit', std=0.001)`` (convs
-            N(0, 0.001), BatchNorm 1 / 0, other biases 0; the authors'
-            initialisation, method notes sec. 1.4); None keeps PyTorch's.
+            Defaults to ``TDMI_INIT_CFG`` (MMEngine's ``Normal`` on the
+            convs, N(0, 0.001), bias 0, and ``Constant`` on BatchNorm, 1 / 0;
+            the authors' initialisation, method notes sec. 1.4); None keeps
+            PyTorch's.
     """
 
     def __init__(self,
@@ -74,8 +76,7 @@ class AppearanceEncoder(BaseModule):
                  mask_activation: str = 'none',
                  deform_dilation: int = 3,
                  last_align_guide: str = 'aligned',
-                 init_cfg: Optional[dict] = dict(
-                     type='NormalConvInit', std=0.001)):
+                 init_cfg: Optional[Union[dict, list]] = TDMI_INIT_CFG):
         super().__init__(init_cfg=init_cfg)
         if mode not in _MODES:
             raise ValueError(f'mode must be one of {_MODES}, got {mode!r}')

@@ -20,18 +20,21 @@ configs in which no loss uses M_n (no MI losses, or none of the terms with
 M_n), where an untrained MLP would make DDP fail on parameters without
 gradients.
 
-Initialisation: ``NormalConvInit`` (sec. 1.4): the linear layers keep
-PyTorch's default weights, their biases are zero.
+Initialisation (sec. 1.4): the linear layers keep PyTorch's default
+weights, their biases are 0 (set where they are built); ``init_cfg``
+(``TDMI_INIT_CFG``) covers any conv or BatchNorm.
 
 Shape legend: B instances, C channels, h x w feature size.
 """
-from typing import Optional, Tuple
+from typing import Optional, Tuple, Union
 
 import torch
 import torch.nn as nn
 from mmengine.model import BaseModule
 from mmpose.registry import MODELS
 from torch import Tensor
+
+from ..utils import TDMI_INIT_CFG
 
 __all__ = ['RepresentationDisentanglementModule']
 
@@ -49,9 +52,10 @@ class RepresentationDisentanglementModule(BaseModule):
             ``'identity'``.
         noisy_branch (bool): compute M_n. Defaults to True.
         init_cfg (dict, optional): MMEngine's initialisation config.
-            Defaults to ``dict(type='NormalConvInit', std=0.001)`` (convs
-            N(0, 0.001), BatchNorm 1 / 0, other biases 0; the authors'
-            initialisation, method notes sec. 1.4); None keeps PyTorch's.
+            Defaults to ``TDMI_INIT_CFG`` (MMEngine's ``Normal`` on the
+            convs, N(0, 0.001), bias 0, and ``Constant`` on BatchNorm, 1 / 0;
+            the authors' initialisation, method notes sec. 1.4); None keeps
+            PyTorch's.
     """
 
     def __init__(self,
@@ -59,8 +63,7 @@ class RepresentationDisentanglementModule(BaseModule):
                  hidden_channels: int = 128,
                  mode: str = 'attention',
                  noisy_branch: bool = True,
-                 init_cfg: Optional[dict] = dict(
-                     type='NormalConvInit', std=0.001)):
+                 init_cfg: Optional[Union[dict, list]] = TDMI_INIT_CFG):
         super().__init__(init_cfg=init_cfg)
         if mode not in _MODES:
             raise ValueError(f'mode must be one of {_MODES}, got {mode!r}')
@@ -86,9 +89,12 @@ class RepresentationDisentanglementModule(BaseModule):
 
     @staticmethod
     def _mlp(channels: int, hidden: int) -> nn.Sequential:
-        return nn.Sequential(
+        mlp = nn.Sequential(
             nn.Linear(channels, hidden), nn.ReLU(inplace=True),
             nn.Linear(hidden, channels), nn.Sigmoid())
+        for layer in (mlp[0], mlp[2]):  # the authors' code: biases 0
+            nn.init.zeros_(layer.bias)
+        return mlp
 
     @property
     def out_channels(self) -> int:

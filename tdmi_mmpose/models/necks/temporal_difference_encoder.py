@@ -13,24 +13,24 @@ For each selected backbone stage j, with the T frames in temporal order:
 4. progressive accumulation ``M^1 = Dhat^1``,
    ``M^j = BasicBlock(M^{j-1} + Dhat^j)``; the output is ``M = M^J``. The
    block's shortcut is a 1x1 conv + BN although the widths are equal, as
-   the lineage's ``ChainOfBasicBlocks(48, 48, 1)`` [LIN].
+   the authors' ``ChainOfBasicBlocks(48, 48, 1)`` [LIN].
 
 The deformable conv itself has dilation 1 (padding 1); only its offset and
-mask convs are dilated. Initialisation: ``NormalConvInit`` (sec. 1.4).
+mask convs are dilated. Initialisation: ``TDMI_INIT_CFG`` (sec. 1.4).
 
 Options for the paper's ablations: ``stages`` (single vs multi stage),
 ``modulation=False`` (without spatial modulation, ``Dhat^j = D^j``),
 ``accumulation='concat'`` (without progressive accumulation: one BasicBlock
 over the concatenated ``Dhat^j``), ``mask_activation`` ('none' as in the
-lineage code, or 'sigmoid'), and the blocks per stage (the lineage uses 2
-everywhere; the figure draws 3, 3, ?, 2).
+authors' code, or 'sigmoid'), and the blocks per stage (the authors' code
+uses 2 everywhere; the figure draws 3, 3, ?, 2).
 
 Frame layout: stage features are (B, T, C, h, w), frames in temporal order,
 the key frame at ``key_frame_index``.
 
 Shape legend: B instances, T frames, C channels, h x w feature size.
 """
-from typing import Optional, Sequence
+from typing import Optional, Sequence, Union
 
 import torch
 import torch.nn as nn
@@ -38,7 +38,8 @@ from mmengine.model import BaseModule
 from mmpose.registry import MODELS
 from torch import Tensor
 
-from ..utils import ModulatedDeformAlign, basic_blocks, resolve_key_frame_index
+from ..utils import (TDMI_INIT_CFG, ModulatedDeformAlign, basic_blocks,
+                     resolve_key_frame_index)
 
 __all__ = ['TemporalDifferenceEncoder']
 
@@ -67,14 +68,15 @@ class TemporalDifferenceEncoder(BaseModule):
         accumulation (str): ``'progressive'`` or ``'concat'``.
         deform_groups (int): G of the deformable conv. Defaults to 12.
         dilation (int): dilation of the offset / mask convs. Defaults to 3.
-        mask_activation (str): ``'none'`` (lineage) or ``'sigmoid'``.
+        mask_activation (str): ``'none'`` (the authors') or ``'sigmoid'``.
         accumulator_projection (bool): the accumulation blocks' shortcut is
-            a 1x1 conv + BN even at equal widths (lineage). Defaults to True;
-            False gives an identity shortcut.
+            a 1x1 conv + BN even at equal widths (the authors'). Defaults to
+            True; False gives an identity shortcut.
         init_cfg (dict, optional): MMEngine's initialisation config.
-            Defaults to ``dict(type='NormalConvInit', std=0.001)`` (convs
-            N(0, 0.001), BatchNorm 1 / 0, other biases 0; the authors'
-            initialisation, method notes sec. 1.4); None keeps PyTorch's.
+            Defaults to ``TDMI_INIT_CFG`` (MMEngine's ``Normal`` on the
+            convs, N(0, 0.001), bias 0, and ``Constant`` on BatchNorm, 1 / 0;
+            the authors' initialisation, method notes sec. 1.4); None keeps
+            PyTorch's.
     """
 
     def __init__(self,
@@ -90,8 +92,7 @@ class TemporalDifferenceEncoder(BaseModule):
                  dilation: int = 3,
                  mask_activation: str = 'none',
                  accumulator_projection: bool = True,
-                 init_cfg: Optional[dict] = dict(
-                     type='NormalConvInit', std=0.001)):
+                 init_cfg: Optional[Union[dict, list]] = TDMI_INIT_CFG):
         super().__init__(init_cfg=init_cfg)
         # temporal differences need at least two frames
         key_frame_index = resolve_key_frame_index(

@@ -78,7 +78,8 @@ class VideoTopdownPoseEstimator(TopdownPoseEstimator):
             read it are refused in training (``TDMIHead.loss``). Defaults
             to True.
         support_crop_jitter (dict, optional): a training augmentation for
-            the video tool's fast mode (``apis/streaming.py``), which reads
+            the video tool's resample mode (``apis/video/resample_mode.py``),
+            which reads
             each support frame's features from a crop placed by that frame's
             own box and resamples them into the key crop. With probability
             ``prob`` per training clip, every support frame is seen through
@@ -317,7 +318,8 @@ class VideoTopdownPoseEstimator(TopdownPoseEstimator):
         """Stage features (each (B, T, C, h, w)) -> ``motion``, ``useful``,
         ``noisy`` and ``appearance``, each (B, C, h, w) (``noisy`` is None
         when the disentangler has no noisy branch). Everything after the
-        backbone: the streaming video mode (``apis/streaming.py``) feeds it
+        backbone: the video tool's resample mode
+        (``apis/video/resample_mode.py``) feeds it
         stage features it computed once per person-frame."""
         motion = self.temporal_encoder(list(stages))
         useful, noisy = self.disentangler(motion)

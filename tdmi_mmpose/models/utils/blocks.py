@@ -4,7 +4,7 @@
 - ``basic_blocks``: a chain of MMPose's ResNet ``BasicBlock``s
   (conv3x3-BN-ReLU-conv3x3-BN plus shortcut), the first one projecting the
   input width with a 1x1 conv + BN shortcut when the widths differ, or
-  always (``project=True``: the lineage's block in the TDE accumulation,
+  always (``project=True``: the authors' block in the TDE accumulation,
   sec. 1.2 step 4).
 - ``ModulatedDeformAlign``: a 3x3 modulated deformable convolution (DCNv2)
   whose offsets and masks are predicted from a guidance feature by two
@@ -17,28 +17,26 @@
   tests check it), and faster on CPU, because torchvision's CPU backward
   loops over columns and channels in scalar code (docs/speed.md has the
   figures).
-- ``normal_conv_init_`` / ``NormalConvInit`` (MMEngine initialiser): convs
-  N(0, 0.001), BatchNorm 1 / 0, every other bias 0: the initialisation of
-  everything outside the backbone (sec. 1.4).
+- ``TDMI_INIT_CFG``: the init_cfg of everything outside the backbone
+  (sec. 1.4): convs N(0, 0.001), BatchNorm 1 / 0, as MMEngine initialisers.
+- ``deform_impl``: a scoped choice of the deformable conv's implementation.
 
 Shape legend: N samples, C channels, h x w feature size.
 """
+import contextlib
 from typing import Optional
 
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from mmcv.cnn import build_norm_layer
-from mmengine.model.weight_init import BaseInit, update_init_info
-from mmengine.registry import WEIGHT_INITIALIZERS
 from mmpose.models.backbones.resnet import BasicBlock
 from torch import Tensor
 from torchvision.ops import DeformConv2d, deform_conv2d
 
 __all__ = [
     'basic_blocks', 'ModulatedDeformAlign', 'MASK_ACTIVATIONS',
-    'normal_conv_init_', 'NormalConvInit', 'deform_conv2d_sampled',
-    'DEFORM_IMPLS'
+    'TDMI_INIT_CFG', 'deform_conv2d_sampled', 'deform_impl', 'DEFORM_IMPLS'
 ]
 
 MASK_ACTIVATIONS = ('none', 'sigmoid')
@@ -54,7 +52,7 @@ def basic_blocks(in_channels: int,
     """``num_blocks`` BasicBlocks from ``in_channels`` to ``out_channels``.
 
     The first block's shortcut is a 1x1 conv + BN when the widths differ or
-    ``project`` is True (the lineage's ``ChainOfBasicBlocks`` always has it,
+    ``project`` is True (the authors' ``ChainOfBasicBlocks`` always has it,
     even at equal widths); otherwise the identity.
     """
     if num_blocks < 1:
@@ -139,25 +137,27 @@ class ModulatedDeformAlign(nn.Module):
         deform_groups (int): G, offset groups; must divide C.
         dilation (int): dilation (and padding) of the offset / mask convs.
         mask_activation (str): ``'none'`` uses the predicted mask raw, as the
-            authors' lineage code does; ``'sigmoid'`` is canonical DCNv2.
+            authors' code does; ``'sigmoid'`` is canonical DCNv2.
         deform_dilation (int): dilation (and padding) of the deformable
-            conv itself: 1 in the lineage's TDE, 3 in its appearance
+            conv itself: 1 in the authors' TDE, 3 in its appearance
             alignment. Defaults to 1.
-
-    Attributes:
         impl (str): ``'auto'`` (default: ``deform_conv2d_sampled`` on CPU,
             torchvision's op elsewhere, whose CUDA kernel is the reference),
             ``'torchvision'`` or ``'sampled'``. Same parameters and values
-            either way.
+            either way; ``deform_impl`` switches a whole model for a block.
+
+    Initialisation: the offset and mask convs are ``nn.Conv2d`` (the
+    owner's ``TDMI_INIT_CFG`` initialises them); the deformable conv keeps
+    torchvision's default weights and its bias is 0 (the authors' code).
     """
-    impl = 'auto'
 
     def __init__(self,
                  channels: int,
                  deform_groups: int = 12,
                  dilation: int = 3,
                  mask_activation: str = 'none',
-                 deform_dilation: int = 1):
+                 deform_dilation: int = 1,
+                 impl: str = 'auto'):
         super().__init__()
         if channels % deform_groups:
             raise ValueError(f'deform_groups ({deform_groups}) must divide '
@@ -168,6 +168,10 @@ class ModulatedDeformAlign(nn.Module):
         if mask_activation not in MASK_ACTIVATIONS:
             raise ValueError(f'mask_activation must be one of '
                              f'{MASK_ACTIVATIONS}, got {mask_activation!r}')
+        if impl not in DEFORM_IMPLS:
+            raise ValueError(f'impl must be one of {DEFORM_IMPLS}, got '
+                             f'{impl!r}')
+        self.impl = impl
         taps = deform_groups * _KERNEL * _KERNEL
         self.offset_conv = nn.Conv2d(
             channels, 2 * taps, _KERNEL, padding=dilation, dilation=dilation)
@@ -179,9 +183,9 @@ class ModulatedDeformAlign(nn.Module):
             _KERNEL,
             padding=deform_dilation,
             dilation=deform_dilation)
+        nn.init.zeros_(self.deform_conv.bias)
         self.mask_activation = mask_activation
         self.deform_dilation = deform_dilation
-        normal_conv_init_(self)
 
     def forward(self, x: Tensor, guide: Tensor) -> Tensor:
         """(N, C, h, w) feature and guidance -> (N, C, h, w)."""
@@ -208,51 +212,34 @@ class ModulatedDeformAlign(nn.Module):
             mask=mask)
 
 
-def normal_conv_init_(module: nn.Module, std: float = 0.001) -> None:
-    """Initialise ``module`` in place: every ``nn.Conv2d`` (offset and mask
-    convs included) weight N(0, ``std``), bias 0; BatchNorm weight 1, bias
-    0; every other bias 0. Other weights (torchvision's ``DeformConv2d``,
-    which is not an ``nn.Conv2d``, and ``nn.Linear``) keep PyTorch's
-    default. This is how the authors' code initialises everything outside
-    the backbone (method notes, sec. 1.4).
-    """
-    for m in module.modules():
-        if isinstance(m, nn.Conv2d):
-            nn.init.normal_(m.weight, std=std)
-            if m.bias is not None:
-                nn.init.zeros_(m.bias)
-        elif isinstance(m, nn.modules.batchnorm._BatchNorm):
-            nn.init.ones_(m.weight)
-            nn.init.zeros_(m.bias)
-        elif isinstance(getattr(m, 'bias', None), nn.Parameter):
-            nn.init.zeros_(m.bias)
+# The initialisation of everything outside the backbone (sec. 1.4 of the
+# method notes; MMPose's HeatmapHead spells its default the same way): every
+# nn.Conv2d (offset and mask convs included) N(0, 0.001) with bias 0,
+# BatchNorm weight 1 / bias 0. The deformable convs (torchvision's
+# DeformConv2d is not an nn.Conv2d) and the RDM's nn.Linear layers keep
+# PyTorch's default weights; their biases are set to 0 where they are
+# built (``ModulatedDeformAlign``, ``RepresentationDisentanglementModule``).
+TDMI_INIT_CFG = [
+    dict(type='Normal', layer='Conv2d', std=0.001, bias=0),
+    dict(type='Constant', layer='BatchNorm2d', val=1, bias=0)
+]
 
 
-# Registered in MMEngine's root registry, not MMPose's child one: MMEngine's
-# ``initialize`` builds initialisers from the root, which finds it whatever
-# the default scope (MMPose's child registry is searched only under scope
-# 'mmpose').
-@WEIGHT_INITIALIZERS.register_module()
-class NormalConvInit(BaseInit):
-    """``init_cfg=dict(type='NormalConvInit', std=0.001)``: the whole module
-    as ``normal_conv_init_`` does (the default of the TDMI necks and head).
-
-    Args:
-        std (float): standard deviation of the conv weights. Defaults to
-            0.001.
-    """
-
-    def __init__(self, std: float = 0.001, **kwargs):
-        super().__init__(**kwargs)
-        if std <= 0:
-            raise ValueError(f'std must be > 0, got {std}')
-        self.std = std
-
-    def __call__(self, module: nn.Module) -> None:
-        normal_conv_init_(module, self.std)
-        if hasattr(module, '_params_init_info'):
-            update_init_info(module, init_info=self._get_init_info())
-
-    def _get_init_info(self) -> str:
-        return (f'{self.__class__.__name__}: Conv2d N(0, {self.std}), '
-                f'BatchNorm 1/0, other biases 0')
+@contextlib.contextmanager
+def deform_impl(model: nn.Module, impl: str):
+    """Run every ``ModulatedDeformAlign`` of ``model`` with ``impl`` inside
+    the ``with`` block (e.g. torchvision's op for an ONNX export), each
+    module's own choice restored after it."""
+    if impl not in DEFORM_IMPLS:
+        raise ValueError(f'impl must be one of {DEFORM_IMPLS}, got {impl!r}')
+    aligns = [
+        m for m in model.modules() if isinstance(m, ModulatedDeformAlign)
+    ]
+    before = [m.impl for m in aligns]
+    try:
+        for m in aligns:
+            m.impl = impl
+        yield model
+    finally:
+        for m, old in zip(aligns, before):
+            m.impl = old

@@ -2,7 +2,7 @@
 """Crop-to-crop geometry: resampling a map of one crop of a frame into the
 coordinates of another crop of the same frame (both affine images of the
 frame, as MMPose's ``TopdownAffine`` makes them). Used by the video tool's
-fast mode (``apis/streaming.py``) and by the estimator's
+fast mode (``apis/video/resample_mode.py``) and by the estimator's
 ``support_crop_jitter`` training augmentation, which simulates it."""
 from typing import Tuple
 

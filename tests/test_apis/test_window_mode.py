@@ -1,5 +1,5 @@
 # Copyright (c) The tdmi_mmpose Authors. All rights reserved.
-"""The video tool's window mode (apis/crop_windows.py): a key frame's
+"""The video tool's window mode (apis/video/window_mode.py): a key frame's
 keypoints are the exact mode's with the window as the box, a window's crop
 of a frame goes through the backbone once, windows are re-anchored where
 the person leaves the margin, the crops a key frame needs go through the
@@ -12,10 +12,10 @@ from conftest import ROOT
 
 import tdmi_mmpose  # noqa: F401
 from tdmi_mmpose.apis import inference_clip
-from tdmi_mmpose.apis.crop_windows import CropWindowEstimator
 from tdmi_mmpose.apis.video import (VideoPoseTracker, clip_edge_of,
                                     clip_offsets_of, open_frames)
 from tdmi_mmpose.apis.video.tracking import fast_mode_of
+from tdmi_mmpose.apis.video.window_mode import WindowModeEstimator
 from tdmi_mmpose.datasets import generate_synthetic_posetrack
 from tdmi_mmpose.datasets.transforms.clip_transforms import (
     edge_frame_numbers, read_frame)
@@ -65,7 +65,7 @@ def test_static_boxes_give_the_exact_mode(model, frames):
         for x, y in zip(_keypoints(a), _keypoints(b)):
             np.testing.assert_allclose(x, y, atol=1e-4)
         assert [p.track_id for p in a] == [p.track_id for p in b]
-    est = tracker.streaming
+    est = tracker.fast_estimator
     assert est.windows == 2 and est.keys == 2 * len(frames)
     assert est.backbone_crops == 2 * len(frames)
     assert est.backbone_calls <= len(frames)
@@ -78,7 +78,7 @@ def test_keys_are_the_exact_mode_with_the_window_as_box(model, frames):
     re-anchored once it leaves the margin, and every (frame, window) crop
     went through the backbone once."""
     boxes = _boxes(frames, 3.0)
-    est = CropWindowEstimator(model, margin=0.05)
+    est = WindowModeEstimator(model, margin=0.05)
     offsets, edge = clip_offsets_of(model), clip_edge_of(model)
     images = {f.index: f.image for f in frames}
     pairs = set()
@@ -115,9 +115,9 @@ def test_a_key_frames_new_crops_go_through_the_backbone_at_once(model, frames):
     """The first key frame needs its T frames for both people: one
     backbone call; later key frames one call each at most."""
     tracker, _ = _run(model, frames, _boxes(frames, 3.0), fast='window')
-    est = tracker.streaming
+    est = tracker.fast_estimator
     assert est.backbone_calls <= len(frames) < est.backbone_crops
-    first = CropWindowEstimator(model)
+    first = WindowModeEstimator(model)
     offsets, edge = clip_offsets_of(model), clip_edge_of(model)
     numbers = edge_frame_numbers(0, offsets, 0, len(frames) - 1, edge)
     boxes = _boxes(frames, 3.0)
@@ -131,7 +131,7 @@ def test_a_key_frames_new_crops_go_through_the_backbone_at_once(model, frames):
 
 def test_the_cache_holds_one_clip_window(model, frames):
     tracker, _ = _run(model, frames, _boxes(frames, 3.0), fast='window')
-    est = tracker.streaming
+    est = tracker.fast_estimator
     # at most T frames' crops per live window, for two people, plus the
     # windows a re-anchoring leaves behind for the frames still held
     assert est.max_cached <= 2 * 2 * model.num_frames
@@ -143,7 +143,7 @@ def test_own_crops_are_the_pipelines(model):
     its box (MMPose's bbox_xyxy2cs and aspect-ratio fix)."""
     image = read_frame(
         str(ROOT / 'tests' / 'data' / 'posetrack18_clip' / '000000.jpg'))
-    est = CropWindowEstimator(model)
+    est = WindowModeEstimator(model)
     boxes = np.array([[350, 80, 650, 680, 0.9], [10, 20, 90, 60, 0.5]],
                      np.float32)
     center, scale = est.own_crops(boxes)
@@ -159,7 +159,7 @@ def test_own_crops_are_the_pipelines(model):
 
 
 def test_margin_and_scale_decide_reanchoring(model):
-    est = CropWindowEstimator(model, margin=0.1, scale_tol=0.1)
+    est = WindowModeEstimator(model, margin=0.1, scale_tol=0.1)
     box = np.array([[100, 100, 200, 300, 0.9]], np.float32)
     first = est.assign_windows(box)
     width = est._windows[first[0]].scale[0]
@@ -177,9 +177,9 @@ def test_margin_and_scale_decide_reanchoring(model):
 
 def test_refusals_and_mode_names(model):
     with pytest.raises(ValueError, match='margin'):
-        CropWindowEstimator(model, margin=0.5)
+        WindowModeEstimator(model, margin=0.5)
     with pytest.raises(ValueError, match='scale_tol'):
-        CropWindowEstimator(model, scale_tol=-0.1)
+        WindowModeEstimator(model, scale_tol=-0.1)
     with pytest.raises(ValueError, match='margin'):
         VideoPoseTracker(
             model, {}, fast='window', fast_options=dict(margin=-1))
@@ -192,7 +192,7 @@ def test_refusals_and_mode_names(model):
     model.cfg = cfg
     try:
         with pytest.raises(ValueError, match='GetBBoxCenterScale'):
-            CropWindowEstimator(model)
+            WindowModeEstimator(model)
     finally:
         model.cfg = original
     assert fast_mode_of(True) == 'resample' and fast_mode_of(False) is None

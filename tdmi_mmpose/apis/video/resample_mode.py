@@ -29,10 +29,10 @@ from mmengine.registry import init_default_scope
 from mmpose.structures.bbox import get_udp_warp_matrix, get_warp_matrix
 from torch import Tensor
 
-from ..models.utils import crop_to_crop_grid
-from .inference import clip_test_pipeline
+from ...models.utils import crop_to_crop_grid
+from ..inference import clip_test_pipeline
 
-__all__ = ['CropFeatureCache', 'FeatureReuseEstimator', 'crop_windows_iou']
+__all__ = ['CropFeatureCache', 'ResampleModeEstimator']
 
 
 @dataclass
@@ -47,19 +47,6 @@ class _FrameFeatures:
     warps: np.ndarray
     stages: List[Tensor]
     flipped: Optional[List[Tensor]]
-
-
-def crop_windows_iou(key: np.ndarray, others: np.ndarray) -> np.ndarray:
-    """IoU of one window (4,) with each of (N, 4) windows (x1, y1, x2, y2).
-    """
-    x1 = np.maximum(key[0], others[:, 0])
-    y1 = np.maximum(key[1], others[:, 1])
-    x2 = np.minimum(key[2], others[:, 2])
-    y2 = np.minimum(key[3], others[:, 3])
-    inter = np.clip(x2 - x1, 0, None) * np.clip(y2 - y1, 0, None)
-    area = (key[2] - key[0]) * (key[3] - key[1])
-    areas = (others[:, 2] - others[:, 0]) * (others[:, 3] - others[:, 1])
-    return inter / np.maximum(area + areas - inter, 1e-12)
 
 
 def pipeline_step(pipeline_cfg: Sequence[dict], name: str) -> dict:
@@ -157,7 +144,7 @@ class CropFeatureCache:
             self.model.cfg.get('default_scope', 'mmpose') or 'mmpose')
 
 
-class FeatureReuseEstimator(CropFeatureCache):
+class ResampleModeEstimator(CropFeatureCache):
     """Estimate key frames of a stream with each frame's backbone features
     computed once per person (see the module doc): the ``'resample'`` fast
     mode.
@@ -291,13 +278,18 @@ class FeatureReuseEstimator(CropFeatureCache):
                     support_crops: _FrameFeatures) -> List[int]:
         """Per key person: the cached crop overlapping its crop most, or -1
         below ``min_iou``."""
-        matches = []
-        for b in range(len(key_crops.windows)):
-            iou = crop_windows_iou(key_crops.windows[b], support_crops.windows)
-            best = int(iou.argmax()) if len(iou) else -1
-            matches.append(
-                best if best >= 0 and iou[best] >= self.min_iou else -1)
-        return matches
+        from mmpose.structures.bbox import bbox_overlaps
+        if not len(support_crops.windows):
+            return [-1] * len(key_crops.windows)
+        iou = bbox_overlaps(
+            torch.as_tensor(np.asarray(key_crops.windows, np.float64)),
+            torch.as_tensor(np.asarray(support_crops.windows,
+                                       np.float64))).numpy()
+        best = iou.argmax(1)
+        return [
+            int(j) if iou[b, j] >= self.min_iou else -1
+            for b, j in enumerate(best)
+        ]
 
     def crop_windows(self, image: np.ndarray, boxes: np.ndarray) -> np.ndarray:
         """(N, 4) the crop windows x1, y1, x2, y2 (frame pixels) that the

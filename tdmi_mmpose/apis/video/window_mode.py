@@ -35,9 +35,9 @@ from mmpose.datasets.transforms import TopdownAffine
 from mmpose.structures.bbox import bbox_xyxy2cs
 from torch import Tensor
 
-from .streaming import CropFeatureCache, pipeline_step
+from .resample_mode import CropFeatureCache, pipeline_step
 
-__all__ = ['CropWindowEstimator']
+__all__ = ['WindowModeEstimator']
 
 
 @dataclass
@@ -60,7 +60,7 @@ class _Crop:
     flipped: Optional[List[Tensor]]
 
 
-class CropWindowEstimator(CropFeatureCache):
+class WindowModeEstimator(CropFeatureCache):
     """Estimate the key frames of a stream with crop windows that stay put
     (see the module doc).
 

@@ -1,8 +1,8 @@
 # Copyright (c) The tdmi_mmpose Authors. All rights reserved.
-"""The video tool's fast mode (apis/streaming.py): equality with the exact
-mode where the fast mode reuses nothing or only identical crops, the
-one-pass-per-person-frame count, the bounded cache, the crops it rebuilds,
-its diagnostic and refusals (the crop-to-crop geometry itself:
+"""The video tool's resample mode (apis/video/resample_mode.py): equality
+with the exact mode where the fast mode reuses nothing or only identical
+crops, the one-pass-per-person-frame count, the bounded cache, the crops it
+rebuilds, its diagnostic and refusals (the crop-to-crop geometry itself:
 test_models/test_crop_geometry.py)."""
 import copy
 import json
@@ -18,9 +18,9 @@ from conftest import ROOT
 
 import tdmi_mmpose  # noqa: F401
 from tdmi_mmpose.analysis import support_feature_error
-from tdmi_mmpose.apis.streaming import FeatureReuseEstimator, crop_windows_iou
 from tdmi_mmpose.apis.video import (VideoPoseTracker, clip_offsets_of,
                                     open_frames)
+from tdmi_mmpose.apis.video.resample_mode import ResampleModeEstimator
 from tdmi_mmpose.datasets import generate_synthetic_posetrack
 from tdmi_mmpose.datasets.transforms.clip_transforms import (
     edge_frame_numbers, read_frame)
@@ -41,11 +41,23 @@ def synthetic(tmp_path_factory):
     return root
 
 
-def test_crop_window_iou():
-    windows = np.array([[0, 0, 10, 10], [5, 0, 15, 10], [20, 20, 30, 30]],
-                       float)
-    iou = crop_windows_iou(np.array([0, 0, 10, 10], float), windows)
-    assert iou == pytest.approx([1.0, 50 / 150, 0.0])
+def test_each_key_crop_matches_the_cached_crop_it_overlaps_most():
+    """IoU by MMPose's ``bbox_overlaps``: the best crop at or above
+    ``min_iou``, else -1; no cached crop: -1 for everyone."""
+    cached = SimpleNamespace(
+        windows=np.array([[0, 0, 10, 10], [5, 0, 15, 10], [20, 20, 30, 30]],
+                         float))
+    key = SimpleNamespace(
+        windows=np.array([[5, 0, 15, 10], [0, 0, 10, 10], [40, 40, 50, 50],
+                          [6, 0, 16, 10]], float))
+    # IoU of the last key crop with the second cached one: 90 / 110 = 0.82
+    estimator = SimpleNamespace(min_iou=0.85)
+    assert ResampleModeEstimator.match_crops(estimator, key,
+                                             cached) == [1, 0, -1, -1]
+    estimator.min_iou = 0.8
+    assert ResampleModeEstimator.match_crops(estimator, key, cached)[3] == 1
+    empty = SimpleNamespace(windows=np.zeros((0, 4)))
+    assert ResampleModeEstimator.match_crops(estimator, key, empty) == [-1] * 4
 
 
 # --------------------------------------------------------------------------
@@ -101,7 +113,7 @@ def test_static_boxes_give_the_exact_mode(model, synthetic):
     _, exact = _keypoints(model, frames, boxes)
     tracker, fast = _keypoints(model, frames, boxes, fast='resample')
     _assert_same(exact, fast, atol=1e-3)
-    s = tracker.streaming
+    s = tracker.fast_estimator
     assert s.backbone_crops == 2 * len(frames)
     assert s.fallbacks == 0 and s.reused > 0
 
@@ -115,7 +127,8 @@ def test_no_reuse_gives_the_exact_mode(model, synthetic):
     tracker, fast = _keypoints(
         model, frames, boxes, fast='resample', fast_options=dict(min_iou=1.0))
     _assert_same(exact, fast, atol=1e-3)
-    assert tracker.streaming.reused == 0 and tracker.streaming.fallbacks > 0
+    fast = tracker.fast_estimator
+    assert fast.reused == 0 and fast.fallbacks > 0
 
 
 def test_moving_boxes_reuse_and_stay_close(model, synthetic):
@@ -128,7 +141,7 @@ def test_moving_boxes_reuse_and_stay_close(model, synthetic):
     boxes = _moving_boxes(frames)
     _, exact = _keypoints(model, frames, boxes)
     tracker, fast = _keypoints(model, frames, boxes, fast='resample')
-    s = tracker.streaming
+    s = tracker.fast_estimator
     assert s.backbone_crops == 2 * len(frames)
     assert s.fallbacks == 0
     offsets = clip_offsets_of(model)
@@ -156,23 +169,23 @@ def test_a_person_missing_from_support_frames_falls_back(model, synthetic):
             boxes[f.image_id] = np.zeros((0, 5), np.float32)
     _, exact = _keypoints(model, frames, boxes)
     tracker, fast = _keypoints(model, frames, boxes, fast='resample')
-    assert tracker.streaming.fallbacks > 0
+    assert tracker.fast_estimator.fallbacks > 0
     # frame 5's people had only fallbacks and themselves: exact
     _assert_same([exact[5]], [fast[5]], atol=1e-3)
 
 
 def test_refusals(model):
     with pytest.raises(ValueError, match='torch VideoTopdownPoseEstimator'):
-        FeatureReuseEstimator(object())
+        ResampleModeEstimator(object())
     with pytest.raises(ValueError, match='MultiFramePoseDataPreprocessor'):
-        FeatureReuseEstimator(
+        ResampleModeEstimator(
             SimpleNamespace(
                 predict_from_stages=None,
                 data_preprocessor=torch.nn.Identity()))
     with pytest.raises(ValueError, match='min_iou'):
-        FeatureReuseEstimator(model, min_iou=0.0)
+        ResampleModeEstimator(model, min_iou=0.0)
     with pytest.raises(ValueError, match='interpolation'):
-        FeatureReuseEstimator(model, interpolation='bicubic')
+        ResampleModeEstimator(model, interpolation='bicubic')
     with pytest.raises(ValueError, match='padding'):
         VideoPoseTracker(
             model, {},
@@ -187,7 +200,7 @@ def test_refusals(model):
     model.cfg = cfg
     try:
         with pytest.raises(ValueError, match='TopdownAffine'):
-            FeatureReuseEstimator(model)
+            ResampleModeEstimator(model)
     finally:
         model.cfg = original
 
@@ -197,7 +210,7 @@ def test_crop_warps_reproduce_the_pipeline(model):
     pipeline's own crops."""
     image = read_frame(
         str(ROOT / 'tests' / 'data' / 'posetrack18_clip' / '000000.jpg'))
-    est = FeatureReuseEstimator(model)
+    est = ResampleModeEstimator(model)
     boxes = np.array([[350, 80, 650, 680, 0.9]], np.float32)
     inputs, _, windows, warps = est._crop(image, boxes)
     w, h = est._input_size
@@ -247,7 +260,7 @@ def test_feature_error_diagnostic(model, synthetic):
     """Zero for the same crop, positive for a moved one, NaN where the fast
     mode would recompute (no crop overlapping by min_iou)."""
     frame = _frames(synthetic)[0]
-    est = FeatureReuseEstimator(model)
+    est = ResampleModeEstimator(model)
     box = np.array([[60, 40, 120, 170, 0.9]], np.float32)
     same = support_feature_error(est, frame.image, box, frame.image, box)
     assert same.shape == (1, 4) and np.allclose(same, 0, atol=1e-5)
