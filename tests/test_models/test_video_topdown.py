@@ -302,12 +302,12 @@ def test_support_crop_jitter():
     with torch.no_grad():  # eval: BatchNorm's statistics of the batch
         ref = build().eval().clip_stages(x)
         still = build_jittered(dict(prob=1., shift=0., scale=0.)).eval()
-        out = still._jittered_stages(x)
+        out = still.crop_jitter(x, still.clip_stages)
     for r, o in zip(ref, out):
         torch.testing.assert_close(o, r, atol=1e-4, rtol=1e-4)
     model = build_jittered(dict(prob=1., shift=0.1, scale=0.1)).eval()
     with torch.no_grad():
-        out = model._jittered_stages(x)
+        out = model.crop_jitter(x, model.clip_stages)
     k = model.key_frame_index
     supports = [i for i in range(3) if i != k]
     for r, o in zip(ref, out):
@@ -316,7 +316,7 @@ def test_support_crop_jitter():
         assert change > 0.05
     never = build_jittered(dict(prob=0., shift=0.1, scale=0.1)).eval()
     with torch.no_grad():
-        for r, o in zip(ref, never._jittered_stages(x)):
+        for r, o in zip(ref, never.crop_jitter(x, never.clip_stages)):
             assert torch.equal(o, r)
     model.train()
     losses = model.loss(x, samples(2))

@@ -33,25 +33,18 @@ h x w = H/4 x W/4.
 import logging
 from typing import Dict, List, Optional, Sequence
 
-import numpy as np
 import torch
-import torch.nn.functional as F
 from mmengine.logging import print_log
-from mmengine.runner.checkpoint import _load_checkpoint
 from mmpose.models.pose_estimators import TopdownPoseEstimator
 from mmpose.registry import MODELS
 from torch import Tensor
 
-from ..utils import (crop_to_crop_grid, random_crop_affines,
-                     resolve_key_frame_index)
+from ..utils import resolve_key_frame_index
+from ..utils.single_frame_checkpoint import (load_single_frame_checkpoint,
+                                             refuse_misfits)
+from ..utils.support_crop_jitter import SupportCropJitter
 
 __all__ = ['VideoTopdownPoseEstimator']
-
-# where a single-frame checkpoint keeps its final 1x1 layer: MMPose 1.x, 0.x
-_FINAL_LAYER_PREFIXES = ('head.final_layer.', 'keypoint_head.final_layer.')
-_NO_PROJECTOR_HINT = ('for a stage 1 without a heatmap layer, e.g. '
-                      "RTMPose's SimCC head, set "
-                      'model.projector_from_checkpoint=False')
 
 
 @MODELS.register_module()
@@ -77,19 +70,10 @@ class VideoTopdownPoseEstimator(TopdownPoseEstimator):
             loads, the projector stays unloaded, and the two MI terms that
             read it are refused in training (``TDMIHead.loss``). Defaults
             to True.
-        support_crop_jitter (dict, optional): a training augmentation for
-            the video tool's resample mode (``apis/video/resample_mode.py``),
-            which reads
-            each support frame's features from a crop placed by that frame's
-            own box and resamples them into the key crop. With probability
-            ``prob`` per training clip, every support frame is seen through
-            a crop zoomed by up to ``1 +- scale`` and moved by up to
-            ``shift`` of the crop size (its input resampled, so the content
-            outside the key crop is the mean colour), and its stage features
-            are resampled back into the key crop's coordinates as the fast
-            mode does; the key frame is untouched. Keys ``prob``,
-            ``shift``, ``scale``.
-            Defaults to None (off; not in the paper).
+        support_crop_jitter (dict, optional): ``SupportCropJitter``'s
+            ``prob``, ``shift``, ``scale``: a training augmentation for the
+            video tool's resample mode (not in the paper). Defaults to None
+            (off).
         channels_last (bool): keep the weights of everything after the
             backbone (temporal encoder, disentangler, appearance encoder,
             head) in PyTorch's channels-last layout, as
@@ -155,7 +139,16 @@ class VideoTopdownPoseEstimator(TopdownPoseEstimator):
         self.key_frame_index = key_frame_index
         self.single_frame_checkpoint = single_frame_checkpoint
         self.projector_from_checkpoint = projector_from_checkpoint
-        self.support_crop_jitter = _check_jitter(support_crop_jitter)
+        self.crop_jitter = None
+        if support_crop_jitter is not None:
+            keys = {'prob', 'shift', 'scale'}
+            if not isinstance(support_crop_jitter,
+                              dict) or set(support_crop_jitter) != keys:
+                raise ValueError(f'support_crop_jitter must be a dict with '
+                                 f'the keys {sorted(keys)}, got '
+                                 f'{support_crop_jitter!r}')
+            self.crop_jitter = SupportCropJitter(
+                **support_crop_jitter, key_frame_index=key_frame_index)
         self.allow_partial_load = allow_partial_load
         self._register_load_state_dict_pre_hook(self._refuse_misfits)
         frames = dict(num_frames=num_frames, key_frame_index=key_frame_index)
@@ -205,92 +198,17 @@ class VideoTopdownPoseEstimator(TopdownPoseEstimator):
     def _refuse_misfits(self, state_dict, prefix, local_metadata, *args):
         """Refuse a whole-model checkpoint that does not fit (see
         ``allow_partial_load``); runs before any tensor is copied."""
-        if self.allow_partial_load:
-            return
-        own = self.state_dict()
-        params = {n for n, _ in self.named_parameters()}
-        misfits = [
-            f'{k}: checkpoint {tuple(state_dict[prefix + k].shape)}, model '
-            f'{tuple(v.shape)}' for k, v in own.items()
-            if prefix + k in state_dict and hasattr(state_dict[prefix +
-                                                               k], 'shape')
-            and tuple(state_dict[prefix + k].shape) != tuple(v.shape)
-        ]
-        missing = sorted(k for k in params if prefix + k not in state_dict)
-        if not misfits and not missing:
-            return
-        lines = misfits[:5] + [
-            f'{k}: not in the checkpoint' for k in missing[:5]
-        ]
-        raise ValueError(
-            f'the checkpoint does not fit this {type(self).__name__} '
-            f'(T={self.num_frames}): {len(misfits)} tensors of another '
-            f'shape and {len(missing)} parameters missing, e.g.\n  ' +
-            '\n  '.join(lines) + '\nA checkpoint of another T, width or '
-            'model would be tested with random layers. To load what fits '
-            'anyway, set model.allow_partial_load=True '
-            '(--cfg-options model.allow_partial_load=True).')
+        if not self.allow_partial_load:
+            refuse_misfits(self, state_dict, prefix, self.num_frames)
 
     def init_weights(self) -> None:
         """MMEngine's initialisation, then the stage-1 single-frame model's
-        backbone and final layer if ``single_frame_checkpoint`` is set."""
+        backbone and final layer if ``single_frame_checkpoint`` is set
+        (``load_single_frame_checkpoint``)."""
         super().init_weights()
         if self.single_frame_checkpoint:
-            self.load_single_frame_checkpoint(self.single_frame_checkpoint)
-
-    def load_single_frame_checkpoint(self, filename: str) -> None:
-        """Load the frozen backbone and the MI projector from a single-frame
-        top-down checkpoint (MMPose 1.x or 0.x key names).
-
-        Raises:
-            KeyError: if a backbone key or the final layer is missing.
-            ValueError: if a shape differs from this model's.
-        """
-        ckpt = _load_checkpoint(filename, map_location='cpu')
-        state = ckpt.get('state_dict', ckpt)
-        # a MultiLevelBackbone wraps the single-frame model's backbone
-        target = getattr(self.backbone, 'single_frame_backbone', self.backbone)
-        own = target.state_dict()
-        weights = {
-            k[len('backbone.'):]: v
-            for k, v in state.items() if k.startswith('backbone.')
-        }
-        missing = sorted(set(own) - set(weights))
-        if missing:
-            raise KeyError(
-                f'{filename}: {len(missing)} backbone keys are missing, e.g. '
-                f'backbone.{missing[0]}; expected a single-frame top-down '
-                f'checkpoint of the same backbone')
-        _check_shapes(filename, 'backbone.', own, weights)
-        target.load_state_dict({k: weights[k] for k in own}, strict=True)
-        if not self.projector_from_checkpoint:
-            print_log(
-                f'loaded the backbone ({len(own)} tensors) from the '
-                f'single-frame checkpoint {filename}; the MI projector is '
-                f'not loaded (projector_from_checkpoint=False)',
-                logger='current')
-            return
-        projector = self.head.y_projector
-        prefix = next(
-            (p for p in _FINAL_LAYER_PREFIXES if p + 'weight' in state), None)
-        if prefix is None:
-            raise KeyError(
-                f'{filename} has no final layer under any of '
-                f'{list(_FINAL_LAYER_PREFIXES)}: cannot load the MI '
-                f'projector ({_NO_PROJECTOR_HINT})')
-        final = {k: state[prefix + k] for k in ('weight', 'bias')}
-        try:
-            _check_shapes(filename, prefix,
-                          dict(weight=projector.weight, bias=projector.bias),
-                          final)
-        except ValueError as e:
-            raise ValueError(f'{e}: it is not a 1x1 heatmap layer of the '
-                             f'width C ({_NO_PROJECTOR_HINT})') from e
-        projector.load_state_dict(final, strict=True)
-        print_log(
-            f'loaded the backbone ({len(own)} tensors) and the MI projector '
-            f'({prefix}*) from the single-frame checkpoint {filename}',
-            logger='current')
+            load_single_frame_checkpoint(self, self.single_frame_checkpoint,
+                                         self.projector_from_checkpoint)
 
     def clip_stages(self, inputs: Tensor) -> List[Tensor]:
         """(B, T, 3, H, W) clips -> the backbone's stage features, each
@@ -338,57 +256,15 @@ class VideoTopdownPoseEstimator(TopdownPoseEstimator):
         """MMPose's ``TopdownPoseEstimator.loss``, with the stage features
         through ``support_crop_jitter`` when it is set."""
         self._check_frame_offsets(data_samples)
-        if self.support_crop_jitter is None:
+        if self.crop_jitter is None:
             stages = self.clip_stages(inputs)
         else:
-            stages = self._jittered_stages(inputs)
+            stages = self.crop_jitter(inputs, self.clip_stages)
         feats = self.features_from_stages(stages)
         losses = dict()
         losses.update(
             self.head.loss(feats, data_samples, train_cfg=self.train_cfg))
         return losses
-
-    def _jittered_stages(self, inputs: Tensor) -> List[Tensor]:
-        """``clip_stages`` with ``support_crop_jitter``: the chosen clips'
-        support frames (B, T, 3, H, W) replaced by moved crops before the
-        one backbone pass, their stage features (each (B, T, C, h, w))
-        resampled back into the key crops after it."""
-        cfg = self.support_crop_jitter
-        b, t, _, height, width = inputs.shape
-        chosen = (torch.rand(b) < cfg['prob']).nonzero().flatten().tolist()
-        pairs = [(c, i) for c in chosen for i in range(t)
-                 if i != self.key_frame_index]
-        if not pairs:
-            return self.clip_stages(inputs)
-        clips, frames = (torch.as_tensor(v) for v in zip(*pairs))
-        affines = random_crop_affines(
-            len(pairs), (width, height), cfg['shift'], cfg['scale'])
-
-        def grids(affine_of, size):
-            return torch.stack([
-                crop_to_crop_grid(affine_of(a), size, (width, height))
-                for a in affines
-            ]).to(inputs)
-
-        moved_crops = F.grid_sample(
-            inputs[clips, frames],
-            grids(np.linalg.inv, (height, width)),
-            padding_mode='zeros',
-            align_corners=True)
-        inputs = inputs.index_put((clips, frames), moved_crops)
-        back = {}  # one grid per map size
-        out = []
-        for s in self.clip_stages(inputs):
-            size = tuple(s.shape[-2:])
-            if size not in back:
-                back[size] = grids(lambda a: a, size)
-            moved = F.grid_sample(
-                s[clips, frames],
-                back[size],
-                padding_mode='border',
-                align_corners=True)
-            out.append(s.index_put((clips, frames), moved))
-        return out
 
     def predict(self, inputs: Tensor, data_samples):
         """MMPose's ``TopdownPoseEstimator.predict`` (flip test on the
@@ -453,20 +329,6 @@ _AUTOCAST_DTYPES = {
 }
 
 
-def _check_jitter(cfg: Optional[dict]) -> Optional[dict]:
-    if cfg is None:
-        return None
-    keys = {'prob', 'shift', 'scale'}
-    if not isinstance(cfg, dict) or set(cfg) != keys:
-        raise ValueError(f'support_crop_jitter must be a dict with the keys '
-                         f'{sorted(keys)}, got {cfg!r}')
-    if not 0 <= cfg['prob'] <= 1 or not 0 <= cfg['shift'] < 0.5 or \
-            not 0 <= cfg['scale'] < 1:
-        raise ValueError(f'support_crop_jitter needs 0 <= prob <= 1, '
-                         f'0 <= shift < 0.5, 0 <= scale < 1; got {cfg!r}')
-    return dict(cfg)
-
-
 def _with_num_frames(cfg: Optional[dict], num_frames: int):
     """The multi-frame preprocessor takes T from the estimator (one source
     of truth); a different T given there is an error."""
@@ -479,12 +341,3 @@ def _with_num_frames(cfg: Optional[dict], num_frames: int):
                          f'the estimator\'s num_frames={num_frames}; leave '
                          f'it out (the estimator sets it)')
     return dict(cfg, num_frames=num_frames)
-
-
-def _check_shapes(filename: str, prefix: str, own: Dict[str, Tensor],
-                  loaded: Dict[str, Tensor]) -> None:
-    for key, value in own.items():
-        if tuple(loaded[key].shape) != tuple(value.shape):
-            raise ValueError(f'{filename}: {prefix}{key} has shape '
-                             f'{tuple(loaded[key].shape)}, the model expects '
-                             f'{tuple(value.shape)}')
