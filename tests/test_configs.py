@@ -164,7 +164,16 @@ def test_config_builds_model(name):
     cfg = Config.fromfile(str(ROOT / name))
     model = MODELS.build(_without_pretrained(copy.deepcopy(cfg.model)))
     if cfg.model.type == 'VideoTopdownPoseEstimator':
-        assert model.num_frames == cfg.model.num_frames
+        # the clips the datasets cut are the clips the model reads: T
+        # offsets, offset 0 at the model's key index (a T ablation that
+        # changes one side only fails here)
+        for split in ('train_dataloader', 'val_dataloader'):
+            dataset = cfg[split].dataset
+            offsets = dataset.get('frame_offsets') or next(
+                s['offsets']
+                for s in dataset.pipeline if s['type'] == 'SampleClipFrames')
+            assert len(offsets) == model.num_frames, (split, offsets)
+            assert offsets[model.key_frame_index] == 0, (split, offsets)
     del model
 
 

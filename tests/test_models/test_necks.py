@@ -34,9 +34,32 @@ def test_tde_shapes(b, t):
     dict(stages=(0, 3), num_backbone_stages=4, blocks_per_stage=1),
 ])
 def test_tde_options(options):
+    """Each option builds, keeps the output's shape and changes the output
+    (positive control): with every weight the two encoders share copied
+    from the default one, visible offsets and masks, the outputs differ by
+    more than 1 % of their scale (an option that did nothing would leave
+    them equal to float rounding, about 1e-7 of it)."""
+    torch.manual_seed(0)
+    default = TemporalDifferenceEncoder(
+        in_channels=C, num_frames=3, deform_groups=G).eval()
+    for m in default.modules():
+        if isinstance(m, torch.nn.Conv2d):
+            torch.nn.init.normal_(m.weight, std=0.1)
     tde = TemporalDifferenceEncoder(
-        in_channels=C, num_frames=3, deform_groups=G, **options)
-    assert tde(_stages(2, 3)).shape == (2, C, 8, 6)
+        in_channels=C, num_frames=3, deform_groups=G, **options).eval()
+    own = tde.state_dict()
+    shared = {
+        k: v
+        for k, v in default.state_dict().items()
+        if k in own and own[k].shape == v.shape
+    }
+    tde.load_state_dict(shared, strict=False)
+    x = _stages(2, 3)
+    with torch.no_grad():
+        out, ref = tde(x), default(x)
+    assert out.shape == (2, C, 8, 6)
+    assert ref.abs().max() > 1e-2  # a scale at which a difference shows
+    assert (out - ref).abs().max() > 0.01 * ref.abs().max(), options
 
 
 def test_tde_sees_only_temporal_change():
@@ -54,7 +77,8 @@ def test_tde_sees_only_temporal_change():
     static_added = [s + pattern if j < 3 else s for j, s in enumerate(moving)]
     with torch.no_grad():
         base = tde(moving)
-        assert base.abs().sum() > 0
+        # the scale the tolerance is measured against
+        assert base.abs().max() > 1e-2
         assert torch.allclose(tde(static_added), base, atol=1e-5)
         guided = [s + pattern if j == 3 else s for j, s in enumerate(moving)]
         assert not torch.allclose(tde(guided), base, atol=1e-3)
@@ -166,6 +190,15 @@ def test_appearance(b, t, mode):
     assert out.shape == (b, C, 8, 6)
     if mode == 'keyframe':
         assert torch.equal(out, feats[:, t // 2])
+        return
+    # 'aligned' reads the support frames (positive control): changing one
+    # changes the output beyond float rounding (~1e-7 of its scale; at
+    # PyTorch's initialisation the supports' share is ~1e-3 of it)
+    support = 0 if t // 2 else 1
+    moved = feats.clone()
+    moved[:, support] += torch.randn_like(moved[:, support])
+    assert out.abs().max() > 1e-3
+    assert (enc(moved) - out).abs().max() > 1e-4 * out.abs().max()
 
 
 def test_appearance_invalid():
