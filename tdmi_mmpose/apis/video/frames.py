@@ -9,12 +9,12 @@ import warnings
 from dataclasses import dataclass, field
 from typing import Iterator, List, Optional, Tuple
 
-import cv2
+import mmcv
 import numpy as np
 
 from ...datasets.transforms.clip_transforms import read_frame
 
-__all__ = ['Frame', 'open_frames', 'frame_count', 'source_fps']
+__all__ = ['Frame', 'open_frames', 'open_source']
 
 _IMAGE_EXTS = ('.jpg', '.jpeg', '.png', '.bmp')
 
@@ -41,22 +41,21 @@ def _posetrack_root(sequence_file: str) -> str:
         f'folder above the file); give it with --data-root')
 
 
-def _video_frames(path: str, name: str) -> Iterator[Frame]:
-    capture = cv2.VideoCapture(path)
-    if not capture.isOpened():
-        raise ValueError(f'{path}: OpenCV cannot open this video')
+def _video_frames(reader, path: str, name: str) -> Iterator[Frame]:
+    """The frames of an opened ``mmcv.VideoReader``, in order; a file that
+    reads fewer frames than its header declares is warned about."""
     # the container's frame count: a truncated file reads fewer
-    declared = int(capture.get(cv2.CAP_PROP_FRAME_COUNT))
+    declared = reader.frame_cnt
     index = 0
     try:
         while True:
-            ok, image = capture.read()
-            if not ok:
+            image = reader.read()
+            if image is None:
                 break
             yield Frame(index, f'{name}/{index:06d}.jpg', index, image)
             index += 1
     finally:
-        capture.release()
+        reader.vcap.release()
     if index == 0:
         raise ValueError(f'{path}: the video has no readable frame')
     if 0 < index < declared:
@@ -131,16 +130,35 @@ def open_frames(source: str,
     """(name, frames) of a video file, a folder of frames or a PoseTrack
     sequence file (``.json``). Frames are read lazily, in order; a frame of
     another size than the first is an error naming it."""
+    name, frames, _, _ = open_source(source, data_root)
+    return name, frames
+
+
+def open_source(source: str, data_root: Optional[str] = None) -> tuple:
+    """``open_frames``'s (name, frames) and what the source says of itself:
+    its frame count and frame rate (None where unknown). A video is opened
+    once (``mmcv.VideoReader``)."""
     if not osp.exists(source):
         raise FileNotFoundError(f'input {source} does not exist')
     name = osp.splitext(osp.basename(osp.normpath(source)))[0]
+    count = fps = None
     if osp.isdir(source):
         frames = _folder_frames(source, name)
+        count = len([
+            f for f in os.listdir(source) if f.lower().endswith(_IMAGE_EXTS)
+        ]) or None
     elif source.lower().endswith('.json'):
         frames = _sequence_frames(source, data_root)
+        with open(source) as f:
+            count = len(json.load(f).get('images') or []) or None
     else:
-        frames = _video_frames(source, name)
-    return name, _same_size(frames, source)
+        reader = mmcv.VideoReader(source)
+        if not reader.opened:
+            raise ValueError(f'{source}: OpenCV cannot open this video')
+        count = reader.frame_cnt if reader.frame_cnt > 0 else None
+        fps = reader.fps if reader.fps and reader.fps > 0 else None
+        frames = _video_frames(reader, source, name)
+    return name, _same_size(frames, source), count, fps
 
 
 def _same_size(frames: Iterator[Frame], source: str) -> Iterator[Frame]:
@@ -154,26 +172,3 @@ def _same_size(frames: Iterator[Frame], source: str) -> Iterator[Frame]:
                 f'{frame.image.shape[1]}x{frame.image.shape[0]}, the first '
                 f'frame {shape[1]}x{shape[0]}; a clip needs one size')
         yield frame
-
-
-def frame_count(source: str) -> Optional[int]:
-    if osp.isdir(source):
-        return len([
-            f for f in os.listdir(source) if f.lower().endswith(_IMAGE_EXTS)
-        ]) or None
-    if source.lower().endswith('.json'):
-        with open(source) as f:
-            return len(json.load(f).get('images') or []) or None
-    capture = cv2.VideoCapture(source)
-    count = int(capture.get(cv2.CAP_PROP_FRAME_COUNT))
-    capture.release()
-    return count if count > 0 else None
-
-
-def source_fps(source: str) -> Optional[float]:
-    if osp.isdir(source) or source.lower().endswith('.json'):
-        return None
-    capture = cv2.VideoCapture(source)
-    fps = capture.get(cv2.CAP_PROP_FPS)
-    capture.release()
-    return fps if fps and fps > 0 else None

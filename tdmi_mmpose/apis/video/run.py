@@ -10,7 +10,7 @@ import cv2
 import numpy as np
 
 from ...datasets.transforms.clip_transforms import read_frame
-from .frames import Frame, frame_count, open_frames, source_fps
+from .frames import Frame, open_source
 from .tracking import VideoPoseTracker
 from .writing import (check_outputs, draw_people, output_stem,
                       posetrack_annotations, posetrack_file)
@@ -39,8 +39,8 @@ def list_frames(items: Sequence[Union[str, np.ndarray]],
 
 def _open(source: Source, data_root: Optional[str]):
     if isinstance(source, str):
-        name, frames = open_frames(source, data_root)
-        return name, frames, [source], frame_count(source), source_fps(source)
+        name, frames, count, fps = open_source(source, data_root)
+        return name, frames, [source], count, fps
     if not len(source):
         raise ValueError('no frames given')
     return 'frames', list_frames(source), [
