@@ -90,8 +90,9 @@ def parse_args(argv=None):
         '--bbox-thr',
         type=float,
         default=None,
-        help='box score threshold (default: the config\'s test dataset '
-        'bbox_score_thr, else 0.3 for a detector)')
+        help='box score threshold (default: 0.3 for the detector, '
+        'MMPose\'s demo value; for a box file the config\'s test '
+        'bbox_score_thr, 0.2 in the recipes; 0 for ground-truth boxes)')
     parser.add_argument(
         '--tracking',
         choices=['iou', 'oks'],
