@@ -4,6 +4,7 @@
 import json
 import re
 
+import numpy as np
 import pytest
 import torch
 from conftest import ROOT, run_cmd
@@ -224,3 +225,31 @@ def test_video_modes_benchmark_prints_speed_and_ap(python, tmp_path):
     written = sorted(p.name for p in (tmp_path / 'out' / 'window').iterdir())
     assert written == sorted(
         p.name for p in (data / 'annotations' / 'val').iterdir())
+
+
+def _benchmark_module():
+    import importlib.util
+    spec = importlib.util.spec_from_file_location(
+        'benchmark_synthetic',
+        ROOT / 'tools' / 'analysis_tools' / 'benchmark_synthetic.py')
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_paired_interval_and_seeds_needed_compute_what_they_say():
+    """The report's statistics on numbers worked by hand: the mean of the
+    paired differences with its 95 % t interval (Student's t with n - 1
+    degrees of freedom, sample standard deviation), and the seeds for a
+    2-AP difference at 5 % / 80 % power."""
+    bench = _benchmark_module()
+    # differences 1, 2, 3, 4, 5: mean 3, sd sqrt(2.5), t(4) = 2.776
+    half = 2.776 * np.sqrt(2.5) / np.sqrt(5)
+    assert bench._interval([1, 2, 3, 4, 5]) == (f'+3.0 [{3 - half:+.1f}, '
+                                                f'{3 + half:+.1f}]')
+    assert bench._interval([-2.0]) == '-2.0'  # one seed: no interval
+    assert bench._interval([]) == 'n/a'
+    # sd 2.5 AP: (2.8 * 2.5 / 2)^2 = 12.25 -> 13 seeds
+    assert bench.seeds_needed(2.5) == 13
+    assert bench.seeds_needed(2.5, delta=5.0) == 2  # (1.4)^2 = 1.96
+    assert bench.seeds_needed(0.0) == 0

@@ -477,6 +477,13 @@ def _interval(values) -> str:
             f'{values.mean() + half:+.1f}]')
 
 
+def seeds_needed(sd: float, delta: float = 2.0) -> int:
+    """Seeds a paired two-sided test at 5 % needs to detect a difference of
+    ``delta`` with 80 % power when the paired differences have standard
+    deviation ``sd``: ((1.96 + 0.84) sd / delta)^2, rounded up."""
+    return int(np.ceil(((1.96 + 0.84) * sd / delta)**2))
+
+
 def paired_report(found: dict) -> None:
     """Each run minus the recipe, seed by seed, with 95 % t intervals."""
     recipe = {r['seed']: r for r in found.get(RECIPE, [])}
@@ -538,9 +545,7 @@ def noise_floor(args, found: dict) -> None:
         ]
         if len(diffs) > 1:
             sd = float(np.std(diffs, ddof=1))
-            # paired two-sided test at 5 %, power 80 %: n = ((1.96 + 0.84)
-            # sd / delta)^2
-            need = int(np.ceil(((1.96 + 0.84) * sd / 2.0)**2))
+            need = seeds_needed(sd)
             print(f'{name} - recipe: sd of the paired difference {sd:.1f} '
                   f'AP over {len(diffs)} seeds: detecting 2 AP at 5 % with '
                   f'80 % power needs about {need} seeds')
