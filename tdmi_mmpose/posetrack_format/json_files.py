@@ -5,18 +5,20 @@ import json
 __all__ = ['load_json']
 
 
-def load_json(path: str):
-    """The parsed content of ``path``.
+def load_json(path: str, what: str = 'annotation file'):
+    """The parsed content of ``path`` (``what`` names the kind of file in
+    the errors).
 
     Raises:
         FileNotFoundError: naming the file, if it does not exist.
         ValueError: naming the file and the parser's message, if it is not
-            valid JSON.
+            valid JSON (or not UTF-8 text).
     """
     try:
         with open(path) as f:
             return json.load(f)
     except FileNotFoundError:
-        raise FileNotFoundError(f'annotation file {path} does not exist')
-    except json.JSONDecodeError as e:
-        raise ValueError(f'{path}: not valid JSON ({e})') from None
+        raise FileNotFoundError(f'{what} {path} does not exist')
+    except (json.JSONDecodeError, UnicodeDecodeError) as e:
+        raise ValueError(f'{path}: not valid JSON, expected a {what} '
+                         f'({e})') from None

@@ -345,7 +345,9 @@ def test_inputs_that_cannot_be_what_the_user_meant(tmp_path):
     assert any('its header declares 30' in str(w.message) for w in caught)
     not_json = tmp_path / 'boxes.json'
     not_json.write_text('image_id, bbox')
-    with pytest.raises(ValueError, match='boxes.json: the box file is not'):
+    with pytest.raises(
+            ValueError,
+            match='boxes.json: not valid JSON, expected a box file'):
         load_box_file(str(not_json))
     with pytest.raises(FileNotFoundError, match='box file .* does not'):
         load_box_file(str(tmp_path / 'none.json'))

@@ -3,13 +3,12 @@
 score per frame: a detection file (MMPose's format or the PoseWarper/DCPose
 ``val_boxes.json`` form), a PoseTrack sequence's ground truth, or an
 MMDetection detector."""
-import json
 import os.path as osp
 from typing import Dict, List, Optional
 
 import numpy as np
 
-from ...posetrack_format import frame_key
+from ...posetrack_format import frame_key, load_json
 from ...supported import require_mmdet
 
 __all__ = [
@@ -32,14 +31,7 @@ def load_box_file(path: str) -> Dict[object, np.ndarray]:
     and by ``'<video>/<file>'`` of ``image_name`` (PoseWarper/DCPose);
     entries are checked as the dataset checks them."""
     from ...datasets.posetrack_video_dataset import check_detection
-    if not osp.isfile(path):
-        raise FileNotFoundError(f'box file {path} does not exist')
-    try:
-        with open(path) as f:
-            dets = json.load(f)
-    except (json.JSONDecodeError, UnicodeDecodeError) as e:
-        raise ValueError(f'{path}: the box file is not valid JSON ({e})') \
-            from None
+    dets = load_json(path, 'box file')
     if not isinstance(dets, list):
         raise ValueError(f'{path}: expected a list of detections')
     boxes: Dict[object, list] = {}
@@ -59,8 +51,10 @@ def load_box_file(path: str) -> Dict[object, np.ndarray]:
 def ground_truth_boxes(sequence_file: str) -> Dict[object, np.ndarray]:
     """The ``bbox`` of every annotated person of a PoseTrack18 sequence
     file, score 1, keyed by image id (for evaluation with GT boxes)."""
-    with open(sequence_file) as f:
-        data = json.load(f)
+    data = load_json(sequence_file, 'sequence file')
+    if not isinstance(data, dict):
+        raise ValueError(f'{sequence_file}: expected a PoseTrack18 sequence '
+                         f'file (a dict with "annotations")')
     boxes: Dict[object, list] = {}
     for i, ann in enumerate(data.get('annotations') or []):
         box = ann.get('bbox')

@@ -1,7 +1,6 @@
 # Copyright (c) The tdmi_mmpose Authors. All rights reserved.
 """Frame sources of the video tool: a video file, a folder of frames or a
 PoseTrack sequence file, read once and in order."""
-import json
 import os
 import os.path as osp
 import re
@@ -13,6 +12,7 @@ import mmcv
 import numpy as np
 
 from ...datasets.transforms.clip_transforms import read_frame
+from ...posetrack_format import load_json
 
 __all__ = ['Frame', 'open_frames', 'open_source']
 
@@ -96,12 +96,9 @@ def _check_name_order(path: str, files: List[str]) -> None:
                 f'(000001.jpg) so that their order is the video\'s')
 
 
-def _sequence_frames(path: str, data_root: Optional[str]) -> Iterator[Frame]:
-    try:
-        with open(path) as f:
-            data = json.load(f)
-    except json.JSONDecodeError as e:
-        raise ValueError(f'{path}: not valid JSON ({e})') from None
+def _sequence_images(path: str) -> list:
+    """The ``images`` of a PoseTrack18 sequence file, checked."""
+    data = load_json(path, 'sequence file')
     images = data.get('images') if isinstance(data, dict) else None
     if not images:
         raise ValueError(f'{path}: expected a PoseTrack18 sequence file with '
@@ -119,6 +116,11 @@ def _sequence_frames(path: str, data_root: Optional[str]) -> Iterator[Frame]:
             f'a merged split file, not one sequence; give one sequence file '
             f'(annotations/val/<video>.json), or evaluate the split with '
             f'tools/test.py')
+    return images
+
+
+def _sequence_frames(path: str, images: list,
+                     data_root: Optional[str]) -> Iterator[Frame]:
     root = data_root or _posetrack_root(path)
     for index, image in enumerate(images):
         yield Frame(index, image['file_name'], image['id'],
@@ -148,9 +150,9 @@ def open_source(source: str, data_root: Optional[str] = None) -> tuple:
             f for f in os.listdir(source) if f.lower().endswith(_IMAGE_EXTS)
         ]) or None
     elif source.lower().endswith('.json'):
-        frames = _sequence_frames(source, data_root)
-        with open(source) as f:
-            count = len(json.load(f).get('images') or []) or None
+        images = _sequence_images(source)
+        frames = _sequence_frames(source, images, data_root)
+        count = len(images)
     else:
         reader = mmcv.VideoReader(source)
         if not reader.opened:
