@@ -87,8 +87,9 @@ if __name__ == '__main__':
         long_description_content_type='text/markdown',
         license='Apache License 2.0',
         python_requires='>=3.10',
-        packages=find_packages(
-            exclude=('tests', 'tests.*', 'tools', 'configs')),
+        # the package only: the checkout's research code (tdmi_research)
+        # and its tools, tests and configs are not installed
+        packages=find_packages(include=('tdmi_mmpose', 'tdmi_mmpose.*')),
         cmdclass={'build_py': BuildPyWithMim},
         install_requires=read_requirements('runtime.txt'),
         extras_require={

@@ -10,6 +10,9 @@ import numpy as np
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+# the checkout's research code (tdmi_research) is not installed
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
 SMOKE_TOPDOWN = ROOT / 'configs' / 'smoke' / 'topdown_hrnet_tiny_coco.py'
 COCO_KEYPOINTS = [
     'nose', 'left_eye', 'right_eye', 'left_ear', 'right_ear', 'left_shoulder',
@@ -175,7 +178,7 @@ def tiny_video_model():
 def synthetic_posetrack(tmp_path_factory) -> Path:
     """A generated PoseTrack set (2 training and 2 validation videos of 8
     frames, seed 3), read-only for the tests that share it."""
-    from tdmi_mmpose.datasets import generate_synthetic_posetrack
+    from tdmi_research import generate_synthetic_posetrack
     root = tmp_path_factory.mktemp('synthetic_posetrack')
     generate_synthetic_posetrack(
         str(root), splits=dict(train=2, val=2), num_frames=8, seed=3)

@@ -14,7 +14,7 @@ from mmengine.registry import init_default_scope
 from mmpose.registry import DATASETS, MODELS
 
 import tdmi_mmpose  # noqa: F401
-from tdmi_mmpose.datasets import generate_synthetic_posetrack
+from tdmi_research import generate_synthetic_posetrack
 
 CONFIGS = sorted(
     p.relative_to(ROOT).as_posix() for p in (ROOT / 'configs').rglob('*.py'))

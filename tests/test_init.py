@@ -52,7 +52,7 @@ def _modules_after(python, statement: str) -> list:
     out = run_cmd([
         python, '-c', f'import sys; {statement}; print(" ".join(sorted('
         f'm for m in sys.modules if m.split(".")[0] in '
-        f'("tdmi_mmpose", "mmdet"))))'
+        f'("tdmi_mmpose", "tdmi_research", "mmdet"))))'
     ], ROOT).stdout
     return out.strip().splitlines()[-1].split()
 
@@ -72,14 +72,13 @@ def test_import_registers_without_video_onnx_or_research_code(python):
     assert 'tdmi_mmpose.apis.inference' in loaded
     bad = [
         m for m in loaded
-        if m.startswith(('tdmi_mmpose.analysis', 'tdmi_mmpose.apis.video',
-                         'tdmi_mmpose.apis.video.resample_mode',
+        if m.startswith(('tdmi_research', 'tdmi_mmpose.apis.video',
                          'tdmi_mmpose.apis.onnx_backend'))
     ]
     assert bad == []
     # the same probe sees them once they are imported
-    assert 'tdmi_mmpose.analysis.mi_diagnostics' in _modules_after(
-        python, 'import tdmi_mmpose.analysis')
+    assert 'tdmi_mmpose.apis.video.resample_mode' in _modules_after(
+        python, 'import tdmi_mmpose.apis.video')
 
 
 def test_require_mmdet_imports_the_supported_mmdet():

@@ -5,7 +5,8 @@ each arrow with its reason; the root's leaf modules (``version``,
 ``supported``) import nothing of the package and anyone may import them.
 The package root (``import tdmi_mmpose``, ``from tdmi_mmpose import x``,
 ``from .. import x`` reaching the root) imports every subpackage, so no
-subpackage may import it."""
+subpackage may import it. The checkout's research code (``tdmi_research``,
+not installed) sits above the whole package: nothing in it imports it."""
 import ast
 
 import pytest
@@ -41,16 +42,6 @@ ALLOWED = {
         'datasets': "the datasets' frame reader and box checks",
         'evaluation': 'scores a written sequence',
         'posetrack_format': 'frame keys, track-id range, files',
-    },
-    # research helpers: the top floor
-    'analysis': {
-        'models': 'MI-term diagnostics',
-        'apis': 'the fast video mode under study',
-        'datasets': 'the synthetic sets',
-        'evaluation': 'metrics of runs',
-        'posetrack_format': 'files',
-        'engine': 'hooks',
-        'utils': 'checkpoints',
     },
 }
 
@@ -149,3 +140,20 @@ def test_a_planted_upward_import_is_found(line):
                  'from ...posetrack_format import load_json',
                  'from ...version import __version__'):
         assert not _upward('datasets', _imported_by(fine, rel)), fine
+
+
+def test_the_package_never_imports_the_research_code():
+    """``tdmi_research`` is not installed: an installed package importing it
+    would fail on a user's machine."""
+    bad = []
+    for path in sorted(PKG.rglob('*.py')):
+        tree = ast.parse(path.read_text())
+        for node in ast.walk(tree):
+            names = []
+            if isinstance(node, ast.ImportFrom) and not node.level:
+                names = [node.module or '']
+            elif isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            if any(n.split('.')[0] == 'tdmi_research' for n in names):
+                bad.append(str(path.relative_to(ROOT)))
+    assert bad == []

@@ -7,7 +7,10 @@ import sys
 import pytest
 from conftest import ROOT
 
-TREE = ['tdmi_mmpose', 'tools', 'tests', 'configs', 'setup.py', 'run.py']
+TREE = [
+    'tdmi_mmpose', 'tdmi_research', 'tools', 'tests', 'configs', 'setup.py',
+    'run.py'
+]
 
 
 @pytest.mark.parametrize('tool, args', [

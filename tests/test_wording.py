@@ -14,7 +14,7 @@ import re
 import pytest
 from conftest import ROOT
 
-PY_TREES = ['tdmi_mmpose', 'tools', 'configs', 'tests']
+PY_TREES = ['tdmi_mmpose', 'tdmi_research', 'tools', 'configs', 'tests']
 TEXT = [
     *[p for tree in PY_TREES for p in (ROOT / tree).rglob('*.py')],
     *(ROOT / 'docs').glob('*.md'), ROOT / 'README.md', ROOT / 'run.py',

@@ -76,7 +76,7 @@ val_dataloader = dict(batch_size=16, dataset=dict(pipeline=val_pipeline))
 test_dataloader = val_dataloader
 # the generator records degraded key frames and, on a set with irrelevant
 # motion, those where a passer-by or a moving object covers a person: report
-# them apart (tdmi_mmpose.analysis.synthetic_config adds the subset
+# them apart (tdmi_research.synthetic_config adds the subset
 # 'nuisance' on such a set)
 val_evaluator = dict(
     frame_subsets=dict(

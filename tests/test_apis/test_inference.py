@@ -13,7 +13,7 @@ from mmpose.registry import DATASETS
 
 import tdmi_mmpose  # noqa: F401
 from tdmi_mmpose.apis import inference_clip
-from tdmi_mmpose.datasets import generate_synthetic_posetrack
+from tdmi_research import generate_synthetic_posetrack
 
 TINY = ROOT / 'configs' / 'smoke' / 'tdmi_hrnet_tiny.py'
 

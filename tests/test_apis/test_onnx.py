@@ -15,7 +15,7 @@ from mmpose.apis import init_model
 import tdmi_mmpose  # noqa: F401
 from tdmi_mmpose.apis.onnx_backend import (OnnxRuntimeVideoEstimator,
                                            export_onnx)
-from tdmi_mmpose.datasets import generate_synthetic_posetrack
+from tdmi_research import generate_synthetic_posetrack
 
 TINY = ROOT / 'configs' / 'smoke' / 'tdmi_hrnet_tiny.py'
 

@@ -17,13 +17,12 @@ import torch
 from conftest import ROOT
 
 import tdmi_mmpose  # noqa: F401
-from tdmi_mmpose.analysis import support_feature_error
 from tdmi_mmpose.apis.video import (VideoPoseTracker, clip_offsets_of,
                                     open_frames)
 from tdmi_mmpose.apis.video.resample_mode import ResampleModeEstimator
-from tdmi_mmpose.datasets import generate_synthetic_posetrack
 from tdmi_mmpose.datasets.transforms.clip_transforms import (
     edge_frame_numbers, read_frame)
+from tdmi_research import generate_synthetic_posetrack, support_feature_error
 
 TINY = ROOT / 'configs' / 'smoke' / 'tdmi_hrnet_tiny.py'
 

@@ -23,8 +23,8 @@ import tdmi_mmpose  # noqa: F401
 from tdmi_mmpose.apis.video import (VideoPoseTracker, load_box_file,
                                     open_frames, posetrack_annotations,
                                     posetrack_file)
-from tdmi_mmpose.datasets import generate_synthetic_posetrack
 from tdmi_mmpose.evaluation.functional import evaluate_posetrack_folders
+from tdmi_research import generate_synthetic_posetrack
 
 TINY = ROOT / 'configs' / 'smoke' / 'tdmi_hrnet_tiny.py'
 # the real 5-frame clip of the shared data (frames and their mp4), kept with

@@ -16,9 +16,9 @@ from tdmi_mmpose.apis.video import (VideoPoseTracker, clip_edge_of,
                                     clip_offsets_of, open_frames)
 from tdmi_mmpose.apis.video.tracking import fast_mode_of
 from tdmi_mmpose.apis.video.window_mode import WindowModeEstimator
-from tdmi_mmpose.datasets import generate_synthetic_posetrack
 from tdmi_mmpose.datasets.transforms.clip_transforms import (
     edge_frame_numbers, read_frame)
+from tdmi_research import generate_synthetic_posetrack
 
 
 @pytest.fixture(scope='module')

@@ -16,9 +16,9 @@ from mmengine.registry import init_default_scope
 from mmpose.registry import DATASETS
 
 import tdmi_mmpose  # noqa: F401
-from tdmi_mmpose.datasets import (HIEVE_KEYPOINTS, HIEVE_METAINFO,
-                                  generate_synthetic_hieve)
+from tdmi_mmpose.datasets import HIEVE_KEYPOINTS, HIEVE_METAINFO
 from tdmi_mmpose.posetrack_format import read_hieve_annolist
+from tdmi_research import generate_synthetic_hieve
 
 TOOL = ROOT / 'tools' / 'dataset_converters' / 'hieve_to_posetrack.py'
 

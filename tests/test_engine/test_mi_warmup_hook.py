@@ -8,9 +8,8 @@ import pytest
 from conftest import ROOT
 
 import tdmi_mmpose  # noqa: F401
-from tdmi_mmpose.analysis import synthetic_config
-from tdmi_mmpose.datasets import generate_synthetic_posetrack
 from tdmi_mmpose.engine import MIWarmupHook
+from tdmi_research import generate_synthetic_posetrack, synthetic_config
 
 TINY = ROOT / 'configs' / 'smoke' / 'tdmi_hrnet_tiny.py'
 

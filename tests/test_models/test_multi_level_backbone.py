@@ -213,8 +213,7 @@ def test_stage1_without_a_heatmap_layer_loads_the_backbone_only(tmp_path):
 def test_a_few_runner_iterations_on_the_synthetic_set(name, tmp_path):
     from mmengine.runner import Runner
 
-    from tdmi_mmpose.analysis import synthetic_config
-    from tdmi_mmpose.datasets import generate_synthetic_posetrack
+    from tdmi_research import generate_synthetic_posetrack, synthetic_config
     data = tmp_path / 'data'
     generate_synthetic_posetrack(
         str(data), splits=dict(train=1, val=1), num_frames=6, seed=0)

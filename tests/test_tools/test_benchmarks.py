@@ -9,7 +9,7 @@ import pytest
 import torch
 from conftest import ROOT, run_cmd
 
-from tdmi_mmpose.datasets import generate_synthetic_posetrack
+from tdmi_research import generate_synthetic_posetrack
 
 SMOKE = ROOT / 'configs' / 'smoke'
 

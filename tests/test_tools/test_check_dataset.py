@@ -7,7 +7,7 @@ import sys
 
 from conftest import ROOT
 
-from tdmi_mmpose.datasets import generate_synthetic_posetrack
+from tdmi_research import generate_synthetic_posetrack
 
 
 def test_every_planted_fault_is_listed(tmp_path):

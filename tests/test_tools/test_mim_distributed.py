@@ -11,7 +11,7 @@ import torch
 from conftest import run_cmd
 
 import tdmi_mmpose  # noqa: F401
-from tdmi_mmpose.datasets import generate_synthetic_posetrack
+from tdmi_research import generate_synthetic_posetrack
 
 LAUNCH = ['--launcher', 'pytorch', '--gpus', '2']
 ENV = {'OMP_NUM_THREADS': '1'}

@@ -65,7 +65,7 @@ def test_resume_is_exact_and_survives_an_interrupted_save(tmp_path):
     MMEngine writes ``last_checkpoint`` only after a checkpoint is
     complete, so the automatic resume takes iteration 2, not the broken
     file."""
-    from tdmi_mmpose.datasets import generate_synthetic_posetrack
+    from tdmi_research import generate_synthetic_posetrack
     data = tmp_path / 'data'
     generate_synthetic_posetrack(
         str(data), splits=dict(train=1, val=1), num_frames=6, seed=0)

@@ -9,7 +9,7 @@ import torch
 from conftest import ROOT, run_cmd
 
 import tdmi_mmpose  # noqa: F401
-from tdmi_mmpose.datasets import generate_synthetic_posetrack
+from tdmi_research import generate_synthetic_posetrack
 
 CONFIG = ROOT / 'configs' / 'smoke' / 'tdmi_hrnet_tiny.py'
 

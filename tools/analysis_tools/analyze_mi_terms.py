@@ -10,16 +10,22 @@ it sends into the feature it trains and the cosine of that gradient with
 the keypoint loss's gradient on the same feature (negative: it pulls
 against the keypoint target); then, per feature, the normalised spatial
 entropy of softmax(x / 0.05) that the authors' surrogate scores, and the
-feature's scale. See ``tdmi_mmpose.analysis.mi_diagnostics``.
+feature's scale. See ``tdmi_research.mi_diagnostics``.
 
 ``--ablation FILE`` applies the delta of an ablation file to CONFIG first
-(``tdmi_mmpose.analysis.with_ablation``): e.g. a checkpoint of the demo's
+(``tdmi_research.with_ablation``): e.g. a checkpoint of the demo's
 model trained with ``configs/ablations/without_mi_losses.py``.
 """
 import argparse
+import os.path as osp
 import sys
 
 from mmengine.config import DictAction
+
+# the checkout's research code (tdmi_research: the synthetic sets, the
+# configs of the synthetic runs, the MI-term diagnostics) is not installed
+sys.path.insert(0,
+                osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
 
 
 def parse_args(argv=None):
@@ -40,9 +46,9 @@ def main(argv=None) -> int:
     from mmengine.registry import init_default_scope
     from mmengine.runner import Runner, load_checkpoint
 
-    from tdmi_mmpose.analysis import with_ablation
-    from tdmi_mmpose.analysis.mi_diagnostics import (format_diagnostics,
-                                                     mi_term_diagnostics)
+    from tdmi_research import with_ablation
+    from tdmi_research.mi_diagnostics import (format_diagnostics,
+                                              mi_term_diagnostics)
     cfg = with_ablation(args.config, args.ablation)
     if args.cfg_options:
         cfg.merge_from_dict(args.cfg_options)

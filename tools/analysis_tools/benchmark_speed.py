@@ -47,11 +47,17 @@ import argparse
 import os.path as osp
 import resource
 import statistics
+import sys
 import tempfile
 import time
 from typing import Optional
 
 import torch
+
+# the checkout's research code (tdmi_research: the synthetic sets, the
+# configs of the synthetic runs, the MI-term diagnostics) is not installed
+sys.path.insert(0,
+                osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 WITHOUT_MI = osp.join(ROOT, 'configs', 'ablations', 'without_mi_losses.py')
@@ -93,7 +99,7 @@ def _build(config: str, device: str, ablation: Optional[str] = None):
     from mmengine.registry import init_default_scope
     from mmpose.registry import MODELS
 
-    from tdmi_mmpose.analysis import with_ablation
+    from tdmi_research import with_ablation
     cfg = with_ablation(config, ablation)
     init_default_scope('mmpose')
     model_cfg = cfg.model

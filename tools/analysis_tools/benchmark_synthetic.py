@@ -31,7 +31,7 @@ under ``<work-dir>/demo``: ``--set demo --iters 500`` is the demo's
 protocol over seeds.
 
 Training: without ``--iters``, every model trains until its validation AP
-plateaus (``tdmi_mmpose.analysis.PLATEAU``: validation every 250 iterations;
+plateaus (``tdmi_research.PLATEAU``: validation every 250 iterations;
 the learning rate x0.1 after two validations in a row without a gain of
 more than 1 AP over the best, stop after three, at most 3,000 iterations;
 MMEngine's ``ReduceOnPlateauLR`` and ``EarlyStoppingHook``) and keeps its
@@ -47,7 +47,7 @@ the earlier studies ran with the frozen BatchNorm in eval mode, ``--set plain
 measures how much the figures move with the arithmetic's order.
 
 ``--sizes NAME`` runs the same study with the sizes the MI terms depend on
-changed in both stages (``tdmi_mmpose.analysis.resize_config``): ``C48``,
+changed in both stages (``tdmi_research.resize_config``): ``C48``,
 ``heatmap96x72``, ``sigma3`` or ``recipe`` (all three: the W48 recipe's C,
 heatmap size and sigma; T stays 3); results under ``<work-dir>/<NAME>/``.
 ``--backbone resnet18`` runs the study with MMPose's SimpleBaseline
@@ -70,7 +70,7 @@ and a plateau run's patience count starts again). Each run writes
 ``<work-dir>/seed<k>/<run>/result.json`` (metrics on all, blurred, occluded,
 clean and nuisance-motion key frames, per-joint AP, the validation curve,
 wall time, threads, the loss curve, and the MI-term diagnostics of
-``tdmi_mmpose.analysis.mi_diagnostics``); runs whose file exists are not
+``tdmi_research.mi_diagnostics``); runs whose file exists are not
 repeated, so seeds can run as separate processes (``--seeds 1``), and
 ``--report-only`` prints the tables of whatever is there: mean +- sample
 std over seeds per subset, each rung's paired difference to the recipe with
@@ -83,12 +83,17 @@ import argparse
 import json
 import os
 import os.path as osp
+import sys
 import time
 
 import numpy as np
 from mmengine.hooks import Hook
 
-from tdmi_mmpose.datasets.synthetic import NUISANCE
+# the checkout's research code (tdmi_research: the synthetic sets, the
+# configs of the synthetic runs, the MI-term diagnostics) is not installed
+sys.path.insert(0,
+                osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
+from tdmi_research.synthetic import NUISANCE  # noqa: E402
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 SMOKE = osp.join(ROOT, 'configs', 'smoke')
@@ -321,7 +326,7 @@ def _run(name, cfg, out_file, diagnose: bool) -> dict:
     import torch
     from mmengine.runner import Runner, find_latest_checkpoint
 
-    from tdmi_mmpose.analysis import evaluate_runner, mi_term_diagnostics
+    from tdmi_research import evaluate_runner, mi_term_diagnostics
     plateau = cfg.train_cfg.val_interval <= cfg.train_cfg.max_iters
     print(
         f'== {name}: ' +
@@ -388,7 +393,7 @@ def _use_backbone(cfg, name: str) -> None:
 def _prepare(cfg, args, seed: int):
     """The seed, the backbone, the sizes of ``--sizes`` and resumable
     checkpoints."""
-    from tdmi_mmpose.analysis import resize_config, train_to_plateau
+    from tdmi_research import resize_config, train_to_plateau
     _use_backbone(cfg, args.backbone)
     resize_config(cfg, **SIZES[args.sizes])
     cfg.randomness = dict(seed=seed)
@@ -407,7 +412,7 @@ def _prepare(cfg, args, seed: int):
 
 
 def run_seed(args, seed: int, studies: bool) -> None:
-    from tdmi_mmpose.analysis import synthetic_config
+    from tdmi_research import synthetic_config
     base = osp.join(args.work_dir, f'seed{seed}')
     work = osp.join(base, _slug(SINGLE))
     cfg = _prepare(
@@ -619,7 +624,7 @@ def report(args) -> None:
 
     print('\nMI-term diagnostics after training (first seed, 4 training '
           'batches; tools/analysis_tools/analyze_mi_terms.py)')
-    from tdmi_mmpose.analysis.mi_diagnostics import format_diagnostics
+    from tdmi_research.mi_diagnostics import format_diagnostics
     for name, results in found.items():
         diag = results[0].get('diagnostics')
         if diag:
@@ -648,7 +653,7 @@ def main() -> None:
     if not args.report_only:
         import torch
 
-        from tdmi_mmpose.datasets import ensure_synthetic_set
+        from tdmi_research import ensure_synthetic_set
         torch.set_num_threads(args.threads)
         if args.own_data_root and osp.isfile(
                 osp.join(args.data_root, 'annotations',

@@ -20,6 +20,11 @@ import subprocess
 import sys
 import time
 
+# the checkout's research code (tdmi_research: the synthetic sets, the
+# configs of the synthetic runs, the MI-term diagnostics) is not installed
+sys.path.insert(0,
+                osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
+
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 SMOKE = osp.join(ROOT, 'configs', 'smoke')
 MODELS = {
@@ -51,7 +56,7 @@ def _step_fn(config: str, data_root: str):
     fixed batch of the demo's training loader."""
     from mmengine.runner import Runner
 
-    from tdmi_mmpose.analysis import synthetic_config
+    from tdmi_research import synthetic_config
     cfg = synthetic_config(config, data_root, '/tmp/tdmi_benchmark_threads')
     if cfg.model.type == 'VideoTopdownPoseEstimator':
         cfg.model.single_frame_checkpoint = None
@@ -82,7 +87,7 @@ def main() -> None:
     import tdmi_mmpose  # noqa: F401
     if not osp.isfile(
             osp.join(args.data_root, 'annotations', 'posetrack18_val.json')):
-        from tdmi_mmpose.datasets import generate_synthetic_posetrack
+        from tdmi_research import generate_synthetic_posetrack
         generate_synthetic_posetrack(args.data_root)
     cores = len(os.sched_getaffinity(0))
     print(f'{cores} cores; load average before: {os.getloadavg()[0]:.2f}')

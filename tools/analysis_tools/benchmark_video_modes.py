@@ -37,6 +37,11 @@ import time
 
 import numpy as np
 
+# the checkout's research code (tdmi_research: the synthetic sets, the
+# configs of the synthetic runs, the MI-term diagnostics) is not installed
+sys.path.insert(0,
+                osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
+
 
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
@@ -119,11 +124,11 @@ def _run(tracker, frames):
 
 def _print_feature_errors(model, files, detections, thr, args) -> None:
     """Relative error of the resampled support features against the exact
-    mode's (``tdmi_mmpose.analysis.support_feature_error``), per stage."""
-    from tdmi_mmpose.analysis import support_feature_error
+    mode's (``tdmi_research.support_feature_error``), per stage."""
     from tdmi_mmpose.apis.video import (VideoPoseTracker, ground_truth_boxes,
                                         open_frames)
     from tdmi_mmpose.apis.video.resample_mode import ResampleModeEstimator
+    from tdmi_research import support_feature_error
     est = ResampleModeEstimator(
         model,
         min_iou=args.min_iou,

@@ -47,6 +47,11 @@ from concurrent.futures import ProcessPoolExecutor
 import cv2
 import numpy as np
 
+# the checkout's research code (tdmi_research: the synthetic sets, the
+# configs of the synthetic runs, the MI-term diagnostics) is not installed
+sys.path.insert(0,
+                osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
+
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 SMOKE = osp.join(ROOT, 'configs', 'smoke')
 STAGE1 = osp.join(SMOKE, 'single_frame_demo_synthetic.py')
@@ -270,7 +275,7 @@ def train_stage2(label: str, config: str, threads: int) -> dict:
     from mmengine.config import Config
     from mmengine.runner import Runner
 
-    from tdmi_mmpose.analysis import evaluate_runner
+    from tdmi_research import evaluate_runner
     cfg = Config.fromfile(config)
     os.makedirs(cfg.work_dir, exist_ok=True)
     log = os.open(
@@ -309,7 +314,7 @@ def main() -> int:
         'choose)',
         flush=True)
 
-    from tdmi_mmpose.datasets import NUISANCE, ensure_synthetic_set
+    from tdmi_research import NUISANCE, ensure_synthetic_set
     print(
         f'== 2/8 synthetic PoseTrack set with irrelevant motion in '
         f'{args.data_root}',
@@ -320,7 +325,7 @@ def main() -> int:
         print(f'error: {e}', file=sys.stderr)
         return 2
 
-    from tdmi_mmpose.analysis import synthetic_config
+    from tdmi_research import synthetic_config
     cfg1 = synthetic_config(STAGE1, args.data_root,
                             osp.join(args.work_dir, 'single_frame'),
                             args.iters)
@@ -341,7 +346,7 @@ def main() -> int:
         flush=True)
     from mmengine.runner import Runner
 
-    from tdmi_mmpose.analysis import evaluate_runner
+    from tdmi_research import evaluate_runner
     stage1_runner = Runner.from_cfg(cfg1)
     stage1_runner.train()
     single = evaluate_runner(stage1_runner)

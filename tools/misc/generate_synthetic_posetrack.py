@@ -7,18 +7,23 @@
         [--camera-shake PX] [--passers-by N] [--overwrite]
 
 Irrelevant motion is off by default; ``--nuisance`` switches on the demo's
-and the benchmark's (``tdmi_mmpose.datasets.NUISANCE``: 3 moving background
+and the benchmark's (``tdmi_research.NUISANCE``: 3 moving background
 objects, camera shake of 1.5 px, 1 passer-by per video), and each option
 sets one amount. The arguments are written to ``OUT_DIR/generator.json``. A
 folder that is not empty is refused unless ``--overwrite`` (which first
 removes the folders the generator writes there).
 """
 import argparse
+import os.path as osp
 import sys
 import time
 
-from tdmi_mmpose.datasets.synthetic import (NUISANCE,
-                                            generate_synthetic_posetrack)
+# the checkout's research code (tdmi_research: the synthetic sets, the
+# configs of the synthetic runs, the MI-term diagnostics) is not installed
+sys.path.insert(0,
+                osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
+from tdmi_research.synthetic import NUISANCE  # noqa: E402
+from tdmi_research.synthetic import generate_synthetic_posetrack  # noqa: E402
 
 
 def main() -> None:

@@ -57,7 +57,7 @@ from typing import Dict, List, Tuple
 import cv2
 import numpy as np
 
-from ..posetrack_format import PT18_KEYPOINTS, pt18_name_to_joint
+from tdmi_mmpose.posetrack_format import PT18_KEYPOINTS, pt18_name_to_joint
 
 __all__ = [
     'generate_synthetic_posetrack', 'ensure_synthetic_set', 'SKELETON',

@@ -11,7 +11,7 @@ from mmengine.registry import init_default_scope
 from mmpose.registry import MODELS
 
 import tdmi_mmpose  # noqa: F401
-from tdmi_mmpose.analysis import resize_config, synthetic_config, with_ablation
+from tdmi_research import resize_config, synthetic_config, with_ablation
 
 SMOKE = ROOT / 'configs' / 'smoke'
 ABLATIONS = ROOT / 'configs' / 'ablations'
@@ -117,7 +117,7 @@ def test_ablation_on_another_ablation_gets_both_deltas(tmp_path):
 
 
 def test_train_to_plateau_uses_mmengines_plateau_parts():
-    from tdmi_mmpose.analysis import PLATEAU, train_to_plateau
+    from tdmi_research import PLATEAU, train_to_plateau
     cfg = train_to_plateau(
         synthetic_config(DEMO, '/data', '/work'), eval_every=100)
     assert cfg.train_cfg.val_interval == cfg.train_cfg.val_begin == 100

@@ -26,7 +26,7 @@ from typing import Dict, Iterable
 import torch
 import torch.nn.functional as F
 
-from ..models.losses import MI_TERMS
+from tdmi_mmpose.models.losses import MI_TERMS
 
 __all__ = ['mi_term_diagnostics', 'softmax_entropy', 'format_diagnostics']
 

@@ -11,8 +11,8 @@ import numpy as np
 import pytest
 
 import tdmi_mmpose  # noqa: F401
-from tdmi_mmpose.datasets import generate_synthetic_posetrack
 from tdmi_mmpose.evaluation.functional import evaluate_posetrack_folders
+from tdmi_research import generate_synthetic_posetrack
 
 PLAIN_DIGEST = (
     '9b77859c60c741024e792822bc93bb7d8477a41b5f4a50ef0b92626e9e481a60')
@@ -173,7 +173,7 @@ def test_plain_set_is_the_one_earlier_tables_were_measured_on(tmp_path):
 
 
 def test_ensure_synthetic_set_generates_reuses_and_refuses(tmp_path):
-    from tdmi_mmpose.datasets import ensure_synthetic_set
+    from tdmi_research import ensure_synthetic_set
     root = tmp_path / 'set'
     kw = dict(splits=dict(val=1), num_frames=4, passers_by=1)
     assert ensure_synthetic_set(str(root), **kw) is True

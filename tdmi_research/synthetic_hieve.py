@@ -18,7 +18,7 @@ from typing import Dict
 import cv2
 import numpy as np
 
-from ..posetrack_format import HIEVE_KEYPOINTS, PT18_KEYPOINTS
+from tdmi_mmpose.posetrack_format import HIEVE_KEYPOINTS, PT18_KEYPOINTS
 from .synthetic import generate_synthetic_posetrack
 
 __all__ = ['generate_synthetic_hieve']

@@ -8,7 +8,7 @@ import numpy as np
 import torch
 from mmengine.registry import init_default_scope
 
-from ..apis.video.resample_mode import ResampleModeEstimator
+from tdmi_mmpose.apis.video.resample_mode import ResampleModeEstimator
 
 __all__ = ['support_feature_error']
 
