@@ -254,6 +254,14 @@ def parse_args():
         '(stage 1 always runs)')
     parser.add_argument('--report-only', action='store_true')
     parser.add_argument(
+        '--baseline',
+        nargs='+',
+        default=[],
+        metavar='NAME',
+        help='report: paired differences to these runs too (a part of a '
+        'run\'s name, e.g. single-frame "TDE alone"), after those to the '
+        'recipe')
+    parser.add_argument(
         '--sizes',
         choices=sorted(SIZES),
         default='demo',
@@ -489,21 +497,23 @@ def seeds_needed(sd: float, delta: float = 2.0) -> int:
     return int(np.ceil(((1.96 + 0.84) * sd / delta)**2))
 
 
-def paired_report(found: dict) -> None:
-    """Each run minus the recipe, seed by seed, with 95 % t intervals."""
-    recipe = {r['seed']: r for r in found.get(RECIPE, [])}
-    if not recipe:
+def paired_report(found: dict, baseline: str = RECIPE) -> None:
+    """Each run minus ``baseline`` (a run name, or a part of one), seed by
+    seed, with 95 % t intervals."""
+    names = [n for n in found if baseline in n]
+    if not names:
         return
-    print(f'\npaired difference to {RECIPE} (same seed, same stage 1), '
+    baseline = RECIPE if RECIPE in names else names[0]
+    base = {r['seed']: r for r in found[baseline]}
+    print(f'\npaired difference to {baseline} (same seed, same stage 1), '
           'mean [95 % t interval] over the seeds both ran')
     print('| run | seeds | ' + ' | '.join(label
                                           for label, _ in SUBSETS) + ' |')
     print('|---|---|' + '---|' * len(SUBSETS))
     for name, results in found.items():
-        if name == RECIPE:
+        if name == baseline:
             continue
-        pairs = [(r, recipe[r['seed']]) for r in results
-                 if r['seed'] in recipe]
+        pairs = [(r, base[r['seed']]) for r in results if r['seed'] in base]
         if not pairs:
             continue
         cells = [
@@ -593,7 +603,8 @@ def report(args) -> None:
             f'{iters[0]}-{iters[-1]}'
         print(f'| {name} | {len(results)} | {iters} | ' + ' | '.join(cells) +
               f' | {minutes:.1f} |')
-    paired_report(found)
+    for baseline in [RECIPE] + list(args.baseline):
+        paired_report(found, baseline)
     noise_floor(args, found)
     if any(r.get('curve') for results in found.values() for r in results):
         print('\nvalidation curves (first seed: iteration Total AP, the '
