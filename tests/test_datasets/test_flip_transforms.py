@@ -12,8 +12,8 @@ from mmcv.transforms import Compose
 from mmengine.registry import init_default_scope
 
 import tdmi_mmpose  # noqa: F401
-from tdmi_mmpose.datasets import (PoseTrackVideoDataset,
-                                  generate_synthetic_posetrack)
+from tdmi_mmpose.datasets import PoseTrackVideoDataset
+from tdmi_research import generate_synthetic_posetrack
 
 CODEC = dict(
     type='MSRAHeatmap', input_size=(96, 128), heatmap_size=(24, 32), sigma=2)

@@ -18,6 +18,8 @@ order and prints samples per second:
   ``FlipFoldingTopdownAffine``, the main recipe's).
 """
 import argparse
+import os.path as osp
+import sys
 import tempfile
 import time
 
@@ -26,8 +28,13 @@ from mmcv.transforms import Compose
 from mmengine.registry import init_default_scope
 
 import tdmi_mmpose  # noqa: F401
-from tdmi_mmpose.datasets import (PoseTrackVideoDataset,
-                                  generate_synthetic_posetrack)
+from tdmi_mmpose.datasets import PoseTrackVideoDataset
+
+# the checkout's research code (tdmi_research: the synthetic sets, the
+# configs of the synthetic runs, the MI-term diagnostics) is not installed
+sys.path.insert(0,
+                osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
+from tdmi_research import generate_synthetic_posetrack  # noqa: E402
 
 INPUT_SIZE = (288, 384)
 CODEC = dict(
