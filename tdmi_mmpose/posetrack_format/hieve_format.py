@@ -18,7 +18,7 @@ from typing import Dict, List, Optional, Sequence
 import numpy as np
 
 from .json_files import load_json
-from .posetrack_annolist import is_number
+from .posetrack_annolist import is_number, unwrap
 
 __all__ = [
     'HIEVE_KEYPOINTS', 'HIEVE_LINKS', 'read_hieve_annolist', 'load_hieve_file',
@@ -42,12 +42,8 @@ HIEVE_LINKS = [('nose', 'chest'), ('chest', 'right_shoulder'),
 
 
 def _unwrap(value, where: str, field: str):
-    if isinstance(value, list):
-        if len(value) != 1:
-            raise ValueError(f'{where}: "{field}" must be one value or a '
-                             f'one-element list, got {value!r}')
-        value = value[0]
-    return value
+    """``unwrap`` with ``where`` already naming the file."""
+    return unwrap(value, where, '', field)
 
 
 def _number(rect: dict, field: str, where: str) -> float:

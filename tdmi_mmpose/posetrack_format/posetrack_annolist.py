@@ -49,11 +49,13 @@ def is_number(value) -> bool:
 
 
 def unwrap(value, path: str, where: str, key: str):
-    """PoseTrack17 wraps every value in a one-element list."""
+    """PoseTrack17 (and HiEve) wrap every value in a one-element list; the
+    error names ``path``, ``where`` (either may be empty) and ``key``."""
     if isinstance(value, list):
         if len(value) != 1:
-            raise ValueError(f'{path}: {where}: "{key}" should be a '
-                             f'one-element list, got {value!r}')
+            place = ': '.join(p for p in (path, where) if p)
+            raise ValueError(f'{place}: "{key}" should be a one-element '
+                             f'list, got {value!r}')
         return value[0]
     return value
 

@@ -65,12 +65,17 @@ def _video_frames(reader, path: str, name: str) -> Iterator[Frame]:
             f'{declared - index} frames are missing from the output')
 
 
-def _folder_frames(path: str, name: str) -> Iterator[Frame]:
+def _folder_files(path: str) -> List[str]:
+    """The image files of a frame folder, in frame order, checked."""
     files = sorted(
         f for f in os.listdir(path) if f.lower().endswith(_IMAGE_EXTS))
     if not files:
         raise ValueError(f'{path}: no image files ({", ".join(_IMAGE_EXTS)})')
     _check_name_order(path, files)
+    return files
+
+
+def _folder_frames(path: str, files: List[str], name: str) -> Iterator[Frame]:
     for index, file in enumerate(files):
         yield Frame(index, f'{name}/{file}', index,
                     read_frame(osp.join(path, file)))
@@ -145,10 +150,9 @@ def open_source(source: str, data_root: Optional[str] = None) -> tuple:
     name = osp.splitext(osp.basename(osp.normpath(source)))[0]
     count = fps = None
     if osp.isdir(source):
-        frames = _folder_frames(source, name)
-        count = len([
-            f for f in os.listdir(source) if f.lower().endswith(_IMAGE_EXTS)
-        ]) or None
+        files = _folder_files(source)
+        frames = _folder_frames(source, files, name)
+        count = len(files)
     elif source.lower().endswith('.json'):
         images = _sequence_images(source)
         frames = _sequence_frames(source, images, data_root)

@@ -9,10 +9,11 @@ from typing import List, Tuple
 import cv2
 import numpy as np
 
-from ...posetrack_format import (box_weighted_scores, posetrack18_annotation,
-                                 posetrack18_file)
+from ...posetrack_format import box_weighted_scores, posetrack18_annotation
+from ...posetrack_format import posetrack18_file as posetrack_file
 from .frames import Frame
 
+# posetrack_file: a sequence's prediction file, as the metric writes it
 __all__ = [
     'posetrack_annotations', 'posetrack_file', 'track_colour', 'draw_people',
     'output_stem', 'check_outputs', 'score_sequence'
@@ -37,12 +38,6 @@ def posetrack_annotations(frame: Frame, people: list) -> List[dict]:
                 track_id=person.track_id,
                 bbox=np.asarray(inst.bboxes)[0]))
     return out
-
-
-def posetrack_file(images: List[dict], annotations: List[dict],
-                   keypoint_names: List[str]) -> dict:
-    """A sequence's prediction file (``posetrack18_file``)."""
-    return posetrack18_file(images, annotations, keypoint_names)
 
 
 def track_colour(track_id: int) -> Tuple[int, int, int]:
