@@ -23,6 +23,7 @@ Environment variables (each also a command-line option):
     TDMI_VENV    where the environment lives (default: ./.venv).
     TDMI_CACHE   where built wheels are kept (default: ./.cache).
     MAX_JOBS     parallel compile jobs for mmcv (default: CPU count).
+    TDMI_MMCV_OPS  auto (default) | cpu | cuda: mmcv's ops (plan_mmcv_ops).
 
 Only the standard library is used here: this runs before anything exists.
 """
@@ -40,7 +41,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
-from typing import Dict, List, NoReturn, Optional
+from typing import Dict, List, NoReturn, Optional, Tuple
 
 ROOT = Path(__file__).resolve().parent
 REQ = ROOT / 'requirements'
@@ -56,6 +57,8 @@ SETUP_REVISION = 1
 # brings another torch.
 TORCH_BEGIN = '# >>> torch'
 TORCH_END = '# <<< torch'
+# torch's extension builder's last place to look for the CUDA toolkit
+DEFAULT_CUDA_HOME = Path('/usr/local/cuda')
 
 
 def log(msg: str) -> None:
@@ -189,7 +192,9 @@ def fingerprint(torch_spec: str, torch_id: str) -> str:
         digest.update((REQ / name).read_bytes())
     for name in ('setup.py', 'pyproject.toml'):
         digest.update((ROOT / name).read_bytes())
-    digest.update(f'{SETUP_REVISION}|{torch_spec}|{torch_id}|'
+    ops = (os.environ.get('TDMI_MMCV_OPS',
+                          'auto'), os.environ.get('FORCE_CUDA', ''))
+    digest.update(f'{SETUP_REVISION}|{torch_spec}|{torch_id}|{ops}|'
                   f'{sys.version}'.encode())
     return digest.hexdigest()
 
@@ -216,13 +221,137 @@ def install_torch(env: Env, torch_spec: str, constraints: Path) -> dict:
     return json.loads(info.splitlines()[-1])
 
 
-def mmcv_build_key(torch_info: dict) -> str:
-    """Wheels are only reusable for the torch they were compiled against,
-    and mmcv compiles CUDA ops only where CUDA is usable (or FORCE_CUDA=1)."""
-    with_cuda = torch_info['cuda'] and (torch_info['cuda_available']
-                                        or os.environ.get('FORCE_CUDA') == '1')
-    ops = f'cuda{torch_info["cuda"]}' if with_cuda else 'cpu'
-    return f'torch{torch_info["version"]}-{torch_info["py"]}-{ops}ops'
+def mmcv_build_key(torch_info: dict, ops: str) -> str:
+    """Wheels are only reusable for the torch they were compiled against and
+    the ops flavour (``plan_mmcv_ops``) they carry."""
+    flavour = f'cuda{torch_info["cuda"]}' if ops == 'cuda' else 'cpu'
+    return f'torch{torch_info["version"]}-{torch_info["py"]}-{flavour}ops'
+
+
+def _major(version: str) -> int:
+    return int(version.split('.')[0])
+
+
+def _version_from(cmd: List[str], pattern: str,
+                  environ: Dict[str, str]) -> Optional[str]:
+    """The first ``pattern`` group in ``cmd``'s output; None where the
+    command is missing or fails."""
+    try:
+        out = subprocess.run(
+            cmd,
+            env=environ,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            timeout=60)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    match = re.search(pattern, out.stdout)
+    return match.group(1) if out.returncode == 0 and match else None
+
+
+def find_cuda_home(environ: Dict[str, str]) -> Optional[Path]:
+    """The CUDA toolkit torch's extension builder (and so mmcv's build)
+    uses: ``CUDA_HOME``, ``CUDA_PATH``, the folder above an ``nvcc`` on
+    ``PATH``, or ``/usr/local/cuda``, in torch's order."""
+    for key in ('CUDA_HOME', 'CUDA_PATH'):
+        if environ.get(key):
+            return Path(environ[key])
+    nvcc = shutil.which('nvcc', path=environ.get('PATH', ''))
+    if nvcc:
+        return Path(nvcc).resolve().parent.parent
+    return DEFAULT_CUDA_HOME if DEFAULT_CUDA_HOME.exists() else None
+
+
+def nvcc_version(home: Optional[Path], environ: Dict[str,
+                                                     str]) -> Optional[str]:
+    """``major.minor`` of ``home/bin/nvcc`` (None: no usable nvcc)."""
+    if home is None:
+        return None
+    return _version_from([str(home / 'bin' / 'nvcc'), '--version'],
+                         r'release (\d+\.\d+)', environ)
+
+
+def driver_cuda_version(environ: Dict[str, str]) -> Optional[str]:
+    """The newest CUDA the NVIDIA driver runs (``nvidia-smi``'s "CUDA
+    Version"); None on a machine without an NVIDIA driver."""
+    return _version_from(['nvidia-smi'], r'CUDA Version:\s*(\d+\.\d+)',
+                         environ)
+
+
+OPS_CHOICES = ('auto', 'cpu', 'cuda')
+
+
+def plan_mmcv_ops(torch_info: dict,
+                  environ: Dict[str, str]) -> Tuple[str, List[str]]:
+    """Which ops mmcv is compiled with, ``'cpu'`` or ``'cuda'``, and the
+    warnings to print; ``fail`` where the request cannot be met.
+
+    ``TDMI_MMCV_OPS`` (``auto`` by default): ``cuda`` (or ``FORCE_CUDA=1``)
+    needs a CUDA torch and an ``nvcc`` of the CUDA major version torch was
+    built with (torch's extension builder refuses another); ``cpu`` always
+    works; ``auto`` takes CUDA ops where torch sees a GPU and such an
+    ``nvcc`` exists, and otherwise CPU ops with a warning that says what
+    that costs (MMDetection's NMS is an mmcv op, so the person detector
+    runs on CPU; the TDMI model uses no mmcv op).
+    """
+    choice = environ.get('TDMI_MMCV_OPS', 'auto') or 'auto'
+    if choice not in OPS_CHOICES:
+        fail(f'TDMI_MMCV_OPS={choice!r}: expected one of {OPS_CHOICES}')
+    force = environ.get('FORCE_CUDA') == '1'
+    if force and choice == 'cpu':
+        fail('FORCE_CUDA=1 and TDMI_MMCV_OPS=cpu contradict each other; '
+             'unset one')
+    asked = 'TDMI_MMCV_OPS=cuda' if choice == 'cuda' else 'FORCE_CUDA=1'
+    want_cuda = force or choice == 'cuda'
+    version, cuda = torch_info['version'], torch_info['cuda']
+    if not cuda:
+        if want_cuda:
+            fail(f'{asked} asks for mmcv\'s CUDA ops, but torch {version} '
+                 'is a CPU build; choose a CUDA torch with TDMI_TORCH '
+                 '(docs/installation.md, "GPU machines") or unset it')
+        return 'cpu', []
+    notes = []
+    driver = driver_cuda_version(environ)
+    if not torch_info['cuda_available'] and driver is not None:
+        why = (f'the driver runs CUDA up to {driver}, older than torch\'s'
+               if _major(driver) < _major(cuda) else
+               'check CUDA_VISIBLE_DEVICES and that the driver is loaded')
+        notes.append(
+            f'torch {version} was built for CUDA {cuda} but sees no GPU '
+            f'({why}): everything will run on CPU. For this driver pick a '
+            f'torch built for CUDA <= {driver} with TDMI_TORCH '
+            '(docs/installation.md, "GPU machines")')
+    if choice == 'cpu':
+        return 'cpu', notes + [
+            'TDMI_MMCV_OPS=cpu: mmcv gets CPU ops; the TDMI model still '
+            'runs on a GPU, MMDetection\'s person detector runs on CPU '
+            '(its NMS is an mmcv op)'
+        ]
+    if not (want_cuda or torch_info['cuda_available']):
+        return 'cpu', notes
+    home = find_cuda_home(environ)
+    nvcc = nvcc_version(home, environ)
+    if nvcc is not None and _major(nvcc) == _major(cuda):
+        return 'cuda', notes
+    found = (f'nvcc {nvcc} in {home}' if nvcc is not None else
+             'no nvcc (CUDA_HOME and CUDA_PATH unset, none on PATH, no '
+             '/usr/local/cuda)' if home is None else f'no nvcc in {home}')
+    need = f'an nvcc of CUDA {_major(cuda)}.x (torch {version} is built ' \
+           f'for CUDA {cuda})'
+    if want_cuda:
+        fail(f'{asked}: mmcv\'s CUDA ops need {need}; found {found}. '
+             f'Point CUDA_HOME at a CUDA {_major(cuda)}.x toolkit, or '
+             'set TDMI_MMCV_OPS=cpu (the person detector then runs on '
+             'CPU), or choose a torch built for your toolkit\'s CUDA with '
+             'TDMI_TORCH (docs/installation.md, "GPU machines")')
+    return 'cpu', notes + [
+        f'torch sees a GPU, but mmcv\'s CUDA ops need {need} and there '
+        f'is {found}: mmcv gets CPU ops. The TDMI model runs on the GPU '
+        '(it uses no mmcv op); MMDetection\'s person detector runs on CPU '
+        '(its NMS is an mmcv op). For CUDA ops: CUDA_HOME=<a CUDA '
+        f'{_major(cuda)}.x toolkit> TDMI_MMCV_OPS=cuda python3 run.py setup'
+    ]
 
 
 def _patch_mmcv_cxx_standard(src: Path, torch_include: Path) -> None:
@@ -259,9 +388,26 @@ def _report_progress(log_path: Path, started: float,
             f'elapsed{step}; about 20 minutes on 2 cores)')
 
 
-def build_mmcv_wheel(env: Env, torch_info: dict, cache: Path) -> Path:
+def mmcv_build_environ(environ: Dict[str, str], ops: str,
+                       jobs: str) -> Dict[str, str]:
+    """The environment of mmcv's build: mmcv's setup.py compiles CUDA ops
+    whenever torch sees a GPU or FORCE_CUDA=1, so CPU ops on a GPU machine
+    hide the GPU from the build, and CUDA ops set FORCE_CUDA and the
+    toolkit ``plan_mmcv_ops`` checked."""
+    build = dict(environ, MMCV_WITH_OPS='1', MAX_JOBS=jobs)
+    if ops == 'cuda':
+        build['FORCE_CUDA'] = '1'
+        build['CUDA_HOME'] = str(find_cuda_home(environ))
+    else:
+        build.pop('FORCE_CUDA', None)
+        build['CUDA_VISIBLE_DEVICES'] = ''
+    return build
+
+
+def build_mmcv_wheel(env: Env, torch_info: dict, cache: Path,
+                     ops: str) -> Path:
     """Return a cached mmcv wheel for this torch, compiling it if needed."""
-    key = mmcv_build_key(torch_info)
+    key = mmcv_build_key(torch_info, ops)
     wheel_dir = cache / 'mmcv' / key
     wheels = sorted(wheel_dir.glob(f'mmcv-{MMCV_VERSION}-*.whl'))
     if wheels:
@@ -272,8 +418,8 @@ def build_mmcv_wheel(env: Env, torch_info: dict, cache: Path) -> Path:
     log_path = cache / 'mmcv' / f'build-{key}.log'
     jobs = os.environ.get('MAX_JOBS', str(os.cpu_count() or 1))
     log(f'mmcv: no cached wheel for {key}; compiling mmcv {MMCV_VERSION} '
-        f'with its ops ({jobs} jobs, about 20 minutes on 2 cores; '
-        f'log: {log_path})')
+        f'with its {ops.upper()} ops ({jobs} jobs, about 20 minutes on 2 '
+        f'cores; log: {log_path})')
     started = time.time()
     with tempfile.TemporaryDirectory(prefix='tdmi-mmcv-') as tmp:
         tmp = Path(tmp)
@@ -294,8 +440,7 @@ def build_mmcv_wheel(env: Env, torch_info: dict, cache: Path) -> Path:
         src = tmp / f'mmcv-{MMCV_VERSION}'
         _patch_mmcv_cxx_standard(src, Path(torch_info['include']))
 
-        build_env = env.environ
-        build_env.update(MMCV_WITH_OPS='1', MAX_JOBS=jobs)
+        build_env = mmcv_build_environ(env.environ, ops, jobs)
         done = threading.Event()
         reporter = threading.Thread(
             target=_report_progress,
@@ -398,7 +543,10 @@ def setup_env(args) -> Env:
         torch_info = install_torch(env, torch_spec, constraints)
         log(f'torch {torch_info["version"]} (CUDA {torch_info["cuda"]}, '
             f'available: {torch_info["cuda_available"]})')
-        wheel = build_mmcv_wheel(env, torch_info, cache)
+        ops, notes = plan_mmcv_ops(torch_info, env.environ)
+        for note in notes:
+            log(f'warning: {note}')
+        wheel = build_mmcv_wheel(env, torch_info, cache, ops)
         env.pip(str(wheel), constraints=constraints)
         # chumpy (an MMPose dependency) only builds without isolation.
         env.pip('--no-build-isolation', 'chumpy', constraints=constraints)

@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parents[1]
 # the checkout's research code (tdmi_research) is not installed
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
-SMOKE_TOPDOWN = ROOT / 'configs' / 'smoke' / 'topdown_hrnet_tiny_coco.py'
+SMOKE_TOPDOWN = ROOT / 'tests' / 'configs' / 'topdown_hrnet_tiny_coco.py'
 COCO_KEYPOINTS = [
     'nose', 'left_eye', 'right_eye', 'left_ear', 'right_ear', 'left_shoulder',
     'right_shoulder', 'left_elbow', 'right_elbow', 'left_wrist', 'right_wrist',
@@ -169,7 +169,7 @@ def tiny_video_model():
     import tdmi_mmpose  # noqa: F401
     torch.manual_seed(0)
     return init_model(
-        str(ROOT / 'configs' / 'smoke' / 'tdmi_hrnet_tiny.py'),
+        str(ROOT / 'tests' / 'configs' / 'tdmi_hrnet_tiny.py'),
         None,
         device='cpu')
 
@@ -191,8 +191,8 @@ def mim_train(tiny_coco: Path, tmp: Path, env: dict = None):
     work_dir = tmp / 'work'
     out = run_cmd(
         [
-            sys.executable, '-m', 'mim', 'train', 'tdmi_mmpose',
-            SMOKE_TOPDOWN.name, '--work-dir', work_dir
+            sys.executable, '-m', 'mim', 'train', 'tdmi_mmpose', SMOKE_TOPDOWN,
+            '--work-dir', work_dir
         ] + smoke_cfg_options(tiny_coco),
         cwd=tmp,
         env=env).stdout

@@ -16,8 +16,10 @@ from mmpose.registry import DATASETS, MODELS
 import tdmi_mmpose  # noqa: F401
 from tdmi_research import generate_synthetic_posetrack
 
+# the zoo and the tests' tiny configs: every one loads and builds
 CONFIGS = sorted(
-    p.relative_to(ROOT).as_posix() for p in (ROOT / 'configs').rglob('*.py'))
+    p.relative_to(ROOT).as_posix() for folder in ('configs', 'tests/configs')
+    for p in (ROOT / folder).rglob('*.py'))
 MAIN = 'configs/tdmi_hrnet_w48_posetrack17.py'
 ABLATIONS = [c for c in CONFIGS if c.startswith('configs/ablations/')]
 WITHOUT_MI = 'configs/ablations/without_mi_losses.py'
@@ -62,7 +64,7 @@ def test_expected_configs_exist():
                  'configs/ablations/mi_weights_x0_1.py',
                  'configs/ablations/frozen_bn_eval.py',
                  'configs/ablations/temporal_difference_only.py',
-                 'configs/smoke/tdmi_hrnet_tiny.py',
+                 'tests/configs/tdmi_hrnet_tiny.py',
                  'configs/tdmi_hrnet_w48_hieve.py',
                  'configs/hieve/hrnet_w48_hieve_384x288.py'):
         assert name in CONFIGS
@@ -89,7 +91,7 @@ NO_PROJECTOR = ('configs/tdmi_cspnext_m_posetrack18.py',
     MAIN, 'configs/tdmi_hrnet_w48_posetrack18.py',
     'configs/tdmi_hrnet_w48_posetrack21.py', 'configs/tdmi_hrnet_w48_hieve.py',
     'configs/tdmi_resnet50_posetrack18.py', *NO_PROJECTOR,
-    'configs/smoke/tdmi_demo_synthetic.py'
+    'configs/demo/tdmi_demo_synthetic.py'
 ])
 def test_recipes_train_the_authors_method(name):
     """Every recipe (and the demo's TDMI) trains with the authors' nine MI

@@ -36,17 +36,156 @@ def test_torch_spec_option_overrides_environment(monkeypatch):
         SimpleNamespace(torch=' torch==2.4.0 ')) == 'torch==2.4.0'
 
 
-def test_mmcv_cache_key_names_torch_python_and_ops(monkeypatch):
-    monkeypatch.delenv('FORCE_CUDA', raising=False)
+def test_mmcv_cache_key_names_torch_python_and_ops():
     info = dict(
         version='2.14.1+cu130', cuda='13.0', cuda_available=False, py='cp311')
-    assert run_py.mmcv_build_key(info) == 'torch2.14.1+cu130-cp311-cpuops'
-    assert run_py.mmcv_build_key(dict(info, cuda_available=True)) == \
+    assert run_py.mmcv_build_key(info, 'cpu') == \
+        'torch2.14.1+cu130-cp311-cpuops'
+    assert run_py.mmcv_build_key(info, 'cuda') == \
         'torch2.14.1+cu130-cp311-cuda13.0ops'
-    monkeypatch.setenv('FORCE_CUDA', '1')
-    assert run_py.mmcv_build_key(info).endswith('cuda13.0ops')
-    assert run_py.mmcv_build_key(dict(info, version='2.5.1')) != \
-        run_py.mmcv_build_key(info)
+    assert run_py.mmcv_build_key(dict(info, version='2.5.1'), 'cpu') != \
+        run_py.mmcv_build_key(info, 'cpu')
+
+
+# ---------------------------------------------------------------------------
+# The GPU decisions of set-up, simulated: fake ``nvcc`` / ``nvidia-smi``
+# scripts on PATH, torch's CUDA build and GPU visibility as arguments.
+# ---------------------------------------------------------------------------
+CUDA_TORCH = dict(
+    version='2.14.1+cu130', cuda='13.0', cuda_available=True, py='cp311')
+
+
+def _tool(folder, name, output, code=0):
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    path.write_text(f'#!/bin/sh\ncat <<"EOF"\n{output}\nEOF\nexit {code}\n')
+    path.chmod(0o755)
+    return path
+
+
+def _nvcc(tmp_path, release):
+    return _tool(
+        tmp_path / f'cuda-{release}' / 'bin', 'nvcc',
+        'nvcc: NVIDIA (R) Cuda compiler driver\n'
+        f'Cuda compilation tools, release {release}, V{release}.99')
+
+
+def _smi(tmp_path, cuda):
+    return _tool(
+        tmp_path / 'driver', 'nvidia-smi',
+        f'| NVIDIA-SMI 550.54  Driver Version: 550.54  CUDA Version: {cuda} |')
+
+
+@pytest.fixture
+def no_default_cuda(monkeypatch, tmp_path):
+    monkeypatch.setattr(run_py, 'DEFAULT_CUDA_HOME', tmp_path / 'absent')
+
+
+def _plan(torch_info, capsys, **environ):
+    environ.setdefault('PATH', '/bin:/usr/bin')
+    ops, notes = run_py.plan_mmcv_ops(torch_info, environ)
+    return ops, ' '.join(notes)
+
+
+def _refused(torch_info, capsys, **environ):
+    with pytest.raises(SystemExit):
+        _plan(torch_info, capsys, **environ)
+    return capsys.readouterr().err
+
+
+def test_gpu_with_matching_nvcc_gets_cuda_ops(tmp_path, capsys,
+                                              no_default_cuda):
+    nvcc = _nvcc(tmp_path, '13.0')
+    path = f'{nvcc.parent}:/bin:/usr/bin'
+    assert _plan(CUDA_TORCH, capsys, PATH=path) == ('cuda', '')
+    # CUDA_HOME wins over PATH, as in torch's extension builder
+    other = _nvcc(tmp_path, '12.4')
+    ops, notes = _plan(
+        CUDA_TORCH, capsys, PATH=path, CUDA_HOME=str(other.parent.parent))
+    assert ops == 'cpu' and 'nvcc 12.4' in notes
+    # a newer minor of the same major is accepted (torch only warns)
+    newer = _nvcc(tmp_path, '13.5')
+    assert _plan(
+        CUDA_TORCH, capsys, CUDA_HOME=str(newer.parent.parent))[0] == 'cuda'
+    env = run_py.mmcv_build_environ(dict(PATH=path), 'cuda', '2')
+    assert env['FORCE_CUDA'] == '1' and env['CUDA_HOME'] == str(
+        nvcc.parent.parent)
+
+
+def test_gpu_without_nvcc_falls_back_to_cpu_ops_and_says_what_it_costs(
+        tmp_path, capsys, no_default_cuda):
+    ops, notes = _plan(CUDA_TORCH, capsys)
+    assert ops == 'cpu'
+    assert 'no nvcc' in notes and 'detector runs on CPU' in notes
+    assert 'TDMI_MMCV_OPS=cuda' in notes
+    # the build then hides the GPU: mmcv's setup.py would compile CUDA ops
+    # for any GPU torch sees
+    env = run_py.mmcv_build_environ(
+        dict(PATH='/bin', FORCE_CUDA='0'), 'cpu', '2')
+    assert env['CUDA_VISIBLE_DEVICES'] == '' and 'FORCE_CUDA' not in env
+    assert env['MMCV_WITH_OPS'] == '1' and env['MAX_JOBS'] == '2'
+
+
+def test_gpu_with_mismatched_nvcc(tmp_path, capsys, no_default_cuda):
+    nvcc = _nvcc(tmp_path, '12.4')
+    path = f'{nvcc.parent}:/bin:/usr/bin'
+    ops, notes = _plan(CUDA_TORCH, capsys, PATH=path)
+    assert ops == 'cpu' and 'nvcc 12.4' in notes and 'CUDA 13.x' in notes
+    # asked for explicitly, it stops before compiling, naming both versions
+    err = _refused(CUDA_TORCH, capsys, PATH=path, TDMI_MMCV_OPS='cuda')
+    assert 'nvcc 12.4' in err and 'CUDA 13.x' in err
+    assert 'TDMI_MMCV_OPS=cpu' in err
+
+
+def test_force_cuda(tmp_path, capsys, no_default_cuda):
+    no_gpu = dict(CUDA_TORCH, cuda_available=False)
+    # no nvcc: refused with what it needs
+    err = _refused(no_gpu, capsys, FORCE_CUDA='1')
+    assert 'FORCE_CUDA=1' in err and 'no nvcc' in err
+    # with a matching nvcc: CUDA ops compiled on a machine without a GPU
+    nvcc = _nvcc(tmp_path, '13.0')
+    assert _plan(
+        no_gpu, capsys, FORCE_CUDA='1',
+        PATH=f'{nvcc.parent}:/bin')[0] == 'cuda'
+    # a CPU torch cannot have CUDA ops
+    cpu_torch = dict(CUDA_TORCH, cuda=None, cuda_available=False)
+    err = _refused(cpu_torch, capsys, FORCE_CUDA='1')
+    assert 'CPU build' in err
+    assert 'contradict' in _refused(
+        CUDA_TORCH, capsys, FORCE_CUDA='1', TDMI_MMCV_OPS='cpu')
+    assert 'expected one of' in _refused(
+        CUDA_TORCH, capsys, TDMI_MMCV_OPS='gpu')
+
+
+def test_cuda_torch_that_sees_no_gpu(tmp_path, capsys, no_default_cuda):
+    no_gpu = dict(CUDA_TORCH, cuda_available=False)
+    # a CPU machine (no driver): CPU ops, nothing to warn about
+    assert _plan(no_gpu, capsys) == ('cpu', '')
+    # a GPU machine whose driver is too old for torch's CUDA
+    smi = _smi(tmp_path, '12.2')
+    ops, notes = _plan(no_gpu, capsys, PATH=f'{smi.parent}:/bin')
+    assert ops == 'cpu'
+    assert 'sees no GPU' in notes and 'older than torch' in notes
+    assert 'everything will run on CPU' in notes and 'TDMI_TORCH' in notes
+    # a driver new enough: the GPU is hidden or the driver not loaded
+    smi = _smi(tmp_path / 'new', '13.1')
+    notes = _plan(no_gpu, capsys, PATH=f'{smi.parent}:/bin')[1]
+    assert 'CUDA_VISIBLE_DEVICES' in notes
+
+
+def test_cpu_ops_asked_for_on_a_gpu_machine(tmp_path, capsys, no_default_cuda):
+    nvcc = _nvcc(tmp_path, '13.0')
+    ops, notes = _plan(
+        CUDA_TORCH, capsys, PATH=f'{nvcc.parent}:/bin', TDMI_MMCV_OPS='cpu')
+    assert ops == 'cpu' and 'detector runs on CPU' in notes
+
+
+def test_the_ops_choice_is_part_of_the_fingerprint(monkeypatch):
+    monkeypatch.delenv('TDMI_MMCV_OPS', raising=False)
+    monkeypatch.delenv('FORCE_CUDA', raising=False)
+    before = run_py.fingerprint('', '2.14.1')
+    monkeypatch.setenv('TDMI_MMCV_OPS', 'cpu')
+    assert run_py.fingerprint('', '2.14.1') != before
 
 
 def _fake_torch(tmp_path, needs_cxx20):

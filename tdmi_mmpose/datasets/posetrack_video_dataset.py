@@ -42,26 +42,20 @@ import logging
 import os.path as osp
 import re
 from collections import defaultdict
-from typing import Dict, List, Optional, Sequence
+from typing import List, Optional, Sequence
 
 import numpy as np
 from mmengine.logging import print_log
 from mmpose.datasets.datasets.base import BaseCocoStyleDataset
 from mmpose.registry import DATASETS
 
-from ..posetrack_format import (PT18_KEYPOINTS, frame_key, is_number,
-                                load_json, parse_annolist_points,
-                                pt18_name_to_joint)
+from ..posetrack_format import (frame_key, is_number, load_json,
+                                read_posetrack_file)
 from .transforms.clip_transforms import check_offsets
 from .transforms.flip_transforms import check_flip_folding
 
 __all__ = ['PoseTrackVideoDataset']
 
-# poseval joint id -> PoseTrack18 keypoint index
-_POSEVAL_TO_PT18 = {
-    pt18_name_to_joint(name): i
-    for i, name in enumerate(PT18_KEYPOINTS) if pt18_name_to_joint(name) >= 0
-}
 # box around PoseTrack17 keypoints, as the PoseWarper/DCPose tools pad them
 _PT17_BOX_PADDING = 0.15
 
@@ -84,34 +78,6 @@ def check_detection(det, i: int, bbox_file: str) -> None:
     if not np.isfinite(list(box) + [score]).all():
         raise ValueError(f'{bbox_file}: detection {i}: "bbox" {list(box)} '
                          f'and "score" {score} must be finite')
-
-
-def _keypoint_array(values, where: str, num: int = 17) -> np.ndarray:
-    """(K, 3) keypoints of a COCO-like annotation: 3K finite numbers."""
-    if not isinstance(values, list) or not all(is_number(v) for v in values):
-        bad = values if not isinstance(values, list) else next(
-            v for v in values if not is_number(v))
-        raise ValueError(f'{where}: "keypoints" must be a list of numbers, '
-                         f'found {bad!r}')
-    if len(values) != num * 3:
-        raise ValueError(f'{where}: has {len(values)} keypoint values, '
-                         f'expected {num * 3}')
-    kpts = np.asarray(values, dtype=np.float32).reshape(num, 3)
-    if not np.isfinite(kpts).all():
-        joints = np.flatnonzero(~np.isfinite(kpts).all(1)).tolist()
-        raise ValueError(f'{where}: keypoints {joints} are NaN or infinite')
-    return kpts
-
-
-def _gt_box(box, where: str):
-    """A ground-truth ``bbox`` [x, y, w, h] of finite numbers, or None."""
-    if box is None:
-        return None
-    if not isinstance(box, (list, tuple)) or len(box) != 4 or not all(
-            is_number(v) for v in box) or not np.isfinite(box).all():
-        raise ValueError(f'{where}: "bbox" must be four finite numbers '
-                         f'[x, y, w, h], got {box!r}')
-    return list(box)
 
 
 def _frame_number(name: str, path: str) -> tuple:
@@ -218,119 +184,53 @@ class PoseTrackVideoDataset(BaseCocoStyleDataset):
         return [self.ann_file]
 
     def read_annotation_file(self, path: str) -> List[dict]:
-        """The frames of one annotation file (errors name the file)."""
+        """The frames of one annotation file, read by
+        ``posetrack_format.read_posetrack_file`` (errors name the file); the
+        dataset's own needs on top: its keypoint names, frame file names."""
         data = load_json(path)
-        if isinstance(data, dict) and 'annolist' in data:
-            frames = self._read_annolist(data['annolist'], path)
-        elif isinstance(data, dict) and 'images' in data:
-            frames = self._read_coco_like(data, path)
-        else:
-            raise ValueError(f'{path}: neither a PoseTrack17 annolist nor a '
-                             'COCO-like file (images / annotations)')
-        for frame in frames:
-            self._place_frame(frame, path)
-        return frames
-
-    def _read_coco_like(self, data: dict, path: str) -> List[dict]:
-        if 'annotations' not in data:
-            raise ValueError(f'{path}: missing "annotations"')
-        for key in ('images', 'annotations'):
-            if not isinstance(data[key], list):
-                raise ValueError(f'{path}: "{key}" must be a list, got '
-                                 f'{type(data[key]).__name__}')
-        names = (data.get('categories') or [{}])[0].get('keypoints')
         expected = self.keypoint_names()
+        names = (data.get('categories') or [{}])[0].get('keypoints') \
+            if isinstance(data, dict) and 'images' in data else None
         if names is not None and list(names) != expected:
             raise ValueError(f'{path}: categories[0].keypoints {names} are '
                              f'not the dataset\'s {len(expected)} keypoints '
                              f'{expected}')
-        frames: Dict[object, dict] = {}
+        file = read_posetrack_file(
+            data, path, keypoints=expected, default_names=expected)
         per_video = defaultdict(int)
-        for i, image in enumerate(data['images']):
-            for key in ('id', 'file_name'):
-                if key not in image:
-                    raise ValueError(f'{path}: images[{i}] has no "{key}"')
-            if image['id'] in frames:
-                raise ValueError(
-                    f'{path}: images[{i}] ({image["file_name"]}) repeats '
-                    f'image id {image["id"]} of '
-                    f'{frames[image["id"]]["file_name"]}; image ids must be '
-                    f'unique in a file')
-            frames[image['id']] = dict(
-                file_name=image['file_name'],
-                img_id=image['id'],
-                nframes=image.get('nframes'),
-                is_labeled=image.get('is_labeled', True),
-                people=[])
-            per_video[osp.dirname(image['file_name'])] += 1
-        for i, ann in enumerate(data['annotations']):
-            frame = frames.get(ann.get('image_id'))
-            if frame is None:
-                raise ValueError(f'{path}: annotations[{i}] names image_id '
-                                 f'{ann.get("image_id")}, which is not in '
-                                 '"images"')
-            where = f'{path}: annotations[{i}] (image {frame["file_name"]})'
-            kpts = _keypoint_array(
-                ann.get('keypoints', []), where, len(expected))
-            frame['people'].append(
+        for frame in file.frames:
+            if not file.annolist and 'file_name' not in frame.attributes:
+                raise ValueError(f'{path}: image id {frame.image_id!r} has '
+                                 'no "file_name"')
+            per_video[osp.dirname(frame.name)] += 1
+        frames = []
+        for i, frame in enumerate(file.frames):
+            nframes = len(file.frames) if file.annolist else \
+                frame.attributes.get('nframes')
+            frames.append(
                 dict(
-                    keypoints=kpts,
-                    bbox=_gt_box(ann.get('bbox'), where),
-                    id=ann.get('id', i),
-                    track_id=ann.get('track_id', -1)))
-        for frame in frames.values():
-            if frame['nframes'] is None:
-                frame['nframes'] = per_video[osp.dirname(frame['file_name'])]
-        return list(frames.values())
+                    file_name=frame.name,
+                    img_id=f'{path}#{i}' if file.annolist else frame.image_id,
+                    nframes=nframes if nframes is not None else
+                    per_video[osp.dirname(frame.name)],
+                    is_labeled=frame.is_labeled,
+                    people=[
+                        dict(
+                            keypoints=frame.keypoints[p].astype(np.float32),
+                            bbox=None if np.isnan(frame.boxes[p]).any() else
+                            frame.boxes[p].tolist(),
+                            id=frame.ann_ids[p],
+                            track_id=int(frame.track_ids[p]))
+                        for p in range(frame.num_people)
+                    ]))
+        for frame in frames:
+            self._place_frame(frame, path)
+        return frames
 
     def keypoint_names(self) -> List[str]:
         """The dataset's keypoint names, in order (its metainfo's)."""
         id2name = self.metainfo['keypoint_id2name']
         return [id2name[i] for i in range(len(id2name))]
-
-    def _read_annolist(self, annolist: list, path: str) -> List[dict]:
-        frames, ignored = [], 0
-        for i, item in enumerate(annolist):
-            try:
-                name = item['image'][0]['name']
-            except (KeyError, IndexError, TypeError):
-                raise ValueError(f'{path}: annolist[{i}] has no '
-                                 'image[0].name') from None
-            people = []
-            for j, rect in enumerate(item.get('annorect') or []):
-                where = f'{name}, annorect[{j}]'
-                points = parse_annolist_points((rect.get('annopoints')
-                                                or [{}])[0].get('point'), path,
-                                               where)
-                ignored += points.repeated + points.unlabelled
-                kpts = np.zeros((17, 3), np.float32)
-                for joint in np.flatnonzero(points.has):
-                    kpts[_POSEVAL_TO_PT18[joint]] = (*points.xy[joint], 1)
-                track = rect.get('track_id', [-1])
-                people.append(
-                    dict(
-                        keypoints=kpts,
-                        bbox=None,
-                        id=i * 1000 + j,
-                        track_id=track[0]
-                        if isinstance(track, list) else track))
-            labeled = item.get('is_labeled', [1])
-            frames.append(
-                dict(
-                    file_name=name,
-                    img_id=f'{path}#{i}',
-                    nframes=len(annolist),
-                    is_labeled=bool(
-                        labeled[0] if isinstance(labeled, list) else labeled),
-                    people=people))
-        if ignored:
-            print_log(
-                f'{path}: {ignored} points ignored (repeated joint ids: the '
-                'first point is used; points without an id), as the '
-                'official tool reads them',
-                logger='current',
-                level=logging.WARNING)
-        return frames
 
     def _place_frame(self, frame: dict, path: str) -> None:
         """Add the frame's number, digits, video folder; check them."""

@@ -15,7 +15,7 @@ import tdmi_mmpose  # noqa: F401
 from tdmi_mmpose.apis import inference_clip
 from tdmi_research import generate_synthetic_posetrack
 
-TINY = ROOT / 'configs' / 'smoke' / 'tdmi_hrnet_tiny.py'
+TINY = ROOT / 'tests' / 'configs' / 'tdmi_hrnet_tiny.py'
 
 
 @pytest.fixture(scope='module')
@@ -130,7 +130,7 @@ def test_bad_boxes_frames_and_models_are_refused(tmp_path):
     with pytest.raises(ValueError, match='cannot decode frame .*broken.jpg'):
         inference_clip(model, [str(broken)] * 3)
     single = init_model(
-        str(ROOT / 'configs' / 'smoke' / 'topdown_hrnet_tiny_coco.py'),
+        str(ROOT / 'tests' / 'configs' / 'topdown_hrnet_tiny_coco.py'),
         None,
         device='cpu')
     with pytest.raises(ValueError, match='inference_topdown'):

@@ -17,7 +17,7 @@ from tdmi_mmpose.apis.onnx_backend import (OnnxRuntimeVideoEstimator,
                                            export_onnx)
 from tdmi_research import generate_synthetic_posetrack
 
-TINY = ROOT / 'configs' / 'smoke' / 'tdmi_hrnet_tiny.py'
+TINY = ROOT / 'tests' / 'configs' / 'tdmi_hrnet_tiny.py'
 
 
 @pytest.fixture(scope='module')
@@ -94,7 +94,7 @@ def test_refusals(exported, tmp_path):
     with pytest.raises(ValueError, match="batch must be 'dynamic'"):
         export_onnx(model, str(tmp_path / 'x.onnx'), batch=0)
     single = init_model(
-        str(ROOT / 'configs' / 'smoke' / 'single_frame_demo_synthetic.py'),
+        str(ROOT / 'configs' / 'demo' / 'single_frame_demo_synthetic.py'),
         None,
         device='cpu')
     with pytest.raises(ValueError, match='exports video estimators'):
@@ -148,7 +148,7 @@ def test_export_tool_checks_its_arguments_first(exported, tmp_path):
     assert result.returncode == 1 and 'missing.pth' in result.stdout
     assert 'Traceback' not in result.stdout
     single = init_model(
-        str(ROOT / 'configs' / 'smoke' / 'single_frame_demo_synthetic.py'),
+        str(ROOT / 'configs' / 'demo' / 'single_frame_demo_synthetic.py'),
         None,
         device='cpu')
     other = tmp_path / 'single_frame.pth'

@@ -26,7 +26,7 @@ from tdmi_mmpose.apis.video import (VideoPoseTracker, load_box_file,
 from tdmi_mmpose.evaluation.functional import evaluate_posetrack_folders
 from tdmi_research import generate_synthetic_posetrack
 
-TINY = ROOT / 'configs' / 'smoke' / 'tdmi_hrnet_tiny.py'
+TINY = ROOT / 'tests' / 'configs' / 'tdmi_hrnet_tiny.py'
 # the real 5-frame clip of the shared data (frames and their mp4), kept with
 # the tests
 CLIP = ROOT / 'tests' / 'data' / 'posetrack18_clip'
@@ -386,7 +386,7 @@ def test_outputs_never_overwrite_inputs(tmp_path):
                    blocked / 'out')
     assert result.returncode == 1
     assert 'cannot be created' in result.stdout, result.stdout[-2000:]
-    single = ROOT / 'configs' / 'smoke' / 'single_frame_demo_synthetic.py'
+    single = ROOT / 'configs' / 'demo' / 'single_frame_demo_synthetic.py'
     result = _tool(
         '--input',
         CLIP,

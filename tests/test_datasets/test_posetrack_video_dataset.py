@@ -200,7 +200,7 @@ def test_bad_annotation_files(synthetic_posetrack, tmp_path):
     data['annotations'][2]['keypoints'] = [1, 2, 3]
     with pytest.raises(
             ValueError,
-            match=r'annotations\[2\].*3 keypoint '
+            match=r'annotations\[2\].*"keypoints" has 3 '
             'values, expected 51'):
         _dataset(ann_file=_write(tmp_path, 'b.json', data), **kw)
     data = _pt18(synthetic_posetrack)
@@ -281,9 +281,9 @@ def _repeat_image_id(data):
     (_repeat_image_id, r'images\[3\] \(.*000003.jpg\) repeats image id .* '
      r'of .*000002.jpg'),
     (lambda d: d['annotations'][1].__setitem__('bbox', [1, 2, 3]),
-     r'annotations\[1\] \(image .*\): "bbox" must be four finite numbers'),
+     r'annotations\[1\] \(image .*\): "bbox" has 3 values, expected 4'),
     (lambda d: d['annotations'][1].__setitem__('bbox', [1, 2, 'w', 4]),
-     r'"bbox" must be four finite numbers'),
+     r'"bbox" must be a list of numbers, found \'w\''),
     (lambda d: _set_keypoint(d, 'x'),
      r'annotations\[1\] .*"keypoints" must be a list of numbers, found '
      r"'x'"),

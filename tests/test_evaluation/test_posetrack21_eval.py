@@ -128,7 +128,7 @@ def _edit_pred(fn):
     (lambda: _edit_pred(lambda p: p['annotations'][0].update(track_id=1.5)),
      '"track_id" must be an integer'),
     (lambda: _edit_pred(lambda p: p['annotations'][0].update(
-        keypoints=[0] * 30)), '"keypoints" must be a list of 51'),
+        keypoints=[0] * 30)), '"keypoints" has 30 values, expected 51'),
     (lambda: _edit_pred(lambda p: p['annotations'][0].update(
         scores=[float('nan')] * 17)), 'NaN'),
     (lambda: _edit_pred(lambda p: p['images'].pop()), 'images, the ground'),

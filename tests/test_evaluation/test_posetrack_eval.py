@@ -227,7 +227,7 @@ def test_frame_count_mismatch(tmp_path):
 @pytest.mark.parametrize('edit, message', [
     (lambda a: a.__setitem__('track_id', 10000), 'track ids must be < 10000'),
     (lambda a: a['keypoints'].__setitem__(0, float('nan')),
-     'keypoints" holds NaN or infinite'),
+     r'keypoints \[0\] are NaN or infinite'),
     (lambda a: a['keypoints'].pop(), r'"keypoints" has 50 values, expected'),
     (lambda a: a.__setitem__('scores', [0.5] * 3), r'"scores" has 3 values'),
 ])
@@ -310,22 +310,24 @@ def test_frames_named_differently_are_refused(tmp_path):
     (lambda a: a.__setitem__('track_id', 'a'),
      r'"track_id" must be an integer, got \'a\''),
     (lambda a: a['keypoints'].__setitem__(4, 'x'),
-     r'"keypoints" must hold numbers, found \'x\''),
+     r'"keypoints" must be a list of numbers, found \'x\''),
     (lambda a: a.__setitem__('bbox_head', [1, 2, 3]),
-     r'"bbox_head" must be four numbers'),
+     r'"bbox_head" has 3 values, expected 4'),
 ])
 def test_bad_values_named_in_either_file(tmp_path, edit, message):
     gt, pred = _copy_case(tmp_path)
     _edit(pred / '014731_mpii_test.json', lambda d: edit(d['annotations'][0]))
     with pytest.raises(ValueError, match=message) as info:
         evaluate_posetrack_folders(str(gt), str(pred))
-    assert 'pred/014731_mpii_test.json: frame ' in str(info.value)
+    assert 'pred/014731_mpii_test.json: annotations[0] (image ' in str(
+        info.value)
     (tmp_path / 'again').mkdir()
     gt, pred = _copy_case(tmp_path / 'again')
     _edit(gt / '014731_mpii_test.json', lambda d: edit(d['annotations'][0]))
     with pytest.raises(ValueError, match=message) as info:
         evaluate_posetrack_folders(str(gt), str(pred))
-    assert 'gt/014731_mpii_test.json: frame ' in str(info.value)
+    assert 'gt/014731_mpii_test.json: annotations[0] (image ' in str(
+        info.value)
 
 
 def test_annotations_must_be_a_list(tmp_path):

@@ -13,9 +13,9 @@ from mmpose.registry import MODELS
 import tdmi_mmpose  # noqa: F401
 from tdmi_research import resize_config, synthetic_config, with_ablation
 
-SMOKE = ROOT / 'configs' / 'smoke'
+DEMO_CONFIGS = ROOT / 'configs' / 'demo'
 ABLATIONS = ROOT / 'configs' / 'ablations'
-DEMO = str(SMOKE / 'tdmi_demo_synthetic.py')
+DEMO = str(DEMO_CONFIGS / 'tdmi_demo_synthetic.py')
 
 
 def _codecs_and_affines(node, found):
@@ -35,7 +35,7 @@ def test_recipe_sizes_in_both_stages():
     init_default_scope('mmpose')
     for name in ('tdmi_demo_synthetic.py', 'single_frame_demo_synthetic.py'):
         cfg = resize_config(
-            Config.fromfile(str(SMOKE / name)),
+            Config.fromfile(str(DEMO_CONFIGS / name)),
             channels=48,
             heatmap_size=(72, 96),
             sigma=3.0)
@@ -60,9 +60,10 @@ def test_recipe_sizes_in_both_stages():
 
 
 def test_one_size_at_a_time_keeps_the_others():
-    base = Config.fromfile(str(SMOKE / 'tdmi_demo_synthetic.py'))
+    base = Config.fromfile(str(DEMO_CONFIGS / 'tdmi_demo_synthetic.py'))
     cfg = resize_config(
-        Config.fromfile(str(SMOKE / 'tdmi_demo_synthetic.py')), sigma=3.0)
+        Config.fromfile(str(DEMO_CONFIGS / 'tdmi_demo_synthetic.py')),
+        sigma=3.0)
     assert cfg.model.head.decoder.sigma == 3.0
     assert cfg.model.head.decoder.heatmap_size == base.model.head.decoder.\
         heatmap_size

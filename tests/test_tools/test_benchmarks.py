@@ -11,15 +11,15 @@ from conftest import ROOT, run_cmd
 
 from tdmi_research import generate_synthetic_posetrack
 
-SMOKE = ROOT / 'configs' / 'smoke'
+DEMO_CONFIGS = ROOT / 'configs' / 'demo'
 
 
 def test_speed_benchmark_prints_every_ratio(python, tmp_path):
     out = run_cmd([
         python, ROOT / 'tools' / 'analysis_tools' / 'benchmark_speed.py',
-        '--steps', '1', '--tdmi-config', SMOKE / 'tdmi_demo_synthetic.py',
-        '--single-config', SMOKE / 'single_frame_demo_synthetic.py',
-        '--threads', '1', '2'
+        '--steps', '1', '--tdmi-config',
+        DEMO_CONFIGS / 'tdmi_demo_synthetic.py', '--single-config',
+        DEMO_CONFIGS / 'single_frame_demo_synthetic.py', '--threads', '1', '2'
     ],
                   cwd=tmp_path).stdout
     for row in ('training step, single-frame HRNet', 'training step, TDMI',
@@ -82,7 +82,7 @@ def test_synthetic_benchmark_runs_resumes_and_reports(python, tmp_path):
     # the diagnostics tool on the recipe's checkpoint
     diag = run_cmd([
         python, ROOT / 'tools' / 'analysis_tools' / 'analyze_mi_terms.py',
-        SMOKE / 'tdmi_demo_synthetic.py', work / 'seed0' /
+        DEMO_CONFIGS / 'tdmi_demo_synthetic.py', work / 'seed0' /
         'TDMI__recipe__authors__MI' / 'iter_2.pth', '--batches', '1',
         '--cfg-options', f'train_dataloader.dataset.data_root={data}/'
     ],
@@ -205,7 +205,7 @@ def test_video_modes_benchmark_prints_speed_and_ap(python, tmp_path):
         str(data), splits=dict(train=1, val=1), num_frames=8, seed=0)
     out = run_cmd([
         python, ROOT / 'tools' / 'analysis_tools' / 'benchmark_video_modes.py',
-        SMOKE / 'tdmi_hrnet_tiny.py', '--sequences',
+        ROOT / 'tests' / 'configs' / 'tdmi_hrnet_tiny.py', '--sequences',
         data / 'annotations' / 'val', '--bboxes',
         data / 'detections' / 'posetrack18_val_detections.json', '--out',
         tmp_path / 'out', '--feature-error'

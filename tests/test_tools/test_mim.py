@@ -1,17 +1,18 @@
 # Copyright (c) The tdmi_mmpose Authors. All rights reserved.
-"""``mim train tdmi_mmpose CONFIG`` finds this package's training script and
-configs, for the editable install that run.py makes and for a regular
-``pip install .``."""
+"""``mim train tdmi_mmpose CONFIG`` runs this package's training script, for
+the editable install that run.py makes and for a regular ``pip install .``,
+and the config zoo is installed where mim looks a config name up
+(``<package>/.mim/configs``; the lookup itself is mim's). The tiny config
+trained here is a test fixture (``tests/configs``), given by its path."""
 import shutil
 import sys
 
 import pytest
 import torch
-from conftest import ROOT, mim_train, run_cmd, smoke_cfg_options
+from conftest import ROOT, SMOKE_TOPDOWN, mim_train, run_cmd, smoke_cfg_options
 
 import tdmi_mmpose  # noqa: F401  (torch.load of MMEngine checkpoints)
 
-CONFIG_NAME = 'topdown_hrnet_tiny_coco.py'  # found by mim, not given as path
 MIM = [sys.executable, '-m', 'mim']
 
 
@@ -23,7 +24,7 @@ def _check_and_test(work_dir, out, tiny_coco, tmp_path, env=None):
 
     out_test = run_cmd(
         MIM + [
-            'test', 'tdmi_mmpose', CONFIG_NAME, '--checkpoint',
+            'test', 'tdmi_mmpose', SMOKE_TOPDOWN, '--checkpoint',
             work_dir / 'iter_4.pth', '--work-dir', tmp_path / 'test'
         ] + data,
         cwd=tmp_path,
@@ -37,7 +38,10 @@ def test_mim_train_editable_install(mim_trained_topdown, tiny_coco, tmp_path):
     _check_and_test(work_dir, out, tiny_coco, tmp_path)
     # The training script that ran is this checkout's tools/train.py.
     assert 'tdmi_mmpose/.mim/tools/train.py' in out
-    assert str((ROOT / 'configs' / 'smoke' / CONFIG_NAME).resolve()) in out
+    # the zoo that mim searches is this checkout's configs/ (linked)
+    zoo = ROOT / 'tdmi_mmpose' / '.mim' / 'configs'
+    assert (zoo / 'tdmi_hrnet_w48_posetrack17.py').resolve() == (
+        ROOT / 'configs' / 'tdmi_hrnet_w48_posetrack17.py').resolve()
 
 
 @pytest.mark.slow
@@ -62,7 +66,9 @@ def test_mim_train_regular_install(tiny_coco, tmp_path):
             cwd=tmp_path)
     installed = site / 'tdmi_mmpose' / '.mim'
     assert (installed / 'tools' / 'train.py').is_file()
-    assert (installed / 'configs' / 'smoke' / CONFIG_NAME).is_file()
+    assert (installed / 'configs' / 'tdmi_hrnet_w48_posetrack17.py').is_file()
+    assert (installed / 'configs' / 'demo' /
+            'tdmi_demo_synthetic.py').is_file()
     assert not (installed / 'tools').is_symlink()
 
     run_dir = tmp_path / 'run'

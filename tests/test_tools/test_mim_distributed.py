@@ -8,11 +8,12 @@ import sys
 
 import pytest
 import torch
-from conftest import run_cmd
+from conftest import ROOT, run_cmd
 
 import tdmi_mmpose  # noqa: F401
 from tdmi_research import generate_synthetic_posetrack
 
+TINY = ROOT / 'tests' / 'configs' / 'tdmi_hrnet_tiny.py'
 LAUNCH = ['--launcher', 'pytorch', '--gpus', '2']
 ENV = {'OMP_NUM_THREADS': '1'}
 
@@ -46,8 +47,8 @@ def test_two_process_gloo_training(tmp_path):
     work = tmp_path / 'work'
     options, launch, env = _options(data), LAUNCH, ENV
     out = run_cmd([
-        sys.executable, '-m', 'mim', 'train', 'tdmi_mmpose',
-        'tdmi_hrnet_tiny.py', *launch, '--work-dir', work, *options
+        sys.executable, '-m', 'mim', 'train', 'tdmi_mmpose', TINY, *launch,
+        '--work-dir', work, *options
     ],
                   cwd=tmp_path,
                   env=env).stdout
@@ -58,9 +59,9 @@ def test_two_process_gloo_training(tmp_path):
     assert ckpt['meta']['iter'] == 4
 
     out = run_cmd([
-        sys.executable, '-m', 'mim', 'test', 'tdmi_mmpose',
-        'tdmi_hrnet_tiny.py', '--checkpoint', work / 'iter_4.pth', *launch,
-        '--work-dir', tmp_path / 'test', *options
+        sys.executable, '-m', 'mim', 'test', 'tdmi_mmpose', TINY,
+        '--checkpoint', work / 'iter_4.pth', *launch, '--work-dir',
+        tmp_path / 'test', *options
     ],
                   cwd=tmp_path,
                   env=env).stdout
@@ -80,9 +81,8 @@ def test_ablation_without_the_motion_group_trains_under_ddp(tmp_path):
         'model.disentangler.noisy_branch=False'
     ]
     out = run_cmd([
-        sys.executable, '-m', 'mim', 'train', 'tdmi_mmpose',
-        'tdmi_hrnet_tiny.py', *LAUNCH, '--work-dir', work, *_options(data),
-        *ablation
+        sys.executable, '-m', 'mim', 'train', 'tdmi_mmpose', TINY, *LAUNCH,
+        '--work-dir', work, *_options(data), *ablation
     ],
                   cwd=tmp_path,
                   env=ENV).stdout

@@ -8,10 +8,10 @@
 On its own synthetic set, generated if missing, for every seed:
 
 1. stage 1: the single-frame model (MMPose's TopdownPoseEstimator,
-   ``configs/smoke/single_frame_demo_synthetic.py``);
+   ``configs/demo/single_frame_demo_synthetic.py``);
 2. stage 2, each from that seed's stage-1 checkpoint (frozen backbone, MI
    projector from its final layer): the paper's ablation ladder, each rung a
-   delta of the recipe (``configs/smoke/tdmi_demo_synthetic.py``, the W48
+   delta of the recipe (``configs/demo/tdmi_demo_synthetic.py``, the W48
    recipe's method at the demo's sizes) by ablation files of
    ``configs/ablations``: the temporal-difference encoder alone
    (``temporal_difference_only.py``), TDE + RDM + appearance without MI
@@ -96,10 +96,10 @@ sys.path.insert(0,
 from tdmi_research.synthetic import NUISANCE  # noqa: E402
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
-SMOKE = osp.join(ROOT, 'configs', 'smoke')
+DEMO_CONFIGS = osp.join(ROOT, 'configs', 'demo')
 ABLATIONS = osp.join(ROOT, 'configs', 'ablations')
-STAGE1 = osp.join(SMOKE, 'single_frame_demo_synthetic.py')
-STAGE2 = osp.join(SMOKE, 'tdmi_demo_synthetic.py')
+STAGE1 = osp.join(DEMO_CONFIGS, 'single_frame_demo_synthetic.py')
+STAGE2 = osp.join(DEMO_CONFIGS, 'tdmi_demo_synthetic.py')
 
 # name -> (ablation file(s) of configs/ablations applied in turn, or None;
 # cfg overrides, iteration factor of a fixed schedule)

@@ -4,7 +4,7 @@ alone and with one busy core beside them.
 
     python tools/analysis_tools/benchmark_threads.py [--steps 20]
 
-The models and batches are the demo's (``configs/smoke/``, its synthetic set
+The models and batches are the demo's (``configs/demo/``, its synthetic set
 ``data/synthetic_posetrack``, generated if missing): MMPose's single-frame
 model (stage 1) and the small TDMI with the authors' MI terms (stage 2, its
 projector terms off: no stage-1 checkpoint is needed for timing). The busy
@@ -26,7 +26,7 @@ sys.path.insert(0,
                 osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
-SMOKE = osp.join(ROOT, 'configs', 'smoke')
+DEMO_CONFIGS = osp.join(ROOT, 'configs', 'demo')
 MODELS = {
     'single-frame (stage 1)': 'single_frame_demo_synthetic.py',
     "TDMI, authors' MI (stage 2)": 'tdmi_demo_synthetic.py',
@@ -95,7 +95,7 @@ def main() -> None:
           'alone) |')
     print('|---|---|---|---|---|')
     for name, config in MODELS.items():
-        step = _step_fn(osp.join(SMOKE, config), args.data_root)
+        step = _step_fn(osp.join(DEMO_CONFIGS, config), args.data_root)
         base = None
         for busy in (False, True):
             spinner = subprocess.Popen([sys.executable, '-c', SPIN

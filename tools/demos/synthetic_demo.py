@@ -8,9 +8,9 @@ paper's two-stage protocol at toy size.
    (``data/synthetic_posetrack``: moving background objects, camera shake,
    passers-by; kept for later runs);
 3. stage 1: trains the single-frame model (MMPose's TopdownPoseEstimator,
-   ``configs/smoke/single_frame_demo_synthetic.py``) on CPU and evaluates
+   ``configs/demo/single_frame_demo_synthetic.py``) on CPU and evaluates
    it on the synthetic validation split (detected boxes);
-4. stage 2: the small TDMI of ``configs/smoke/tdmi_demo_synthetic.py``
+4. stage 2: the small TDMI of ``configs/demo/tdmi_demo_synthetic.py``
    (the recipes' method: the authors' nine MI terms, the noisy-motion MLP,
    the frozen BatchNorm with batch statistics) on stage 1's backbone,
    frozen, with the MI projector loaded from stage 1's final layer, and the
@@ -53,9 +53,9 @@ sys.path.insert(0,
                 osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
-SMOKE = osp.join(ROOT, 'configs', 'smoke')
-STAGE1 = osp.join(SMOKE, 'single_frame_demo_synthetic.py')
-STAGE2 = osp.join(SMOKE, 'tdmi_demo_synthetic.py')
+DEMO_CONFIGS = osp.join(ROOT, 'configs', 'demo')
+STAGE1 = osp.join(DEMO_CONFIGS, 'single_frame_demo_synthetic.py')
+STAGE2 = osp.join(DEMO_CONFIGS, 'tdmi_demo_synthetic.py')
 WITHOUT_MI = osp.join(ROOT, 'configs', 'ablations', 'without_mi_losses.py')
 RECIPE = "TDMI (recipe: authors' MI)"
 NO_MI = 'TDMI, no MI'

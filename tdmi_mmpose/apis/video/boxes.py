@@ -3,16 +3,19 @@
 score per frame: a detection file (MMPose's format or the PoseWarper/DCPose
 ``val_boxes.json`` form), a PoseTrack sequence's ground truth, or an
 MMDetection detector."""
+import logging
 import os.path as osp
 from typing import Dict, List, Optional
 
 import numpy as np
+from mmengine.logging import print_log
 
 from ...posetrack_format import frame_key, load_json
 from ...supported import require_mmdet
 
 __all__ = [
-    'load_box_file', 'ground_truth_boxes', 'resolve_config_path', 'MMDetBoxes'
+    'load_box_file', 'ground_truth_boxes', 'resolve_config_path', 'MMDetBoxes',
+    'detector_device', 'mmcv_has_cuda_ops'
 ]
 
 
@@ -90,9 +93,40 @@ def resolve_config_path(config: str) -> str:
     return full
 
 
+def mmcv_has_cuda_ops() -> bool:
+    """Whether the installed mmcv was compiled with its CUDA ops (run.py
+    compiles CPU ops where it finds no matching nvcc: docs/installation.md,
+    "GPU machines")."""
+    from mmcv.ops import get_compiling_cuda_version
+    return get_compiling_cuda_version() != 'not available'
+
+
+def detector_device(device: str, has_cuda_ops: Optional[bool] = None) -> str:
+    """The device the person detector runs on: ``device``, except a CUDA
+    device when mmcv has no CUDA ops: MMDetection's NMS is an mmcv op and
+    would fail there ("implementation for device cuda:0 not found"), so the
+    detector runs on CPU and the log says so (the pose model stays on
+    ``device``; it uses no mmcv op)."""
+    if not str(device).startswith('cuda'):
+        return device
+    if has_cuda_ops is None:
+        has_cuda_ops = mmcv_has_cuda_ops()
+    if has_cuda_ops:
+        return device
+    print_log(
+        f'mmcv was compiled without CUDA ops, so the person detector runs '
+        f'on CPU (its NMS is an mmcv op); the pose model runs on {device}. '
+        'For the detector on the GPU, compile mmcv with CUDA ops '
+        '(docs/installation.md, "GPU machines").',
+        logger='current',
+        level=logging.WARNING)
+    return 'cpu'
+
+
 class MMDetBoxes:
     """Person boxes from an MMDetection detector, run on batches of frames
-    (MMPose's demo conventions: ``det_cat_id``, ``bbox_thr``, NMS 0.3)."""
+    (MMPose's demo conventions: ``det_cat_id``, ``bbox_thr``, NMS 0.3), on
+    ``detector_device(device)``."""
 
     def __init__(self,
                  config: str,
@@ -111,7 +145,9 @@ class MMDetBoxes:
         # would be looked up in mmdet's
         with DefaultScope.overwrite_default_scope('mmdet'):
             self.model = init_detector(
-                resolve_config_path(config), checkpoint, device=device)
+                resolve_config_path(config),
+                checkpoint,
+                device=detector_device(device))
         # once, not per batch: MMPose's demo adaptation of the test pipeline
         self.model.cfg = adapt_mmdet_pipeline(self.model.cfg)
         self.det_cat_id = det_cat_id

@@ -24,7 +24,6 @@ and its crashes, which are errors or a stated behaviour here.
 Shape legend: G ground-truth people, D predicted people, J = 15 joints,
 A = 19 thresholds.
 """
-import json
 import os
 import os.path as osp
 from dataclasses import dataclass
@@ -33,7 +32,8 @@ from typing import Dict, List, Optional, Sequence
 import numpy as np
 from scipy.optimize import linear_sum_assignment
 
-from ...posetrack_format import PT18_KEYPOINTS, is_number, points_in_regions
+from ...posetrack_format import (PT18_KEYPOINTS, load_json, points_in_regions,
+                                 read_posetrack_file)
 from .posetrack_eval import voc_area
 
 __all__ = [
@@ -66,8 +66,6 @@ ALPHAS = np.arange(0.05, 0.99, 0.05)
 _EPS = np.finfo('float').eps
 HOTA_FIELDS = ('HOTA', 'DetA', 'AssA', 'LocA', 'DetRe', 'DetPr', 'AssRe',
                'AssPr', 'FragA', 'RHOTA', 'FA-HOTA', 'FA-RHOTA')
-# the kit's score for a prediction without ``scores``
-MISSING_SCORE21 = -9999.0
 
 
 @dataclass
@@ -89,37 +87,18 @@ class Sequence21:
     regions: List[List[np.ndarray]]
 
 
-def _numbers(value, length: int, where: str, field: str) -> np.ndarray:
-    if not isinstance(value, (list, tuple)) or len(value) != length or \
-            not all(is_number(v) for v in value):
-        raise ValueError(f'{where}: "{field}" must be a list of {length} '
-                         f'numbers, got {str(value)[:80]}')
-    out = np.asarray(value, dtype=np.float64)
-    if not np.isfinite(out).all():
-        raise ValueError(f'{where}: "{field}" holds NaN or infinite values')
-    return out
-
-
-def _regions(image: dict, where: str) -> List[np.ndarray]:
-    xs, ys = image.get('ignore_regions_x'), image.get('ignore_regions_y')
-    if xs is None or ys is None:
+def _check_regions(frame, where: str) -> None:
+    """The kit reads every ground-truth image's ignore regions (and
+    crashes on a polygon of fewer than 3 points)."""
+    if 'ignore_regions_x' not in frame.attributes or \
+            'ignore_regions_y' not in frame.attributes:
         raise ValueError(f'{where}: a PoseTrack21 ground-truth image needs '
                          f'"ignore_regions_x" and "ignore_regions_y"')
-    if not isinstance(xs, list) or not isinstance(ys, list) or \
-            len(xs) != len(ys):
-        raise ValueError(f'{where}: "ignore_regions_x" and '
-                         f'"ignore_regions_y" must be lists of equal length')
-    out = []
-    for r, (x, y) in enumerate(zip(xs, ys)):
-        if not isinstance(x, list) or not isinstance(y, list) or \
-                len(x) != len(y) or len(x) < 3 or \
-                not all(is_number(v) for v in x + y):
+    for r, polygon in enumerate(frame.ignore_regions):
+        if len(polygon) < 3:
             raise ValueError(
-                f'{where}: ignore region {r} must have equally many x and y '
-                f'numbers, at least 3 points (the official kit crashes on '
-                f'fewer)')
-        out.append(np.stack([np.asarray(x, float), np.asarray(y, float)], 1))
-    return out
+                f'{where}: ignore region {r} has {len(polygon)} points; it '
+                f'needs at least 3 points (the official kit crashes on fewer)')
 
 
 def read_posetrack21(data: dict,
@@ -128,6 +107,11 @@ def read_posetrack21(data: dict,
                      is_gt: bool,
                      labeled: Optional[Sequence[int]] = None) -> Sequence21:
     """A PoseTrack21 sequence file's dict -> its labelled frames.
+
+    The file is read by ``posetrack_format.read_posetrack_file`` (keypoints
+    in PoseTrack18's order, by position where the file has no
+    ``categories``, as the kit reads them); the kit's own needs are checked
+    on top.
 
     Args:
         data: the file's content (``images`` and ``annotations``).
@@ -143,66 +127,48 @@ def read_posetrack21(data: dict,
         ValueError: naming the file and the entry, for anything the kit
             would crash on or misread (see docs/evaluation.md).
     """
-    if not isinstance(data, dict) or not isinstance(data.get('images'), list):
-        raise ValueError(f'{where}: expected a PoseTrack21 file with an '
-                         f'"images" list')
-    annotations = data.get('annotations', [])
-    if not isinstance(annotations, list):
-        raise ValueError(f'{where}: "annotations" must be a list')
-    images = data['images']
-    by_id: Dict[object, list] = {}
-    for i, image in enumerate(images):
-        if not isinstance(image, dict) or 'id' not in image:
-            raise ValueError(f'{where}: image {i} has no "id"')
-        if image['id'] in by_id:
-            raise ValueError(f'{where}: image id {image["id"]!r} repeated')
-        by_id[image['id']] = []
-    for a, ann in enumerate(annotations):
-        if not isinstance(ann, dict) or ann.get('image_id') not in by_id:
-            raise ValueError(
-                f'{where}: annotation {a} names image_id '
-                f'{ann.get("image_id") if isinstance(ann, dict) else ann!r},'
-                f' which is not in "images" (the official kit crashes)')
-        by_id[ann['image_id']].append((a, ann))
-    seq = Sequence21(name, len(images), [], [], [], [], [], [])
-    for t, image in enumerate(images):
-        at = f'{where}, image {image["id"]!r}'
-        regions = []
+    file = read_posetrack_file(
+        data, where, unknown_images='error', default_names=PT18_KEYPOINTS)
+    if file.annolist:
+        raise ValueError(f'{where}: a PoseTrack17 annolist file; PoseTrack21 '
+                         f'files have "images" and "annotations"')
+    if file.keypoint_names not in (None, list(PT18_KEYPOINTS)):
+        raise ValueError(
+            f'{where}: categories[0].keypoints {file.keypoint_names} are not '
+            f'PoseTrack18\'s 17 in order (the official kit reads keypoints '
+            f'by position)')
+    seq = Sequence21(name, len(file.frames), [], [], [], [], [], [])
+    for t, frame in enumerate(file.frames):
+        at = f'{where}, image {frame.image_id!r}'
         if is_gt:
-            if 'is_labeled' not in image:
+            if 'is_labeled' not in frame.attributes:
                 raise ValueError(f'{at}: no "is_labeled"')
-            regions = _regions(image, at)
-        ids, poses, heads = [], [], []
-        for a, ann in by_id[image['id']]:
-            here = f'{at}, annotation {a}'
-            tid = ann.get('track_id')
-            if isinstance(tid, bool) or not isinstance(tid, int) or tid < 0:
-                raise ValueError(f'{here}: "track_id" must be an integer '
-                                 f'>= 0, got {tid!r}')
-            kpts = _numbers(
-                ann.get('keypoints'), 3 * len(PT18_KEYPOINTS), here,
-                'keypoints').reshape(-1, 3)[_KEEP]
-            if not is_gt:
-                if 'scores' in ann:
-                    scores = _numbers(ann['scores'], len(PT18_KEYPOINTS), here,
-                                      'scores')[_KEEP]
-                else:
-                    scores = np.full(_J, MISSING_SCORE21)
-                kpts[:, 2] = scores
-            else:
-                box = _numbers(ann.get('bbox_head'), 4, here, 'bbox_head')
-                heads.append(0.6 * np.hypot(box[2], box[3]))
-            ids.append(tid)
-            poses.append(kpts)
-        if not (image['is_labeled'] if is_gt else
+            _check_regions(frame, at)
+        if (frame.track_ids < 0).any():
+            ann = frame.ann_ids[np.argmax(frame.track_ids < 0)]
+            raise ValueError(f'{at}, annotation id {ann!r}: "track_id" must '
+                             f'be an integer >= 0')
+        poses = frame.keypoints[:, _KEEP].copy()
+        heads = np.zeros(0)
+        if is_gt:
+            missing = np.isnan(frame.head_boxes).any(1)
+            if missing.any():
+                ann = frame.ann_ids[np.argmax(missing)]
+                raise ValueError(f'{at}, annotation id {ann!r}: "bbox_head" '
+                                 f'must be a list of 4 numbers')
+            size = frame.head_boxes[:, 2:] - frame.head_boxes[:, :2]
+            heads = 0.6 * np.hypot(size[:, 0], size[:, 1])
+        else:
+            poses[:, :, 2] = frame.scores[:, _KEEP]
+        if not (frame.is_labeled if is_gt else
                 (labeled is None or t in labeled)):
             continue
-        seq.image_ids.append(image['id'])
+        seq.image_ids.append(frame.image_id)
         seq.labeled_index.append(t)
-        seq.ids.append(np.asarray(ids, dtype=np.int64))
-        seq.poses.append(np.asarray(poses, np.float64).reshape(-1, _J, 3))
-        seq.head_sizes.append(np.asarray(heads, np.float64))
-        seq.regions.append(regions)
+        seq.ids.append(frame.track_ids)
+        seq.poses.append(poses)
+        seq.head_sizes.append(heads)
+        seq.regions.append(frame.ignore_regions)
     return seq
 
 
@@ -535,13 +501,7 @@ def load_posetrack21_folders(gt_dir: str, pred_dir: str):
     pairs = []
     for name in names:
         files = [osp.join(gt_dir, name), osp.join(pred_dir, name)]
-        data = []
-        for path in files:
-            try:
-                with open(path) as f:
-                    data.append(json.load(f))
-            except json.JSONDecodeError as e:
-                raise ValueError(f'{path}: not valid JSON ({e})') from None
+        data = [load_json(path) for path in files]
         pairs.append(_read_pair(data[0], data[1], files[0], files[1], name))
     return pairs
 

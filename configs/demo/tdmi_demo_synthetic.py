@@ -1,6 +1,6 @@
 # Stage 2 of the CPU demo (python3 run.py demo), the paper's protocol at toy
 # size: a small TDMI on the frozen backbone of the single-frame model that
-# stage 1 trained (configs/smoke/single_frame_demo_synthetic.py), its MI
+# stage 1 trained (configs/demo/single_frame_demo_synthetic.py), its MI
 # projector loaded from that model's final layer; only the TDMI parts train,
 # as the recipes train them: the keypoint loss plus the authors' nine MI
 # terms, the noisy-motion MLP, the frozen BatchNorm with batch statistics
