@@ -169,7 +169,7 @@ def tiny_video_model():
     import tdmi_mmpose  # noqa: F401
     torch.manual_seed(0)
     return init_model(
-        str(ROOT / 'tests' / 'configs' / 'tdmi_hrnet_tiny.py'),
+        str(ROOT / 'configs' / 'demo' / 'tdmi_hrnet_tiny.py'),
         None,
         device='cpu')
 

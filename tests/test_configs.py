@@ -64,7 +64,7 @@ def test_expected_configs_exist():
                  'configs/ablations/mi_weights_x0_1.py',
                  'configs/ablations/frozen_bn_eval.py',
                  'configs/ablations/temporal_difference_only.py',
-                 'tests/configs/tdmi_hrnet_tiny.py',
+                 'configs/demo/tdmi_hrnet_tiny.py',
                  'configs/tdmi_hrnet_w48_hieve.py',
                  'configs/hieve/hrnet_w48_hieve_384x288.py'):
         assert name in CONFIGS

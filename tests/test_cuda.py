@@ -29,7 +29,7 @@ pytestmark = [
         reason='needs a CUDA GPU (torch.cuda.is_available() is False)')
 ]
 
-TINY = ROOT / 'tests' / 'configs' / 'tdmi_hrnet_tiny.py'
+TINY = ROOT / 'configs' / 'demo' / 'tdmi_hrnet_tiny.py'
 CLIP = ROOT / 'tests' / 'data' / 'posetrack18_clip'
 RTMDET = 'mmdet::rtmdet/rtmdet_tiny_8xb32-300e_coco.py'
 

@@ -18,7 +18,7 @@ Then (``slow``) the commands that need no GPU, download or PoseTrack data
 once the placeholders are replaced run for real, by this mapping
 (docs/development.md, "Tests" documents it):
 
-    CONFIG, the config of TDMI_CHECKPOINT -> tests/configs/tdmi_hrnet_tiny.py
+    CONFIG, the config of TDMI_CHECKPOINT -> configs/demo/tdmi_hrnet_tiny.py
     CHECKPOINT, TDMI_CHECKPOINT -> that model's random weights, saved
     my_video.mp4, FRAME_DIR -> tests/data/posetrack18_clip(.mp4)
     boxes.json -> boxes of the clip's person
@@ -39,7 +39,7 @@ from conftest import ROOT, write_clip_boxes
 
 DOCS = [ROOT / 'README.md', ROOT / 'configs' / 'README.md'] + sorted(
     (ROOT / 'docs').glob('*.md'))
-TINY = ROOT / 'tests' / 'configs' / 'tdmi_hrnet_tiny.py'
+TINY = ROOT / 'configs' / 'demo' / 'tdmi_hrnet_tiny.py'
 CLIP = ROOT / 'tests' / 'data' / 'posetrack18_clip'
 VECTORS = ROOT / 'tests' / 'data' / 'poseval_vectors' / '06_synth_basic'
 VECTORS21 = ROOT / 'tests' / 'data' / 'posetrack21_vectors' / 'fragmented'

@@ -15,7 +15,7 @@ import tdmi_mmpose  # noqa: F401
 from tdmi_mmpose.apis import inference_clip
 from tdmi_research import generate_synthetic_posetrack
 
-TINY = ROOT / 'tests' / 'configs' / 'tdmi_hrnet_tiny.py'
+TINY = ROOT / 'configs' / 'demo' / 'tdmi_hrnet_tiny.py'
 
 
 @pytest.fixture(scope='module')

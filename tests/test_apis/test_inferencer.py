@@ -15,7 +15,7 @@ from conftest import ROOT, write_clip_boxes
 from tdmi_mmpose.apis.video import VideoPoseInferencer
 from tdmi_mmpose.apis.video.inferencer import NoPersonDetector
 
-TINY = str(ROOT / 'tests' / 'configs' / 'tdmi_hrnet_tiny.py')
+TINY = str(ROOT / 'configs' / 'demo' / 'tdmi_hrnet_tiny.py')
 CLIP = ROOT / 'tests' / 'data' / 'posetrack18_clip'
 FIELDS = {'keypoints', 'keypoint_scores', 'bbox', 'bbox_score', 'track_id'}
 

@@ -17,7 +17,7 @@ from tdmi_mmpose.apis.onnx_backend import (OnnxRuntimeVideoEstimator,
                                            export_onnx)
 from tdmi_research import generate_synthetic_posetrack
 
-TINY = ROOT / 'tests' / 'configs' / 'tdmi_hrnet_tiny.py'
+TINY = ROOT / 'configs' / 'demo' / 'tdmi_hrnet_tiny.py'
 
 
 @pytest.fixture(scope='module')

@@ -24,7 +24,7 @@ from tdmi_mmpose.datasets.transforms.clip_transforms import (
     edge_frame_numbers, read_frame)
 from tdmi_research import generate_synthetic_posetrack, support_feature_error
 
-TINY = ROOT / 'tests' / 'configs' / 'tdmi_hrnet_tiny.py'
+TINY = ROOT / 'configs' / 'demo' / 'tdmi_hrnet_tiny.py'
 
 
 @pytest.fixture(scope='module')

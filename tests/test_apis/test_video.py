@@ -26,7 +26,7 @@ from tdmi_mmpose.apis.video import (VideoPoseTracker, load_box_file,
 from tdmi_mmpose.evaluation.functional import evaluate_posetrack_folders
 from tdmi_research import generate_synthetic_posetrack
 
-TINY = ROOT / 'tests' / 'configs' / 'tdmi_hrnet_tiny.py'
+TINY = ROOT / 'configs' / 'demo' / 'tdmi_hrnet_tiny.py'
 # the real 5-frame clip of the shared data (frames and their mp4), kept with
 # the tests
 CLIP = ROOT / 'tests' / 'data' / 'posetrack18_clip'

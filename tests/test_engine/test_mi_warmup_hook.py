@@ -11,7 +11,7 @@ import tdmi_mmpose  # noqa: F401
 from tdmi_mmpose.engine import MIWarmupHook
 from tdmi_research import generate_synthetic_posetrack, synthetic_config
 
-TINY = ROOT / 'tests' / 'configs' / 'tdmi_hrnet_tiny.py'
+TINY = ROOT / 'configs' / 'demo' / 'tdmi_hrnet_tiny.py'
 
 
 def test_mi_terms_start_at_start_iter(tmp_path):

@@ -18,7 +18,7 @@ from mmpose.registry import MODELS
 
 import tdmi_mmpose  # noqa: F401
 
-TINY = ROOT / 'tests' / 'configs' / 'tdmi_hrnet_tiny.py'
+TINY = ROOT / 'configs' / 'demo' / 'tdmi_hrnet_tiny.py'
 
 Y_ON = dict(term_weights=dict(y_useful_heatmaps=1., y_appearance_heatmaps=1.))
 

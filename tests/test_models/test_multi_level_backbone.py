@@ -17,7 +17,7 @@ from test_video_topdown import samples
 
 import tdmi_mmpose  # noqa: F401
 
-CONFIG = ROOT / 'tests' / 'configs' / 'tdmi_hrnet_tiny.py'
+CONFIG = ROOT / 'configs' / 'demo' / 'tdmi_hrnet_tiny.py'
 RESNET = dict(
     type='MultiLevelBackbone',
     backbone=dict(type='ResNet', depth=18, out_indices=(0, 1, 2, 3)),

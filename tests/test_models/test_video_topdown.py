@@ -19,7 +19,7 @@ from mmpose.structures import PoseDataSample
 import tdmi_mmpose  # noqa: F401
 from tdmi_mmpose.apis import inference_clip
 
-CONFIG = ROOT / 'tests' / 'configs' / 'tdmi_hrnet_tiny.py'
+CONFIG = ROOT / 'configs' / 'demo' / 'tdmi_hrnet_tiny.py'
 CLIP = Path(__file__).resolve().parents[1] / 'data' / 'posetrack18_clip'
 FLIP = [0, 2, 1, 4, 3, 6, 5, 8, 7, 10, 9, 12, 11, 14, 13, 16, 15]
 

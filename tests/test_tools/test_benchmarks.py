@@ -205,7 +205,7 @@ def test_video_modes_benchmark_prints_speed_and_ap(python, tmp_path):
         str(data), splits=dict(train=1, val=1), num_frames=8, seed=0)
     out = run_cmd([
         python, ROOT / 'tools' / 'analysis_tools' / 'benchmark_video_modes.py',
-        ROOT / 'tests' / 'configs' / 'tdmi_hrnet_tiny.py', '--sequences',
+        ROOT / 'configs' / 'demo' / 'tdmi_hrnet_tiny.py', '--sequences',
         data / 'annotations' / 'val', '--bboxes',
         data / 'detections' / 'posetrack18_val_detections.json', '--out',
         tmp_path / 'out', '--feature-error'

@@ -35,7 +35,7 @@ def test_every_planted_fault_is_listed(tmp_path):
     dets[1]['image_id'] = 123
     det_file.write_text(json.dumps(dets))
 
-    config = ROOT / 'tests' / 'configs' / 'tdmi_hrnet_tiny.py'
+    config = ROOT / 'configs' / 'demo' / 'tdmi_hrnet_tiny.py'
     result = subprocess.run([
         sys.executable,
         str(ROOT / 'tools' / 'misc' / 'check_dataset.py'),

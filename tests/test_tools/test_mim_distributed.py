@@ -13,7 +13,7 @@ from conftest import ROOT, run_cmd
 import tdmi_mmpose  # noqa: F401
 from tdmi_research import generate_synthetic_posetrack
 
-TINY = ROOT / 'tests' / 'configs' / 'tdmi_hrnet_tiny.py'
+TINY = ROOT / 'configs' / 'demo' / 'tdmi_hrnet_tiny.py'
 LAUNCH = ['--launcher', 'pytorch', '--gpus', '2']
 ENV = {'OMP_NUM_THREADS': '1'}
 

@@ -42,7 +42,7 @@ def test_eval_out_is_checked_before_evaluating(tmp_path):
 def test_unwritable_work_dir_fails_at_once(tmp_path):
     blocker = tmp_path / 'a_file'
     blocker.write_text('')
-    config = ROOT / 'tests' / 'configs' / 'tdmi_hrnet_tiny.py'
+    config = ROOT / 'configs' / 'demo' / 'tdmi_hrnet_tiny.py'
     result = _run(
         [ROOT / 'tools' / 'train.py', config, '--work-dir', blocker / 'work'],
         tmp_path)

@@ -36,7 +36,7 @@ def test_resume_a_finished_run(python, mim_trained_topdown, tiny_coco,
 def _tiny_tdmi_cfg(data, work_dir, iters):
     from mmengine.config import Config
     cfg = Config.fromfile(
-        str(ROOT / 'tests' / 'configs' / 'tdmi_hrnet_tiny.py'))
+        str(ROOT / 'configs' / 'demo' / 'tdmi_hrnet_tiny.py'))
     cfg.work_dir = str(work_dir)
     cfg.train_dataloader.dataset.data_root = f'{data}/'
     cfg.train_cfg = dict(by_epoch=False, max_iters=iters, val_interval=1000)

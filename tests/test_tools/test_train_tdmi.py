@@ -11,7 +11,7 @@ from conftest import ROOT, run_cmd
 import tdmi_mmpose  # noqa: F401
 from tdmi_research import generate_synthetic_posetrack
 
-CONFIG = ROOT / 'tests' / 'configs' / 'tdmi_hrnet_tiny.py'
+CONFIG = ROOT / 'configs' / 'demo' / 'tdmi_hrnet_tiny.py'
 
 
 def test_train_and_evaluate_tiny_tdmi(python, tmp_path):

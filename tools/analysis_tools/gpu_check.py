@@ -50,7 +50,7 @@ sys.path.insert(0, ROOT)  # tdmi_research, the checkout's research code
 
 W48 = (osp.join(ROOT, 'configs', 'tdmi_hrnet_w48_posetrack17.py'),
        osp.join(ROOT, 'configs', 'stage1', 'hrnet_w48_posetrack18_384x288.py'))
-TINY = (osp.join(ROOT, 'tests', 'configs', 'tdmi_hrnet_tiny.py'),
+TINY = (osp.join(ROOT, 'configs', 'demo', 'tdmi_hrnet_tiny.py'),
         osp.join(ROOT, 'tests', 'configs', 'topdown_hrnet_tiny_coco.py'))
 PER_SAMPLES = 10000
 # assumed seconds per iteration of a demo-sized model on a GPU (section 5)

@@ -1,6 +1,7 @@
-# A tiny TDMI (HRNet widths 8..64, C = 8, 3 frames) for tests and CPU smoke
-# runs: the full architecture of the main recipe at toy size, no pretrained
-# weights. The data pipeline joins with the multi-frame datasets.
+# A tiny TDMI (HRNet widths 8..64, C = 8, 3 frames): the base of the CPU
+# demo's model (tdmi_demo_synthetic.py), and the model the tests and smoke
+# runs build: the full architecture of the main recipe at toy size, no
+# pretrained weights. The data pipeline joins with the multi-frame datasets.
 _base_ = ['mmpose::_base_/default_runtime.py']
 
 custom_imports = dict(imports=['tdmi_mmpose'], allow_failed_imports=False)
