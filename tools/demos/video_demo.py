@@ -155,13 +155,13 @@ def parse_args(argv=None):
     parser.add_argument(
         '--window-margin',
         type=float,
-        default=0.03,
+        default=None,
         help='--fast window: how far the person\'s crop centre may move '
         'from the window\'s, as a fraction of its size (default: 0.03)')
     parser.add_argument(
         '--min-iou',
         type=float,
-        default=0.5,
+        default=None,
         help='--fast resample: the least crop overlap for reusing a '
         'frame\'s features (below it: the exact crop; default: 0.5)')
     args = parser.parse_args(argv)
@@ -174,7 +174,12 @@ def parse_args(argv=None):
         parser.error(f'--fps must be > 0, got {args.fps}')
     if args.det_batch < 1:
         parser.error(f'--det-batch must be >= 1, got {args.det_batch}')
-    if not 0 <= args.window_margin < 0.5:
+    for option, mode in (('window_margin', 'window'), ('min_iou',
+                                                      'resample')):
+        if getattr(args, option) is not None and args.fast != mode:
+            parser.error(f'--{option.replace("_", "-")} is an option of '
+                         f'--fast {mode}: without it, it would be ignored')
+    if args.window_margin is not None and not 0 <= args.window_margin < 0.5:
         parser.error(f'--window-margin must be in [0, 0.5), got '
                      f'{args.window_margin}')
     for name in ('bbox_thr', 'track_thr', 'kpt_thr', 'min_iou'):
@@ -189,11 +194,10 @@ def parse_args(argv=None):
 
 
 def _fast_options(args) -> dict:
-    if args.fast == 'window':
-        return dict(margin=args.window_margin)
-    if args.fast == 'resample':
-        return dict(min_iou=args.min_iou)
-    return {}
+    """The fast mode's options given (the others keep the estimator's
+    defaults)."""
+    given = dict(margin=args.window_margin, min_iou=args.min_iou)
+    return {k: v for k, v in given.items() if v is not None}
 
 
 def main(argv=None) -> int:
@@ -247,12 +251,6 @@ def main(argv=None) -> int:
           f'in {out["seconds"]:.1f} s '
           f'({out["frames"] / max(out["seconds"], 1e-9):.2f} frames/s, '
           'decoding and detection included)')
-    if args.bboxes and out['frames_with_boxes'] == 0:
-        print(
-            f'error: no box of {args.bboxes} names a frame of {args.input} '
-            f'(a box file for another video?)',
-            file=sys.stderr)
-        return 1
     if out['skipped_empty']:
         print(f'{out["skipped_empty"]} boxes of zero width or height were '
               'skipped')

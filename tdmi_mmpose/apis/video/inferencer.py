@@ -19,6 +19,7 @@ from typing import Dict, Iterator, Optional, Sequence, Union
 import numpy as np
 
 from .boxes import MMDetBoxes, ground_truth_boxes, load_box_file
+from .options import check_box_table, check_fast_options, check_fraction
 from .run import iter_video
 from .tracking import FAST_MODES, fast_mode_of
 
@@ -110,7 +111,7 @@ class VideoPoseInferencer:
         self.det_model, self.det_weights = det_model, det_weights
         self.det_cat_id = 0 if det_cat_ids is None else int(det_cat_ids)
         self.fast = fast_mode_of(fast)
-        self.fast_options = dict(fast_options or {})
+        self.fast_options = check_fast_options(self.fast, fast_options)
         if self.fast:  # a bad option fails here, not at the first video
             FAST_MODES[self.fast](self.model, **self.fast_options)
         self._detector = None
@@ -183,7 +184,9 @@ class VideoPoseInferencer:
             ``visualization`` (``[drawn frame]`` with ``return_vis``).
         """
         import cv2
-        inputs_read = []
+        if bbox_thr is not None:
+            check_fraction('bbox_thr', bbox_thr)
+        inputs_read, boxes_from = [], None
         if bboxes is None:
             thr = 0.3 if bbox_thr is None else bbox_thr
             source = self.detector(thr)
@@ -193,11 +196,13 @@ class VideoPoseInferencer:
         elif isinstance(bboxes, str):
             thr = self.model.cfg.test_dataloader.dataset.get(
                 'bbox_score_thr', 0.2) if bbox_thr is None else bbox_thr
-            source = load_box_file(bboxes)
+            source = check_box_table(load_box_file(bboxes), bboxes)
             inputs_read.append(bboxes)
+            boxes_from = bboxes
         else:
             thr = 0.0 if bbox_thr is None else bbox_thr
-            source = bboxes
+            source = check_box_table(bboxes)
+            boxes_from = 'the bboxes dict'
         stream = iter_video(
             self.model,
             inputs,
@@ -218,7 +223,8 @@ class VideoPoseInferencer:
             track_thr=track_thr,
             det_batch=det_batch,
             fast=self.fast or False,
-            fast_options=self.fast_options)
+            fast_options=self.fast_options,
+            boxes_from=boxes_from)
         for frame, people, drawn in stream:
             if show and drawn is not None:
                 cv2.imshow('tdmi_mmpose', drawn)

@@ -2,15 +2,19 @@
 """``iter_video`` / ``run_video``: a video through the box source, the
 tracker and the writers, streamed."""
 import json
+import logging
 import os
 import os.path as osp
 from typing import Iterator, List, Optional, Sequence, Tuple, Union
 
 import cv2
 import numpy as np
+from mmengine.logging import print_log
 
 from ...datasets.transforms.clip_transforms import read_frame
+from ...posetrack_format import frame_key
 from .frames import Frame, open_source
+from .options import check_fraction, check_number
 from .tracking import VideoPoseTracker
 from .writing import (check_outputs, draw_people, output_stem,
                       posetrack_annotations, posetrack_file)
@@ -43,9 +47,34 @@ def _open(source: Source, data_root: Optional[str]):
         return name, frames, [source], count, fps
     if not len(source):
         raise ValueError('no frames given')
-    return 'frames', list_frames(source), [
-        s for s in source if isinstance(s, str)
-    ], len(source), None
+    paths = [s for s in source if isinstance(s, str)]
+    # the frames' folders are inputs too: nothing is written among them
+    folders = sorted({osp.dirname(osp.abspath(p)) for p in paths})
+    return 'frames', list_frames(source), paths + folders, len(source), None
+
+
+def _check_box_coverage(tracker, boxes_from: Optional[str], name: str,
+                        images: List[dict]) -> None:
+    """A table of boxes naming none of the stream's frames is an error
+    (a box file of another video, keys of another form); naming only some
+    is logged with the count."""
+    if callable(tracker.box_source) or not images:
+        return
+    found, total = tracker.frames_with_boxes, len(images)
+    what = boxes_from or 'the box table'
+    if found == 0:
+        raise ValueError(
+            f'no box of {what} names a frame of {name} (a box file for '
+            f'another video? keys are image ids or "<video>/<frame file>"; '
+            f'this stream\'s first frame is '
+            f'{frame_key(images[0]["file_name"])!r}, id '
+            f'{images[0]["id"]!r})')
+    if found < total:
+        print_log(
+            f'{what}: boxes for {found} of {total} frames of {name}; the '
+            'others have no person',
+            logger='current',
+            level=logging.WARNING)
 
 
 def run_video(model, source: Source, box_source, output_root: str,
@@ -73,6 +102,7 @@ def iter_video(model,
                draw: bool = False,
                summary: Optional[dict] = None,
                pred_root: Optional[str] = None,
+               boxes_from: Optional[str] = None,
                **tracker_args) -> Iterator[Tuple[Frame, List, object]]:
     """Estimate and track the people of ``source`` (a video file, a frame
     folder, a PoseTrack sequence file, or a list of images or image paths)
@@ -85,6 +115,11 @@ def iter_video(model,
     over ``source`` or the other files or folders named in ``inputs`` (a
     box file), nor inside an input folder (``check_outputs``).
 
+    With a table of boxes (not a detector), ``boxes_from`` names it: a
+    table that names no frame of the stream is an error once the stream
+    ends (its outputs are written, with no person), one that names only
+    some frames is logged with the count.
+
     ``summary`` (a dict) receives at the end: ``name``, ``frames``,
     ``people``, ``seconds``, ``frames_with_boxes`` (box files),
     ``skipped_empty``, ``video`` and ``json`` paths (None where not
@@ -95,6 +130,9 @@ def iter_video(model,
     from mmengine.registry import DefaultScope
     from mmengine.utils import ProgressBar
     from mmpose.registry import VISUALIZERS
+    kpt_thr = check_fraction('kpt_thr', kpt_thr)
+    if fps is not None:
+        check_number('fps', fps, 0, low_included=False)
     name, frames, sources, total, source_rate = _open(source, data_root)
     tracker = VideoPoseTracker(
         model, box_source, bbox_thr=bbox_thr, **tracker_args)
@@ -161,6 +199,7 @@ def iter_video(model,
         json_path = osp.join(pred_root, f'{stem}.json')
         with open(json_path, 'w') as f:
             json.dump(posetrack_file(images, annotations, names), f)
+    _check_box_coverage(tracker, boxes_from, name, images)
     if summary is not None:
         summary.update(
             name=name,

@@ -16,6 +16,8 @@ from ...datasets.transforms.clip_transforms import edge_frame_numbers
 from ...posetrack_format import MAX_TRACK_ID, frame_key
 from ..inference import inference_clip
 from .frames import Frame
+from .options import (check_box_table, check_fast_options, check_fraction,
+                      check_number)
 from .resample_mode import ResampleModeEstimator
 from .window_mode import WindowModeEstimator
 
@@ -113,17 +115,21 @@ class VideoPoseTracker:
             raise ValueError(f'track_method must be iou or oks, got '
                              f'{track_method!r}')
         self.model = model
-        self.box_source = box_source
-        self.bbox_thr = bbox_thr
+        self.box_source = box_source if callable(
+            box_source) else check_box_table(box_source, 'box_source')
+        self.bbox_thr = check_fraction('bbox_thr', bbox_thr)
         self.track_method = track_method
-        self.track_thr = track_thr
-        self.det_batch = max(1, det_batch)
+        self.track_thr = check_fraction('track_thr', track_thr)
+        if isinstance(det_batch, bool) or not isinstance(det_batch, int):
+            raise ValueError(f'det_batch must be an integer >= 1, got '
+                             f'{det_batch!r}')
+        self.det_batch = int(check_number('det_batch', det_batch, 1))
         self.offsets = clip_offsets_of(model)
         self.edge = clip_edge_of(model)
         self.sigmas = (model.dataset_meta or {}).get('sigmas')
         self.max_buffered = self.frames_with_boxes = self.skipped_empty = 0
         self.fast = fast_mode_of(fast)
-        self.fast_options = dict(fast_options or {})
+        self.fast_options = check_fast_options(self.fast, fast_options)
         self.fast_estimator = None
         if self.fast:  # fails early on a model or option it cannot run
             self.fast_estimator = FAST_MODES[self.fast](model,
