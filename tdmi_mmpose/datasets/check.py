@@ -12,6 +12,12 @@ What is checked, for a ``PoseTrackVideoDataset`` config:
 4. each frame that ``SampleClipFrames`` (the pipeline's, or the dataset's
    ``frame_offsets``) will read for a sample: present, not empty,
    decodable, in parallel threads with a progress bar.
+
+For a single-frame COCO-style dataset (a stage-1 config: MMPose's
+``PoseTrack18Dataset``, ``HiEveDataset``), the same without clips: its
+annotation file read by the reader the video datasets use
+(``posetrack_format.read_posetrack_file``, with the dataset's keypoint
+names), its detections, and each image it names.
 """
 import copy
 import json
@@ -23,8 +29,8 @@ from mmengine.registry import init_default_scope
 from mmengine.utils import ProgressBar
 from mmpose.registry import DATASETS
 
-from ..posetrack_format import frame_key
-from .posetrack_video_dataset import check_detection
+from ..posetrack_format import frame_key, read_posetrack_file
+from .posetrack_video_dataset import PoseTrackVideoDataset, check_detection
 from .transforms.clip_transforms import SampleClipFrames, read_frame
 
 __all__ = ['check_posetrack_split']
@@ -108,8 +114,9 @@ def check_posetrack_split(dataset_cfg: dict,
     """Check one split (see module doc).
 
     Args:
-        dataset_cfg (dict): a ``PoseTrackVideoDataset`` config (as in a
-            dataloader's ``dataset``).
+        dataset_cfg (dict): a dataloader's ``dataset``: a
+            ``PoseTrackVideoDataset`` (or subclass) config, or a
+            single-frame COCO-style one (stage 1).
         workers (int): threads decoding frames.
         progress (bool): show a progress bar over the frames.
 
@@ -122,6 +129,8 @@ def check_posetrack_split(dataset_cfg: dict,
     pipeline = cfg.pop('pipeline', [])
     cfg.update(lazy_init=True, pipeline=[])
     dataset = DATASETS.build(cfg)  # resolves data_root, loads nothing
+    if not isinstance(dataset, PoseTrackVideoDataset):
+        return _single_frame_split(dataset, workers, progress)
     problems: List[str] = []
     frames: List[dict] = []
     try:
@@ -158,6 +167,14 @@ def check_posetrack_split(dataset_cfg: dict,
         except ValueError as e:
             problems.append(f'{frame["img_path"]}: {e}')
     counts['frames'] = len(paths)
+    frame_problems, sizes = _decode_all(paths, workers, progress)
+    problems += sorted(frame_problems) + _size_problems(sizes)
+    return sorted(set(problems), key=problems.index), counts
+
+
+def _decode_all(paths, workers: int, progress: bool):
+    """Each frame read in parallel threads: its problems, and the sizes of
+    the frames that decode."""
     bar = ProgressBar(len(paths)) if progress and paths else None
     frame_problems, sizes = [], {}
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
@@ -172,5 +189,29 @@ def check_posetrack_split(dataset_cfg: dict,
                 bar.update()
     if bar is not None:
         print()
-    problems += sorted(frame_problems) + _size_problems(sizes)
+    return frame_problems, sizes
+
+
+def _single_frame_split(dataset, workers: int,
+                        progress: bool) -> Tuple[List[str], dict]:
+    """A single-frame COCO-style split (see module doc)."""
+    id2name = dataset.metainfo['keypoint_id2name']
+    names = [id2name[i] for i in range(len(id2name))]
+    counts = dict(annotation_files=1, frames=0, detections=0)
+    try:
+        file = read_posetrack_file(
+            dataset.ann_file, keypoints=names, default_names=names)
+    except (OSError, ValueError) as e:
+        return [str(e)], counts
+    frames = [dict(img_id=f.image_id, file_name=f.name) for f in file.frames]
+    problems = []
+    if dataset.bbox_file:
+        problems, counts['detections'] = _detection_problems(dataset, frames)
+    paths = {
+        os.path.join(dataset.data_prefix.get('img', ''), f['file_name'])
+        for f in frames
+    }
+    counts['frames'] = len(paths)
+    frame_problems, _ = _decode_all(paths, workers, progress)
+    problems += sorted(frame_problems)
     return sorted(set(problems), key=problems.index), counts

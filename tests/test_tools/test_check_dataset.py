@@ -1,10 +1,13 @@
 # Copyright (c) The tdmi_mmpose Authors. All rights reserved.
 """tools/misc/check_dataset.py lists every planted fault of a generated set at
-once (the dataset itself would stop at the first), before any training."""
+once (the dataset itself would stop at the first), before any training, and
+runs on every shipped config's datasets (single-frame stage 1 included)."""
+import copy
 import json
 import subprocess
 import sys
 
+import pytest
 from conftest import ROOT
 
 from tdmi_research import generate_synthetic_posetrack
@@ -60,3 +63,95 @@ def test_every_planted_fault_is_listed(tmp_path):
                      f'{image.shape[0] // 2}, the other frames of'):
         assert expected in out, (expected, out[-3000:])
     assert '7 problems' in out
+
+
+@pytest.fixture(scope='module')
+def local_sets(tmp_path_factory):
+    """A generated PoseTrack set and a generated, converted HiEve sample."""
+    import importlib.util
+
+    from tdmi_research import generate_synthetic_hieve
+    root = tmp_path_factory.mktemp('check_sets')
+    generate_synthetic_posetrack(
+        str(root / 'posetrack'),
+        splits=dict(train=1, val=1),
+        num_frames=6,
+        seed=0)
+    generate_synthetic_hieve(
+        str(root / 'hieve_raw'), dict(train=2, test=1), num_frames=6)
+    spec = importlib.util.spec_from_file_location(
+        'hieve_tool',
+        ROOT / 'tools' / 'dataset_converters' / 'hieve_to_posetrack.py')
+    tool = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tool)
+    assert tool.main(
+        [str(root / 'hieve_raw'),
+         str(root / 'hieve'), '--val-videos', '1']) == 0
+    return root
+
+
+def _local(ds_cfg, split: str, root):
+    """A shipped dataset config pointed at the generated sets."""
+    ds_cfg = copy.deepcopy(ds_cfg)
+    if ds_cfg.type.startswith('HiEve'):
+        ds_cfg.data_root = str(root / 'hieve')
+        ds_cfg.bbox_file = None  # HiEve's detections are its server's
+    else:
+        name = 'train' if split == 'train_dataloader' else 'val'
+        ds_cfg.update(
+            data_root=str(root / 'posetrack'),
+            ann_file=f'annotations/posetrack18_{name}.json')
+        if ds_cfg.get('bbox_file'):
+            ds_cfg.bbox_file = str(root / 'posetrack' / 'detections' /
+                                   'posetrack18_val_detections.json')
+    return ds_cfg
+
+
+def test_the_check_runs_on_every_shipped_config(local_sets):
+    """Every config of the zoo (recipes, stage-1 models, ablations, the
+    demo's), each of its splits: the check runs through and finds nothing
+    on good data (single-frame stage-1 datasets included)."""
+    from mmengine.config import Config
+
+    from tdmi_mmpose.datasets import check_posetrack_split
+    checked, kinds = set(), set()
+    for path in sorted((ROOT / 'configs').rglob('*.py')):
+        cfg = Config.fromfile(str(path))
+        for split in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
+            ds_cfg = _local(cfg[split].dataset, split, local_sets)
+            key = repr(sorted(ds_cfg.to_dict().items(), key=str))
+            if key in checked:
+                continue  # an ablation's data is its recipe's
+            checked.add(key)
+            problems, counts = check_posetrack_split(
+                ds_cfg, workers=2, progress=False)
+            assert problems == [], (path.name, split, problems[:3])
+            assert counts['frames'] > 0, (path.name, split)
+            kinds.add(ds_cfg.type)
+    assert {
+        'PoseTrackVideoDataset', 'HiEveVideoDataset', 'HiEveDataset',
+        'PoseTrack18Dataset'
+    } <= kinds
+
+
+def test_a_single_frame_split_lists_its_faults(local_sets, tmp_path):
+    import shutil
+
+    from mmengine.config import Config
+
+    from tdmi_mmpose.datasets import check_posetrack_split
+    data = tmp_path / 'hieve'
+    shutil.copytree(local_sets / 'hieve', data)
+    cfg = Config.fromfile(
+        str(ROOT / 'configs' / 'hieve' / 'hrnet_w48_hieve_384x288.py'))
+    ds_cfg = cfg.train_dataloader.dataset
+    ds_cfg.data_root = str(data)
+    merged = json.loads((data / ds_cfg.ann_file).read_text())
+    missing = data / merged['images'][0]['file_name']
+    missing.unlink()
+    problems, _ = check_posetrack_split(ds_cfg, workers=2, progress=False)
+    assert any(f'{missing}: no such file' in p for p in problems), problems
+    merged['annotations'][0]['keypoints'] = [1, 2]
+    (data / ds_cfg.ann_file).write_text(json.dumps(merged))
+    problems, _ = check_posetrack_split(ds_cfg, workers=2, progress=False)
+    assert len(problems) == 1 and '"keypoints" has 2 values' in problems[0]
