@@ -268,3 +268,35 @@ def test_recipe_parameters(recipe, stage1, projector, channels, trainable,
     with torch.no_grad():
         levels = model.backbone(torch.zeros(1, 3, 384, 288))
     assert [tuple(x.shape) for x in levels] == [(1, channels, 96, 72)] * 4
+
+
+def test_options_that_do_not_fit_the_backbone_are_refused_at_build():
+    init_default_scope('mmpose')
+    resnet50_widths = dict(RESNET, in_channels=(256, 512, 1024, 2048))
+    with pytest.raises(
+            ValueError,
+            match=r'in_channels \(256, 512, 1024, 2048\) do not match the '
+            r'levels of backbone ResNet .*widths \(64, 128, 256, 512\)'):
+        MODELS.build(resnet50_widths)
+    three = dict(RESNET, in_channels=(64, 128, 256))
+    with pytest.raises(ValueError, match='gives 4 levels'):
+        MODELS.build(three)
+    beyond = copy.deepcopy(RESNET)
+    beyond['backbone']['out_indices'] = (0, 1, 2, 3, 4)
+    with pytest.raises(
+            ValueError,
+            match=r'backbone ResNet refused its options \(out_indices '
+            r'\(0, 1, 2, 3, 4\)\)'):
+        MODELS.build(beyond)
+
+
+def test_heatmaps_of_another_size_than_the_codec_are_refused():
+    """A ViT without scale_factor=4 gives heatmaps a quarter the codec's
+    size: decoding would put every keypoint in the crop's top-left corner."""
+    model = _build(dict(VIT, scale_factor=1)).eval()
+    clip = torch.randn(1, model.num_frames, 3, 64, 64)
+    with pytest.raises(
+            ValueError,
+            match=r'heatmaps of \(4, 4\) \(w, h\), its codec .* '
+            r'heatmap_size \(16, 16\)'):
+        model(clip, None, mode='tensor')

@@ -77,7 +77,14 @@ class MultiLevelBackbone(BaseModule):
                              f'{out_channels}')
         if not scale_factor > 0:
             raise ValueError(f'scale_factor must be > 0, got {scale_factor}')
-        self.backbone = MODELS.build(backbone)
+        try:
+            self.backbone = MODELS.build(backbone)
+        except AssertionError as e:  # MMPose's backbones assert options
+            raise ValueError(
+                f'backbone {backbone.get("type")} refused its options '
+                f'(out_indices {backbone.get("out_indices")}): '
+                f'{e or "an assertion of its own failed"}') from e
+        self._check_levels(in_channels, backbone)
         self.adapters = nn.ModuleList(
             ConvModule(c, out_channels, 1, norm_cfg=norm_cfg)
             for c in in_channels)
@@ -89,6 +96,25 @@ class MultiLevelBackbone(BaseModule):
         self.norm_eval = norm_eval
         if frozen:
             self.backbone.requires_grad_(False)
+
+    def _check_levels(self, in_channels: Sequence[int], cfg: dict) -> None:
+        """The backbone's levels, probed once with a small input at build
+        time, must be as many and as wide as ``in_channels`` says (else the
+        first forward would fail in an adapter's convolution)."""
+        was_training = self.backbone.training
+        self.backbone.eval()  # the probe leaves BatchNorm statistics alone
+        try:
+            with torch.no_grad():
+                levels = self.backbone(torch.zeros(1, 3, 64, 64))
+        finally:
+            self.backbone.train(was_training)
+        widths = tuple(level.shape[1] for level in levels)
+        if widths != tuple(in_channels):
+            raise ValueError(
+                f'in_channels {tuple(in_channels)} do not match the levels '
+                f'of backbone {cfg.get("type")} (out_indices '
+                f'{cfg.get("out_indices")}): it gives {len(widths)} levels '
+                f'of widths {widths}')
 
     @property
     def single_frame_backbone(self) -> nn.Module:

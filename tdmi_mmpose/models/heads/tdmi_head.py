@@ -166,7 +166,25 @@ class TDMIHead(HeatmapHead):
         (B, C, h, w) and the heatmaps (B, K, h, w)."""
         fused = self.fusion(
             torch.cat([feats['useful'], feats['appearance']], dim=1))
-        return fused, self.final_layer(fused)  # (B, C, h, w), (B, K, h, w)
+        heatmaps = self.final_layer(fused)
+        self._check_heatmap_size(heatmaps)
+        return fused, heatmaps  # (B, C, h, w), (B, K, h, w)
+
+    def _check_heatmap_size(self, heatmaps: Tensor) -> None:
+        """Heatmaps of another size than the codec's would be decoded
+        with every keypoint scaled by the ratio (and trained against
+        targets of another size): refused, naming both sizes."""
+        size = getattr(self.decoder, 'heatmap_size', None)
+        if size is None:
+            return
+        got = tuple(heatmaps.shape[-1:-3:-1])  # (w, h)
+        if got != tuple(size):
+            raise ValueError(
+                f'the model gives heatmaps of {got} (w, h), its codec '
+                f'(head.decoder) has heatmap_size {tuple(size)}: every '
+                f'keypoint would be scaled by the ratio. Make them agree '
+                f'(the input size / 4 for HRNet; a ViT MultiLevelBackbone '
+                f'needs scale_factor=4)')
 
     def forward(self, feats: Dict[str, Tensor]) -> Tensor:
         """Features of ``extract_feat`` -> heatmaps (B, K, h, w)."""
