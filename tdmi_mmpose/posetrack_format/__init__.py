@@ -3,11 +3,12 @@
 and the converters (the lowest floor: it imports no other subpackage):
 PoseTrack keypoint tables and names, frame keys, the one PoseTrack file
 reader, the annolist point reader, HiEve's files, JSON reading with errors
-that name the file."""
+that name the file, the check that no output is written over an input."""
 from .hieve_format import (HIEVE_KEYPOINTS, HIEVE_LINKS, hieve_submission,
                            hieve_to_coco, load_hieve_file, read_hieve_annolist)
 from .ignore_regions import points_in_regions
 from .json_files import load_json
+from .output_paths import check_outputs
 from .posetrack_annolist import (MISSING_SCORE, AnnolistPoints, is_number,
                                  parse_annolist_points, unwrap)
 from .posetrack_files import PoseTrackFile, PoseTrackFrame, read_posetrack_file
@@ -24,5 +25,6 @@ __all__ = [
     'HIEVE_KEYPOINTS', 'HIEVE_LINKS', 'read_hieve_annolist', 'load_hieve_file',
     'hieve_to_coco', 'hieve_submission', 'points_in_regions',
     'box_weighted_scores', 'PoseTrackFile', 'PoseTrackFrame',
-    'read_posetrack_file', 'posetrack18_annotation', 'posetrack18_file'
+    'read_posetrack_file', 'check_outputs', 'posetrack18_annotation',
+    'posetrack18_file'
 ]

@@ -64,13 +64,15 @@ def read_hieve_annolist(data: dict, path: str) -> List[dict]:
 
     Raises:
         ValueError: naming the file, frame and rectangle, for a missing or
-            malformed field, a joint id outside 0..13, a repeated joint id.
+            malformed field, a joint id outside 0..13, a repeated joint id,
+            two entries naming one frame (their people would be attached
+            to one frame and the other's left empty).
     """
     if not isinstance(data, dict) or not isinstance(
             data.get('annolist'), list):
         raise ValueError(f'{path}: expected a HiEve file with an "annolist" '
                          'list')
-    frames = []
+    frames, first = [], {}
     for i, item in enumerate(data['annolist']):
         try:
             name = _unwrap(item['image'], path, 'image')['name']
@@ -78,6 +80,10 @@ def read_hieve_annolist(data: dict, path: str) -> List[dict]:
         except (KeyError, TypeError):
             raise ValueError(
                 f'{path}: annolist[{i}] has no image[0].name') from None
+        if name in first:
+            raise ValueError(f'{path}: annolist[{i}] names the frame {name!r}'
+                             f' of annolist[{first[name]}]; each frame once')
+        first[name] = i
         people = []
         for j, rect in enumerate(item.get('annorect') or []):
             where = f'{path}: annolist[{i}] ({name}), annorect[{j}]'

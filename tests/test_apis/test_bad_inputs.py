@@ -5,7 +5,6 @@ through ``VideoPoseInferencer`` and through the video tool
 import subprocess
 import sys
 
-import numpy as np
 import pytest
 from conftest import ROOT, write_clip_boxes
 

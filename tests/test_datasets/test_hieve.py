@@ -232,3 +232,103 @@ def test_metric_format_only_and_unknown_frames(hieve, tmp_path):
     evaluator.process([stray])
     with pytest.raises(ValueError, match='frames not in'):
         evaluator.evaluate(1)
+
+
+def _perfect_predictions(data, ann_dir):
+    """Each annotated person of ``ann_dir``'s files as a prediction."""
+    samples = []
+    for path in sorted(ann_dir.glob('*.json')):
+        coco = json.loads(path.read_text())
+        file_of = {im['id']: im['file_name'] for im in coco['images']}
+        for ann in coco['annotations']:
+            kpts = np.asarray(ann['keypoints'], float).reshape(14, 3)
+            samples.append(
+                dict(
+                    img_path=str(data / file_of[ann['image_id']]),
+                    pred_instances=dict(
+                        keypoints=kpts[None, :, :2],
+                        keypoint_scores=np.where(kpts[None, :, 2] > 0, 0.9,
+                                                 0.1),
+                        bbox_scores=np.ones(1))))
+    return samples
+
+
+def _evaluate(samples, **metric):
+    evaluator = Evaluator(dict(type='HiEveMetric', **metric))
+    evaluator.process(samples)
+    return evaluator.evaluate(len(samples))
+
+
+def test_metric_coverage_of_the_videos(hieve):
+    data = hieve / 'data'
+    train = data / 'annotations' / 'train'  # two videos
+    videos = sorted(p.stem for p in train.glob('*.json'))
+    assert len(videos) == 2
+    samples = _perfect_predictions(data, train)
+    first = [s for s in samples if f'/{videos[0]}/' in s['img_path']]
+    with pytest.raises(
+            ValueError,
+            match=rf"1 of the 2 videos .*"
+            rf"no predicted frame: \['{videos[1]}'\]"):
+        _evaluate(first, ann_dir=str(train))
+    skipped = _evaluate(first, ann_dir=str(train), missing_videos='skip')
+    assert skipped['hieve/Total AP'] == pytest.approx(100)
+    missed = _evaluate(first, ann_dir=str(train), missing_videos='missed')
+    assert missed['hieve/Total AP'] < 90
+    assert _evaluate(samples, ann_dir=str(train))['hieve/Total AP'] == \
+        pytest.approx(100)
+
+
+def test_metric_refuses_other_files_and_outputs_over_inputs(hieve, tmp_path):
+    import shutil
+
+    from mmpose.registry import METRICS
+    pt18 = tmp_path / 'pt18'
+    shutil.copytree(
+        ROOT / 'tests' / 'data' / 'posetrack18_sample' / 'annotations' / 'val',
+        pt18)
+    sample = dict(
+        img_path='video/000000.jpg',
+        pred_instances=dict(
+            keypoints=np.zeros((1, 14, 2)),
+            keypoint_scores=np.ones((1, 14)),
+            bbox_scores=np.ones(1)))
+    with pytest.raises(
+            ValueError,
+            match='not a converted HiEve file: its '
+            r"keypoints are \['nose', 'head_bottom'"):
+        _evaluate([sample], ann_dir=str(pt18))
+    val = hieve / 'data' / 'annotations' / 'val'
+    for out in (val, val / 'sub'):
+        with pytest.raises(ValueError, match='inside the input folder'):
+            METRICS.build(
+                dict(
+                    type='HiEveMetric',
+                    ann_dir=str(val),
+                    outfile_prefix=str(out)))
+
+
+def test_converter_refuses_to_write_over_its_input(hieve, tmp_path, capsys):
+    import shutil
+    raw = tmp_path / 'raw'
+    shutil.copytree(hieve / 'raw', raw)
+    before = {p: p.read_bytes() for p in raw.rglob('*.json')}
+    assert _tool().main([str(raw), str(raw), '--val-videos', '1']) == 1
+    assert 'inside the input folder' in capsys.readouterr().err
+    assert {p: p.read_bytes() for p in raw.rglob('*.json')} == before
+    for count in ('0', '-1'):
+        assert _tool().main(
+            [str(raw), str(tmp_path / 'out'), '--val-videos', count]) == 1
+        assert '--val-videos must be an integer >= 1' in \
+            capsys.readouterr().err
+
+
+def test_two_entries_for_one_frame_are_refused(hieve):
+    path = sorted((hieve / 'raw' / 'annotations' / 'train').glob('*.json'))[0]
+    data = json.loads(path.read_text())
+    data['annolist'][1]['image'] = copy.deepcopy(data['annolist'][0]['image'])
+    with pytest.raises(
+            ValueError,
+            match=r'annolist\[1\] names the frame .* '
+            r'of annolist\[0\]'):
+        read_hieve_annolist(data, str(path))

@@ -162,12 +162,13 @@ def test_output_folder_may_not_overwrite_or_join_the_ground_truth(tmp_path):
     gt = VECTORS / '06_synth_basic' / 'gt'
     for out in (gt, gt / 'preds', f'{gt}/'):
         with pytest.raises(
-                ValueError, match='is gt_dir .* or lies inside '
-                'it'):
+                ValueError,
+                match='inside the input folder .*choose another '
+                'outfile_prefix'):
             PoseTrackMetric(gt_dir=str(gt), outfile_prefix=str(out))
     link = tmp_path / 'link'
     link.symlink_to(gt, target_is_directory=True)
-    with pytest.raises(ValueError, match='lies inside it'):
+    with pytest.raises(ValueError, match='inside the input folder'):
         PoseTrackMetric(gt_dir=str(gt), outfile_prefix=str(link))
     # a sibling folder whose name starts like gt_dir is fine
     PoseTrackMetric(gt_dir=str(gt), outfile_prefix=f'{gt}_predictions')

@@ -84,7 +84,14 @@ def _frame_numbers(frames, base: int, num_frames: int, path: str):
 
 
 def convert(root: str, out: str, val_videos: int = 3, frame_base: int = 0):
-    from tdmi_mmpose.posetrack_format import hieve_to_coco, load_hieve_file
+    from tdmi_mmpose.posetrack_format import (check_outputs, hieve_to_coco,
+                                              load_hieve_file)
+    if isinstance(val_videos,
+                  bool) or not isinstance(val_videos, int) or val_videos < 1:
+        raise ValueError(f'--val-videos must be an integer >= 1 (the local '
+                         f'validation split), got {val_videos!r}')
+    # nothing is written over HiEve's files or inside its folder
+    check_outputs([out], [root], 'output folder')
     ann_dir = osp.join(root, 'annotations', 'train')
     if not osp.isdir(ann_dir):
         raise ValueError(f'{ann_dir}: no such folder (HiEve\'s training '

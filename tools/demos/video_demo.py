@@ -174,8 +174,8 @@ def parse_args(argv=None):
         parser.error(f'--fps must be > 0, got {args.fps}')
     if args.det_batch < 1:
         parser.error(f'--det-batch must be >= 1, got {args.det_batch}')
-    for option, mode in (('window_margin', 'window'), ('min_iou',
-                                                      'resample')):
+    mode_of = dict(window_margin='window', min_iou='resample')
+    for option, mode in mode_of.items():
         if getattr(args, option) is not None and args.fast != mode:
             parser.error(f'--{option.replace("_", "-")} is an option of '
                          f'--fast {mode}: without it, it would be ignored')

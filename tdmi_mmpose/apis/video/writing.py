@@ -1,7 +1,8 @@
 # Copyright (c) The tdmi_mmpose Authors. All rights reserved.
-"""What the video tool writes: PoseTrack prediction files, frames drawn with
-MMPose's visualiser, and the check that no output overwrites an input."""
-import os
+"""What the video tool writes: PoseTrack prediction files and frames drawn
+with MMPose's visualiser (the check that no output overwrites an input is
+``posetrack_format.check_outputs``, shared with the metrics and the
+converters)."""
 import os.path as osp
 import re
 from typing import List, Tuple
@@ -9,7 +10,8 @@ from typing import List, Tuple
 import cv2
 import numpy as np
 
-from ...posetrack_format import box_weighted_scores, posetrack18_annotation
+from ...posetrack_format import (box_weighted_scores, check_outputs,
+                                 posetrack18_annotation)
 from ...posetrack_format import posetrack18_file as posetrack_file
 from .frames import Frame
 
@@ -78,29 +80,6 @@ def draw_people(visualizer, image_bgr: np.ndarray, people: list,
 def output_stem(name: str) -> str:
     """A file-system safe output stem."""
     return re.sub(r'[^\w.-]+', '_', name) or 'video'
-
-
-def check_outputs(outputs: List[str], inputs: List[str]) -> None:
-    """Refuse to write where an input lies: an output file that is one of
-    ``inputs`` (files read), or any output inside an input folder.
-
-    Raises:
-        ValueError: naming the output and the input it would overwrite.
-    """
-    real_inputs = [osp.realpath(p) for p in inputs if p]
-    for out in outputs:
-        real = osp.realpath(out)
-        for path in real_inputs:
-            inside = real == path or real.startswith(
-                path.rstrip(os.sep) + os.sep)
-            if not osp.isdir(path) and real == path:
-                raise ValueError(
-                    f'{out} would overwrite the input {path}: choose another '
-                    f'--output-root')
-            if osp.isdir(path) and inside:
-                raise ValueError(
-                    f'{out} would be written inside the input folder {path}: '
-                    f'choose another --output-root')
 
 
 def score_sequence(gt_file: str, pred_file: str) -> dict:

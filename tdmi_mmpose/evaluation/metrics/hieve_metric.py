@@ -23,12 +23,15 @@ from mmengine.evaluator import BaseMetric
 from mmengine.logging import MMLogger
 from mmpose.registry import METRICS
 
-from ...posetrack_format import HIEVE_KEYPOINTS, frame_key, hieve_submission
+from ...posetrack_format import (HIEVE_KEYPOINTS, PoseTrackFile, check_outputs,
+                                 frame_key, hieve_submission,
+                                 read_posetrack_file)
 from ..functional.hieve_eval import evaluate_hieve
 
 __all__ = ['HiEveMetric']
 
 _K = len(HIEVE_KEYPOINTS)
+_MISSING = ('error', 'skip', 'missed')
 
 
 @METRICS.register_module()
@@ -46,6 +49,10 @@ class HiEveMetric(BaseMetric):
         keypoint_score_thr (float, optional): joints scored below it are
             left out of the submission files (HiEve's files omit absent
             joints). Defaults to None (all written).
+        missing_videos (str): what to do with videos of ``ann_dir`` no
+            frame of which was predicted: ``'error'`` (default) refuses,
+            naming them; ``'skip'`` leaves them out (logged); ``'missed'``
+            scores their people as missed (and writes them empty).
         collect_device (str): ``'cpu'`` or ``'gpu'``.
         prefix (str, optional): key prefix. Defaults to ``'hieve'``.
 
@@ -59,17 +66,26 @@ class HiEveMetric(BaseMetric):
                  outfile_prefix: Optional[str] = None,
                  format_only: bool = False,
                  keypoint_score_thr: Optional[float] = None,
+                 missing_videos: str = 'error',
                  collect_device: str = 'cpu',
                  prefix: Optional[str] = None) -> None:
         super().__init__(collect_device=collect_device, prefix=prefix)
         if format_only and not outfile_prefix:
             raise ValueError('format_only=True needs outfile_prefix (where '
                              'to write the submission files)')
+        if missing_videos not in _MISSING:
+            raise ValueError(f'missing_videos must be one of {_MISSING}, '
+                             f'got {missing_videos!r}')
+        if outfile_prefix:  # the folder and its zip, beside ann_dir
+            check_outputs(
+                [outfile_prefix, f'{outfile_prefix.rstrip(os.sep)}.zip'],
+                [ann_dir], 'outfile_prefix')
+        self.missing_videos = missing_videos
         self.ann_dir = ann_dir
         self.outfile_prefix = outfile_prefix
         self.format_only = format_only
         self.keypoint_score_thr = keypoint_score_thr
-        self._ann: Optional[Dict[str, dict]] = None
+        self._ann: Optional[Dict[str, PoseTrackFile]] = None
 
     def process(self, data_batch: Sequence[dict],
                 data_samples: Sequence[dict]) -> None:
@@ -97,24 +113,57 @@ class HiEveMetric(BaseMetric):
                     boxes=np.asarray(boxes, float).reshape(-1, 4),
                     track_ids=np.asarray(tids)))
 
-    def _videos(self) -> Dict[str, dict]:
+    def _videos(self) -> Dict[str, PoseTrackFile]:
         # read once: validation runs every epoch against the same files
         if self._ann is None:
             self._ann = self._read_videos()
         return self._ann
 
-    def _read_videos(self) -> Dict[str, dict]:
+    def _read_videos(self) -> Dict[str, PoseTrackFile]:
+        """Every ``*.json`` of ``ann_dir``, read and checked by the shared
+        reader with HiEve's 14 keypoints; a file of other keypoints (a
+        PoseTrack file) is refused, naming both lists."""
         if not osp.isdir(self.ann_dir):
             raise ValueError(f'{self.ann_dir}: not a folder of converted '
                              'HiEve files')
         videos = {}
         for name in sorted(os.listdir(self.ann_dir)):
-            if name.endswith('.json'):
-                with open(osp.join(self.ann_dir, name)) as f:
-                    videos[osp.splitext(name)[0]] = json.load(f)
+            if not name.endswith('.json'):
+                continue
+            path = osp.join(self.ann_dir, name)
+            file = read_posetrack_file(
+                path, keypoints=HIEVE_KEYPOINTS, default_names=HIEVE_KEYPOINTS)
+            if file.annolist or file.keypoint_names not in (
+                    None, list(HIEVE_KEYPOINTS)):
+                raise ValueError(
+                    f'{path}: not a converted HiEve file: its keypoints are '
+                    f'{file.keypoint_names or "PoseTrack17 joint ids"}, '
+                    f'HiEve\'s are the {_K} {list(HIEVE_KEYPOINTS)} '
+                    f'(tools/dataset_converters/hieve_to_posetrack.py writes '
+                    f'them)')
+            videos[osp.splitext(name)[0]] = file
         if not videos:
             raise ValueError(f'{self.ann_dir}: no .json files')
         return videos
+
+    def _covered(self, videos: Dict[str, PoseTrackFile], per_frame,
+                 logger) -> Dict[str, PoseTrackFile]:
+        """Apply ``missing_videos`` to videos with no predicted frame."""
+        missing = [
+            name for name, file in videos.items()
+            if not any(frame_key(f.name) in per_frame for f in file.frames)
+        ]
+        if not missing or self.missing_videos == 'missed':
+            return videos
+        what = (f'{len(missing)} of the {len(videos)} videos in '
+                f'{self.ann_dir} have no predicted frame: {missing[:5]}')
+        if self.missing_videos == 'error':
+            raise ValueError(
+                f'{what}. Point ann_dir at the videos the dataset predicts, '
+                f'or set missing_videos=\'skip\' (leave them out) or '
+                f'\'missed\' (score their people as missed)')
+        logger.warning(f'{what}; they are left out (missing_videos=skip)')
+        return {k: v for k, v in videos.items() if k not in missing}
 
     def compute_metrics(self, results: list) -> Dict[str, float]:
         logger = MMLogger.get_current_instance()
@@ -123,28 +172,26 @@ class HiEveMetric(BaseMetric):
             per_frame[res['key']].append(res)
         videos = self._videos()
         known = {
-            frame_key(im['file_name'])
-            for data in videos.values()
-            for im in data['images']
+            frame_key(f.name)
+            for file in videos.values()
+            for f in file.frames
         }
         unknown = sorted(set(per_frame) - known)
         if unknown:
             raise ValueError(f'predictions for frames not in {self.ann_dir}:'
                              f' {unknown[:5]}')
+        videos = self._covered(videos, per_frame, logger)
         if self.outfile_prefix:
             self._write_submission(videos, per_frame, logger)
         if self.format_only:
             return {}
         pairs = []
-        for data in videos.values():
-            people = defaultdict(list)
-            for ann in data['annotations']:
-                people[ann['image_id']].append(ann['keypoints'])
+        for file in videos.values():
             video = []
-            for im in data['images']:
-                if not im.get('is_labeled', True):
+            for frame in file.frames:
+                if not frame.is_labeled:
                     continue
-                preds = per_frame.get(frame_key(im['file_name']), [])
+                preds = per_frame.get(frame_key(frame.name), [])
                 pred = np.zeros((0, _K, 3))
                 if preds:
                     pred = np.concatenate([
@@ -152,8 +199,7 @@ class HiEveMetric(BaseMetric):
                             [p['keypoints'], p['scores'][..., None]], axis=2)
                         for p in preds
                     ])
-                video.append((np.asarray(people[im['id']],
-                                         float).reshape(-1, _K, 3), pred))
+                video.append((frame.keypoints, pred))
             pairs.append(video)
         metrics = evaluate_hieve(pairs)
         logger.info('HiEve local evaluation (not the official metric: '
@@ -164,17 +210,15 @@ class HiEveMetric(BaseMetric):
     def _write_submission(self, videos, per_frame, logger) -> None:
         os.makedirs(self.outfile_prefix, exist_ok=True)
         paths = []
-        for video, data in videos.items():
-            names = [osp.basename(im['file_name']) for im in data['images']]
+        for video, file in videos.items():
+            names = [osp.basename(f.name) for f in file.frames]
             people = {}
-            for im, name in zip(data['images'], names):
-                frame = [
-                    (k, ks, b, s, t)
-                    for r in per_frame.get(frame_key(im['file_name']), [])
-                    for k, ks, b, s, t in zip(r['keypoints'], r['scores'],
-                                              r['boxes'], r['box_scores'],
-                                              r['track_ids'])
-                ]
+            for im, name in zip(file.frames, names):
+                frame = [(k, ks, b, s, t)
+                         for r in per_frame.get(frame_key(im.name), [])
+                         for k, ks, b, s, t in
+                         zip(r['keypoints'], r['scores'], r['boxes'],
+                             r['box_scores'], r['track_ids'])]
                 # without track ids, people get their index in the frame
                 people[name] = [
                     dict(

@@ -36,7 +36,7 @@ from mmengine.logging import MMLogger
 from mmpose.evaluation.functional import oks_nms
 from mmpose.registry import METRICS
 
-from ...posetrack_format import (box_weighted_scores, frame_key,
+from ...posetrack_format import (box_weighted_scores, check_outputs, frame_key,
                                  posetrack18_annotation, posetrack18_file)
 from ..functional import (PT18_KEYPOINTS, FrameSubset, SequenceData,
                           evaluate_posetrack, format_table,
@@ -48,12 +48,6 @@ __all__ = ['PoseTrackMetric']
 _PROTOCOLS = ('tdmi', 'mmpose')
 _KITS = ('poseval', 'posetrack21')
 _MISSING = ('error', 'skip', 'missed')
-
-
-def _inside(path: str, folder: str) -> bool:
-    """Whether ``path`` is ``folder`` or below it (links resolved)."""
-    path, folder = osp.realpath(path), osp.realpath(folder)
-    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
 
 
 @METRICS.register_module()
@@ -142,11 +136,8 @@ class PoseTrackMetric(BaseMetric):
         if missing_sequences not in _MISSING:
             raise ValueError(f'missing_sequences must be one of {_MISSING}, '
                              f'got {missing_sequences!r}')
-        if outfile_prefix and _inside(outfile_prefix, gt_dir):
-            raise ValueError(
-                f'outfile_prefix {outfile_prefix!r} is gt_dir {gt_dir!r} or '
-                f'lies inside it: the prediction files would overwrite or '
-                f'join the ground-truth files; choose another folder')
+        if outfile_prefix:
+            check_outputs([outfile_prefix], [gt_dir], 'outfile_prefix')
         self.gt_dir = gt_dir
         self.protocol = protocol
         self.keypoint_score_thr = keypoint_score_thr
