@@ -30,3 +30,10 @@ def test_the_op_table_as_installed_agrees_with_set_up():
     assert boxes.mmcv_has_cuda_ops() == ('cpuops' not in wheel)
     expected = 'cuda:0' if 'cpuops' not in wheel else 'cpu'
     assert boxes.detector_device('cuda:0') == expected
+
+
+def test_a_detector_without_weights_says_so(monkeypatch):
+    said = []
+    monkeypatch.setattr(boxes, 'print_log', lambda msg, **kw: said.append(msg))
+    boxes.MMDetBoxes('mmdet::rtmdet/rtmdet_tiny_8xb32-300e_coco.py', None)
+    assert any('no checkpoint: RANDOM weights' in m for m in said), said

@@ -135,6 +135,9 @@ def _edit_pred(fn):
     (lambda: _edit_pred(_renumber_first_image), 'paired by position'),
     (lambda: _edit_pred(lambda p: p['annotations'][1].update(track_id=p[
         'annotations'][0]['track_id'])), 'repeat track id'),
+    (lambda: _edit_gt(
+        lambda g: [im.update(is_labeled=False)
+                   for im in g['images']]), 'no labelled frame to evaluate'),
 ])
 def test_bad_input_is_named(make, message):
     gt, pred = make()

@@ -148,6 +148,13 @@ class MMDetBoxes:
                 resolve_config_path(config),
                 checkpoint,
                 device=detector_device(device))
+        if checkpoint is None:
+            print_log(
+                f'the detector {config} has no checkpoint: RANDOM weights, '
+                'its boxes mean nothing (give its weights: det_weights, '
+                '--det-checkpoint)',
+                logger='current',
+                level=logging.WARNING)
         # once, not per batch: MMPose's demo adaptation of the test pipeline
         self.model.cfg = adapt_mmdet_pipeline(self.model.cfg)
         self.det_cat_id = det_cat_id

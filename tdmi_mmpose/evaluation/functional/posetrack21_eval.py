@@ -517,6 +517,11 @@ def evaluate_posetrack21(pairs: Sequence[tuple], track: bool = False) -> dict:
     """
     if not pairs:
         raise ValueError('no sequence to evaluate')
+    if not any(gt.image_ids for gt, _ in pairs):
+        raise ValueError(
+            f'no labelled frame to evaluate: no image of the '
+            f'{len(pairs)} ground-truth sequences (e.g. {pairs[0][0].name}) '
+            f'has "is_labeled": true (AP and HOTA of nothing would read 0)')
     sequences = [_frames(gt, pred) for gt, pred in pairs]
     out = pooled_ap(sequences)
     out['num_frames'] = sum(len(s) for s in sequences)
