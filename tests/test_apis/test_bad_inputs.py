@@ -1,7 +1,7 @@
 # Copyright (c) The tdmi_mmpose Authors. All rights reserved.
 """Bad inputs to the video API, each class refused (or logged) the same way
 through ``VideoPoseInferencer`` and through the video tool
-(docs/bad_inputs.md, "Video API")."""
+(docs/bad_inputs.md, "Video tool" rows)."""
 import subprocess
 import sys
 
