@@ -27,6 +27,7 @@ file, the entry and the field.
 
 Shape legend: P people in a frame, K keypoints (the caller's list).
 """
+import itertools
 import logging
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Sequence, Union
@@ -110,12 +111,32 @@ def _error(path: str, where: str, msg: str) -> ValueError:
     return ValueError(f'{path}: {where}: {msg}')
 
 
-def _numbers(value, path: str, where: str, key: str,
-             length: int) -> np.ndarray:
-    """``length`` finite numbers, or a ValueError naming ``key``."""
-    if not isinstance(value,
-                      (list, tuple)) or not all(is_number(v) for v in value):
-        bad = value if not isinstance(value, (list, tuple)) else next(
+# the types json.load gives numbers
+_JSON_NUMBERS = frozenset((int, float))
+
+
+def _all_json_numbers(lists) -> bool:
+    """Whether every value of these lists is an int or a float (one pass in
+    C over a whole file's values; a file that fails is checked value by
+    value, for the message)."""
+    return set(
+        map(
+            type,
+            itertools.chain.from_iterable(
+                v for v in lists if isinstance(v, list)))) <= _JSON_NUMBERS
+
+
+def _numbers(value,
+             path: str,
+             where: str,
+             key: str,
+             length: int,
+             typed: bool = False) -> np.ndarray:
+    """``length`` finite numbers, or a ValueError naming ``key``
+    (``typed``: the values are known to be ints and floats)."""
+    is_list = isinstance(value, (list, tuple))
+    if not is_list or not (typed or all(is_number(v) for v in value)):
+        bad = value if not is_list else next(
             v for v in value if not is_number(v))
         raise _error(path, where, f'"{key}" must be a list of numbers, '
                      f'found {bad!r}')
@@ -243,6 +264,9 @@ def _read_coco_like(data: dict, path: str, keypoints: Sequence[str],
         ])
         people[image['id']] = _People(k)
 
+    typed = _all_json_numbers(
+        a.get(key) for a in data['annotations'] if isinstance(a, dict)
+        for key in ('keypoints', 'scores'))
     stray = []
     for i, ann in enumerate(data['annotations']):
         if not isinstance(ann, dict):
@@ -255,8 +279,8 @@ def _read_coco_like(data: dict, path: str, keypoints: Sequence[str],
         where = (f'annotations[{i}] (image '
                  f'{image.get("file_name", image["id"])})')
         raw = _numbers(
-            ann.get('keypoints'), path, where, 'keypoints',
-            3 * k_file).reshape(k_file, 3)
+            ann.get('keypoints'), path, where, 'keypoints', 3 * k_file,
+            typed).reshape(k_file, 3)
         kpts = np.zeros((k, 3))
         kpts[to_ours[used]] = raw[used]
         present = np.zeros(k, bool)
@@ -264,7 +288,7 @@ def _read_coco_like(data: dict, path: str, keypoints: Sequence[str],
         scores = np.full(k, MISSING_SCORE)
         if ann.get('scores'):
             scores[to_ours[used]] = _numbers(ann['scores'], path, where,
-                                             'scores', k_file)[used]
+                                             'scores', k_file, typed)[used]
         box = np.full(4, np.nan)
         if ann.get('bbox') is not None:
             box = _numbers(ann['bbox'], path, where, 'bbox', 4)
