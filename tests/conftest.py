@@ -128,6 +128,21 @@ def smoke_cfg_options(data_root: Path) -> list:
     ]
 
 
+def synthetic_cfg_options(data: Path) -> list:
+    """``--cfg-options`` that point a TDMI config's three splits and its
+    metrics at a generated PoseTrack set (its detections for val / test)."""
+    det = f'{data}/detections/posetrack18_val_detections.json'
+    return [
+        '--cfg-options', f'train_dataloader.dataset.data_root={data}/',
+        f'val_dataloader.dataset.data_root={data}/',
+        f'val_dataloader.dataset.bbox_file={det}',
+        f'test_dataloader.dataset.data_root={data}/',
+        f'test_dataloader.dataset.bbox_file={det}',
+        f'val_evaluator.gt_dir={data}/annotations/val',
+        f'test_evaluator.gt_dir={data}/annotations/val'
+    ]
+
+
 def run_cmd(cmd: list,
             cwd: Path,
             env: dict = None,

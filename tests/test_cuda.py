@@ -17,7 +17,7 @@ import sys
 import numpy as np
 import pytest
 import torch
-from conftest import ROOT, run_cmd, write_clip_boxes
+from conftest import ROOT, run_cmd, synthetic_cfg_options, write_clip_boxes
 
 import tdmi_mmpose  # noqa: F401
 from tdmi_research import generate_synthetic_posetrack
@@ -39,19 +39,6 @@ def _data(tmp_path):
     generate_synthetic_posetrack(
         str(data), splits=dict(train=1, val=1), num_frames=8, seed=0)
     return data
-
-
-def _options(data):
-    det = f'{data}/detections/posetrack18_val_detections.json'
-    return [
-        '--cfg-options', f'train_dataloader.dataset.data_root={data}/',
-        f'val_dataloader.dataset.data_root={data}/',
-        f'val_dataloader.dataset.bbox_file={det}',
-        f'test_dataloader.dataset.data_root={data}/',
-        f'test_dataloader.dataset.bbox_file={det}',
-        f'val_evaluator.gt_dir={data}/annotations/val',
-        f'test_evaluator.gt_dir={data}/annotations/val'
-    ]
 
 
 def _losses(out):
@@ -120,14 +107,14 @@ def test_training_in_float32_and_amp_then_cpu_load_and_onnx(python, tmp_path):
     work = tmp_path / 'fp32'
     out = run_cmd([
         python, ROOT / 'tools' / 'train.py', TINY, '--work-dir', work,
-        *_options(data)
+        *synthetic_cfg_options(data)
     ],
                   cwd=tmp_path).stdout
     _losses(out)
     assert re.search(r'posetrack/Total AP: \d', out)
     amp = run_cmd([
         python, ROOT / 'tools' / 'train.py', TINY, '--amp', '--work-dir',
-        tmp_path / 'amp', *_options(data)
+        tmp_path / 'amp', *synthetic_cfg_options(data)
     ],
                   cwd=tmp_path).stdout
     _losses(amp)
@@ -153,8 +140,8 @@ def test_ddp_with_nccl_on_one_gpu(tmp_path):
     data = _data(tmp_path)
     out = run_cmd([
         sys.executable, '-m', 'mim', 'train', 'tdmi_mmpose', TINY,
-        '--launcher', 'pytorch', '--gpus', '1', '--work-dir',
-        tmp_path / 'work', *_options(data), 'env_cfg.dist_cfg.backend=nccl'
+        '--launcher', 'pytorch', '--gpus', '1', '--work-dir', tmp_path /
+        'work', *synthetic_cfg_options(data), 'env_cfg.dist_cfg.backend=nccl'
     ],
                   cwd=tmp_path).stdout
     assert re.search(r'Distributed training: True', out)

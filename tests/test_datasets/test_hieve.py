@@ -113,11 +113,10 @@ def test_recipes_read_the_converted_files(hieve):
     assert tdmi.model.head.out_channels == 14
 
 
-def test_metric_scores_and_writes_the_submission(hieve, tmp_path):
-    data = hieve / 'data'
-    ann_dir = data / 'annotations' / 'val'
+def _perfect_predictions(data, ann_dir):
+    """Each annotated person of ``ann_dir``'s files as a prediction."""
     samples = []
-    for path in ann_dir.glob('*.json'):
+    for path in sorted(ann_dir.glob('*.json')):
         coco = json.loads(path.read_text())
         file_of = {im['id']: im['file_name'] for im in coco['images']}
         for ann in coco['annotations']:
@@ -133,6 +132,13 @@ def test_metric_scores_and_writes_the_submission(hieve, tmp_path):
                         bboxes=np.array([[x, y, x + w, y + h]]),
                         bbox_scores=np.ones(1),
                         track_ids=np.array([ann['track_id']]))))
+    return samples
+
+
+def test_metric_scores_and_writes_the_submission(hieve, tmp_path):
+    data = hieve / 'data'
+    ann_dir = data / 'annotations' / 'val'
+    samples = _perfect_predictions(data, ann_dir)
     out = tmp_path / 'submission'
     evaluator = Evaluator(
         dict(
@@ -232,25 +238,6 @@ def test_metric_format_only_and_unknown_frames(hieve, tmp_path):
     evaluator.process([stray])
     with pytest.raises(ValueError, match='frames not in'):
         evaluator.evaluate(1)
-
-
-def _perfect_predictions(data, ann_dir):
-    """Each annotated person of ``ann_dir``'s files as a prediction."""
-    samples = []
-    for path in sorted(ann_dir.glob('*.json')):
-        coco = json.loads(path.read_text())
-        file_of = {im['id']: im['file_name'] for im in coco['images']}
-        for ann in coco['annotations']:
-            kpts = np.asarray(ann['keypoints'], float).reshape(14, 3)
-            samples.append(
-                dict(
-                    img_path=str(data / file_of[ann['image_id']]),
-                    pred_instances=dict(
-                        keypoints=kpts[None, :, :2],
-                        keypoint_scores=np.where(kpts[None, :, 2] > 0, 0.9,
-                                                 0.1),
-                        bbox_scores=np.ones(1))))
-    return samples
 
 
 def _evaluate(samples, **metric):

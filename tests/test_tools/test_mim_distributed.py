@@ -8,7 +8,7 @@ import sys
 
 import pytest
 import torch
-from conftest import ROOT, run_cmd
+from conftest import ROOT, run_cmd, synthetic_cfg_options
 
 import tdmi_mmpose  # noqa: F401
 from tdmi_research import generate_synthetic_posetrack
@@ -19,18 +19,11 @@ ENV = {'OMP_NUM_THREADS': '1'}
 
 
 def _options(data):
-    det = f'{data}/detections/posetrack18_val_detections.json'
-    return [
-        '--cfg-options', 'env_cfg.dist_cfg.backend=gloo',
+    """The generated set, two CPU processes (gloo, no device ids)."""
+    return synthetic_cfg_options(data) + [
+        'env_cfg.dist_cfg.backend=gloo',
         'model_wrapper_cfg.type=MMDistributedDataParallel',
-        'model_wrapper_cfg.device_ids=None',
-        f'train_dataloader.dataset.data_root={data}/',
-        f'val_dataloader.dataset.data_root={data}/',
-        f'val_dataloader.dataset.bbox_file={det}',
-        f'test_dataloader.dataset.data_root={data}/',
-        f'test_dataloader.dataset.bbox_file={det}',
-        f'val_evaluator.gt_dir={data}/annotations/val',
-        f'test_evaluator.gt_dir={data}/annotations/val'
+        'model_wrapper_cfg.device_ids=None'
     ]
 
 

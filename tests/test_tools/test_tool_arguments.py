@@ -60,3 +60,29 @@ def test_synthetic_generator_refuses_a_used_folder(tmp_path):
     ], tmp_path)
     assert result.returncode == 1 and 'is not empty' in result.stdout
     assert (tmp_path / 'set' / 'keep.txt').read_text() == 'mine'
+
+
+def test_result_and_export_files_never_land_on_inputs(tmp_path):
+    """The shared output check in the evaluator (a result file inside the
+    ground-truth folder would be read as a sequence next time) and in the
+    ONNX export (the checkpoint overwritten)."""
+    import shutil
+    gt = tmp_path / 'gt'
+    shutil.copytree(VECTORS / 'gt', gt)
+    result = _run([
+        ROOT / 'tools' / 'misc' / 'eval_posetrack.py', '--gt', gt, '--pred',
+        VECTORS / 'pred', '--out', gt / 'result.json'
+    ], tmp_path)
+    assert result.returncode == 1
+    assert 'inside the input folder' in result.stdout
+    assert not (gt / 'result.json').exists()
+    config = ROOT / 'configs' / 'demo' / 'tdmi_hrnet_tiny.py'
+    checkpoint = tmp_path / 'model.pth'
+    checkpoint.write_bytes(b'not touched')
+    result = _run([
+        ROOT / 'tools' / 'deployment' / 'export_onnx.py', config, checkpoint,
+        '--out', checkpoint
+    ], tmp_path)
+    assert result.returncode == 2
+    assert 'would overwrite the input' in result.stdout
+    assert checkpoint.read_bytes() == b'not touched'

@@ -40,6 +40,11 @@ def parse_args(argv=None):
     folder = os.path.dirname(os.path.abspath(args.out))
     if os.path.isdir(args.out):
         parser.error(f'--out {args.out} is a folder; give the .onnx file')
+    from tdmi_mmpose.posetrack_format import check_outputs
+    try:  # the config or the checkpoint overwritten by the export
+        check_outputs([args.out], [args.config, args.checkpoint], '--out')
+    except ValueError as e:
+        parser.error(str(e))
     if not os.path.isdir(folder) or not os.access(folder, os.W_OK):
         parser.error(f'--out {args.out}: the folder {folder} does not exist '
                      f'or cannot be written (checked before exporting)')

@@ -104,8 +104,11 @@ def _subset(args):
     return spec
 
 
-def _check_writable(path: str) -> None:
-    """Fail before a long evaluation, not after it."""
+def _check_writable(path: str, args) -> None:
+    """Fail before a long evaluation, not after it: a writable file that
+    is no input and lies in no input folder (a result file inside --gt
+    would be read as a sequence by the next evaluation)."""
+    from tdmi_mmpose.posetrack_format import check_outputs
     if os.path.isdir(path):
         raise ValueError(f'--out {path} is a folder; give a file name')
     existed = os.path.exists(path)
@@ -116,6 +119,7 @@ def _check_writable(path: str) -> None:
         raise ValueError(f'--out {path} cannot be written: {e.strerror}')
     if not existed:
         os.remove(path)
+    check_outputs([path], [args.gt, args.pred, args.frames], '--out')
 
 
 def _posetrack21(args) -> int:
@@ -130,7 +134,7 @@ def _posetrack21(args) -> int:
         return 1
     try:
         if args.out:
-            _check_writable(args.out)
+            _check_writable(args.out, args)
         result = evaluate_posetrack21(
             load_posetrack21_folders(args.gt, args.pred), track=args.track)
     except (ValueError, OSError) as e:
@@ -150,7 +154,7 @@ def main(argv=None) -> int:
         return _posetrack21(args)
     try:
         if args.out:
-            _check_writable(args.out)
+            _check_writable(args.out, args)
         frames = _subset(args)
         result = evaluate_posetrack_folders(
             args.gt,
