@@ -43,7 +43,7 @@ def test_boxes_that_match_no_frame_are_an_error(inferencer, tmp_path):
     with pytest.raises(
             ValueError,
             match='no box of the bboxes dict names a '
-            "frame of frames .*first frame is 'frames/000000.jpg'"):
+            "frame of frames .*first frame is 'posetrack18_clip/000000.jpg'"):
         _run(inferencer, bboxes=other)
     # the same file through the tool (its error names the file)
     boxes = tmp_path / 'other.json'
@@ -61,8 +61,8 @@ def test_boxes_for_some_frames_are_counted(inferencer, monkeypatch):
     results = _run(
         inferencer,
         bboxes={
-            'frames/000001.jpg': [BOX],
-            'frames/000003.jpg': [BOX]
+            'posetrack18_clip/000001.jpg': [BOX],
+            'posetrack18_clip/000003.jpg': [BOX]
         })
     assert [len(r['predictions']) for r in results] == [0, 1, 0, 1, 0]
     assert said == [
@@ -85,14 +85,22 @@ def test_boxes_for_some_frames_are_counted(inferencer, monkeypatch):
     (dict(bboxes={'frames/000000.jpg': 'box'}), r'expected \(N, 5\)'),
 ])
 def test_values_refused_by_the_api(inferencer, kwargs, message):
-    kwargs.setdefault('bboxes', {'frames/000000.jpg': [BOX]})
+    kwargs.setdefault('bboxes', {'posetrack18_clip/000000.jpg': [BOX]})
     with pytest.raises(ValueError, match=message):
         _run(inferencer, **kwargs)
 
 
 def test_lists_of_numbers_are_boxes(inferencer):
-    results = _run(inferencer, bboxes={'frames/000002.jpg': [BOX]})
+    results = _run(inferencer, bboxes={'posetrack18_clip/000002.jpg': [BOX]})
     assert [len(r['predictions']) for r in results] == [0, 0, 1, 0, 0]
+
+
+def test_frame_paths_match_their_own_box_file(inferencer, tmp_path):
+    """Paths are keyed '<folder>/<file>', as the sequence's box file names
+    its frames."""
+    boxes = write_clip_boxes(tmp_path / 'boxes.json')
+    results = _run(inferencer, bboxes=str(boxes))
+    assert [len(r['predictions']) for r in results] == [1] * 5
 
 
 @pytest.mark.parametrize('fast, options, message', [

@@ -26,11 +26,14 @@ Source = Union[str, Sequence[Union[str, np.ndarray]]]
 
 def list_frames(items: Sequence[Union[str, np.ndarray]],
                 name: str = 'frames') -> Iterator[Frame]:
-    """Frames of a list of BGR images or image paths, in order."""
+    """Frames of a list of BGR images or image paths, in order. A path is
+    keyed ``'<its folder>/<its file>'``, as PoseTrack box files name frames
+    (so a sequence's own box file matches its frames); an image
+    ``'<name>/<index:06d>.jpg'``."""
     for index, item in enumerate(items):
         if isinstance(item, str):
             image = read_frame(item)
-            file_name = f'{name}/{osp.basename(item)}'
+            file_name = frame_key(item)
         else:
             image = np.asarray(item)
             if image.ndim != 3 or image.dtype != np.uint8:
